@@ -1,0 +1,175 @@
+"""Find a landing file and read it, as text, into a work table with line numbers.
+
+Nothing here judges the values: every cell is read as VARCHAR so that no row is lost to a type
+error; row_rules.py decides what is valid. A file that cannot be read at all raises
+UnreadableFile with a one-line reason naming the file (and the line or column when known).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from data_contracts.contract import Contract
+from data_contracts.row_rules import literal, quote
+
+
+class UnreadableFile(Exception):
+    """The whole file is rejected; str(exc) is the one-line reason."""
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    name: str  # contract name, e.g. "students"
+    path: Path
+    sha256: str
+    mtime: datetime
+
+    @property
+    def is_parquet(self) -> bool:
+        return self.path.suffix == ".parquet"
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    landing_view: str  # a view with `_line` and every header column, all VARCHAR
+    rejects_table: str  # lines that could not be parsed: _line, error_type, raw_line
+    header: list[str]
+    extra_columns: list[str]
+
+
+def locate(landing_dir: Path, name: str) -> LandingFile | None:
+    """The file for a contract: `<name>.csv`, else `<name>.parquet`; None when neither exists."""
+    for suffix in (".csv", ".parquet"):
+        path = landing_dir / f"{name}{suffix}"
+        if path.is_file():
+            return LandingFile(name=name, path=path, sha256=_sha256(path), mtime=_mtime(path))
+    return None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _mtime(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+
+
+def read_csv_header(path: Path) -> list[str]:
+    """The header row, BOM tolerated; rejects empty, binary and non-UTF-8 files."""
+    with path.open("rb") as handle:
+        first = handle.readline(1 << 20)
+    if not first.strip():
+        raise UnreadableFile(f"{path.name}: empty file, no header row")
+    if b"\x00" in first:
+        raise UnreadableFile(f"{path.name}: line 1: not a CSV text file (binary content)")
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(f"{path.name}: line 1: not UTF-8 text (byte {exc.start})") from None
+    header = [h.strip() for h in next(csv.reader(io.StringIO(text)))]
+    return header
+
+
+def check_header(file_name: str, header: list[str], contract: Contract) -> list[str]:
+    """The extra columns (kept as text); rejects missing, blank or repeated column names."""
+    if any(not h for h in header):
+        position = header.index("") + 1
+        raise UnreadableFile(f"{file_name}: line 1, column {position}: blank column name in header")
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        raise UnreadableFile(f"{file_name}: line 1: column {repeated[0]} appears more than once in header")
+    missing = [c for c in contract.column_names if c not in header]
+    if missing:
+        raise UnreadableFile(
+            f"{file_name}: line 1: missing required column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} (found: {', '.join(header[:12])})"
+        )
+    return [h for h in header if h not in contract.column_names]
+
+
+def read_into(con: duckdb.DuckDBPyConnection, landing: LandingFile, contract: Contract) -> ReadResult:
+    """Read the file into ingest_work tables; return the view that numbers its lines."""
+    table = f"ingest_work.{quote('landing_' + contract.file)}"
+    view = f"ingest_work.{quote('lines_' + contract.file)}"
+    if landing.is_parquet:
+        header = _parquet_header(con, landing)
+        extra = check_header(landing.path.name, header, contract)
+        cast = ", ".join(f"CAST({quote(h)} AS VARCHAR) AS {quote(h)}" for h in header)
+        _run(con, landing, f"CREATE OR REPLACE TABLE {table} AS SELECT {cast} FROM read_parquet({literal(landing.path)})")
+        con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT rowid + 1 AS _line, * FROM {table}")
+        rejects = f"ingest_work.{quote('rejects_' + contract.file)}"
+        con.execute(f"CREATE OR REPLACE TABLE {rejects} (_line BIGINT, error_type VARCHAR, raw_line VARCHAR)")
+        return ReadResult(view, rejects, header, extra)
+
+    header = read_csv_header(landing.path)
+    extra = check_header(landing.path.name, header, contract)
+    columns = "{" + ", ".join(f"{literal(h)}: 'VARCHAR'" for h in header) + "}"
+    rejects = f"rejects_{contract.file}"
+    _run(
+        con,
+        landing,
+        f"""CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv({literal(landing.path)},
+            header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
+            columns = {columns}, store_rejects = true,
+            rejects_table = {literal(rejects)}, rejects_scan = {literal(rejects + '_scan')})""",
+    )
+    # One row per unparseable line (a line can report several errors).
+    con.execute(
+        f"""CREATE OR REPLACE TABLE ingest_work.{quote(rejects)} AS
+            SELECT line AS _line, min(error_type) AS error_type, min(csv_line) AS raw_line
+            FROM {rejects} GROUP BY line"""
+    )
+    _number_lines(con, table, view, f"ingest_work.{quote(rejects)}")
+    return ReadResult(view, f"ingest_work.{quote(rejects)}", header, extra)
+
+
+def _number_lines(con, table: str, view: str, rejects: str) -> None:
+    """Give each parsed row its line in the file (header = line 1).
+
+    The reader skips unparseable lines, so the k-th parsed row (0-based) sits on line
+    k + 2 + (number of rejected lines before it). With rejected lines r_1 < r_2 < ..., the
+    i-th one precedes row k exactly when r_i - i - 1 <= k: an as-of join counts them.
+    """
+    con.execute(
+        f"""CREATE OR REPLACE VIEW {view} AS
+            WITH ranked AS (
+                SELECT _line - row_number() OVER (ORDER BY _line) - 1 AS first_row_after,
+                       row_number() OVER (ORDER BY _line) AS skipped_before
+                FROM {rejects}
+            ),
+            skipped AS (
+                SELECT first_row_after, max(skipped_before) AS skipped_before
+                FROM ranked GROUP BY first_row_after
+            )
+            SELECT t.rowid + 2 + coalesce(s.skipped_before, 0) AS _line, t.*
+            FROM {table} AS t ASOF LEFT JOIN skipped AS s ON t.rowid >= s.first_row_after"""
+    )
+
+
+def _parquet_header(con, landing: LandingFile) -> list[str]:
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(landing.path)})").fetchall()
+    except duckdb.Error as exc:
+        raise UnreadableFile(f"{landing.path.name}: not a readable Parquet file ({_first_line(exc)})") from None
+    return [r[0] for r in rows]
+
+
+def _run(con, landing: LandingFile, sql: str) -> None:
+    try:
+        con.execute(sql)
+    except duckdb.Error as exc:
+        raise UnreadableFile(f"{landing.path.name}: {_first_line(exc)}") from None
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0][:300]

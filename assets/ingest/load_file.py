@@ -1,0 +1,281 @@
+"""Load one landing file in three steps, each a Dagster step of its own:
+
+1. ingest_file: read and split the file into candidate tables and a one-row profile;
+2. check_file: run the contract's GX suite on the profile (blocking: a failure keeps the last
+   good tables and records the file as rejected, its rows quarantined with reason file_rejected);
+3. promote_file: swap the candidates in as raw/quarantine tables and rebuild the staging table.
+
+Plain functions over a DuckDB connection: no Dagster here, so tests call them directly.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from assets.ingest.landing import LandingFile, ReadResult, UnreadableFile, locate, read_into
+from assets.ingest.split import candidate_table, split_rows
+from data_contracts.contract import Contract
+from data_contracts.gx_suite import SuiteOutcome, validate_profile
+from data_contracts.row_rules import quote
+
+SQL_DIR = Path(__file__).parent
+STAGING_SQL_DIR = Path(__file__).parent.parent / "staging"
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute((SQL_DIR / "data_quality.sql").read_text())
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+    )
+
+
+def _previous_load(con, file: str) -> tuple[int | None, float | None]:
+    row = con.execute(
+        """SELECT rows_loaded, latest_value FROM mart.data_quality
+           WHERE file = ? AND status = 'loaded' ORDER BY loaded_at DESC LIMIT 1""",
+        [file],
+    ).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: Path) -> dict:
+    """Read and split the file into candidate tables; record and return its profile."""
+    ensure_tables(con)
+    landing = locate(landing_dir, contract.file)
+    profile = {"file": contract.file, "status": "read", "message": None, "header": contract.column_names}
+    if landing is None:
+        profile.update(status="missing", message=f"{contract.file}.csv: not in the landing folder {landing_dir}")
+        split_rows(con, contract, _empty_read(con, contract))
+    else:
+        profile.update(source_file=landing.path.name, source_sha256=landing.sha256, source_mtime=landing.mtime)
+        try:
+            read = read_into(con, landing, contract)
+            split = split_rows(con, contract, read)
+        except UnreadableFile as exc:
+            profile.update(status="unreadable", message=str(exc))
+            split_rows(con, contract, _empty_read(con, contract))
+        else:
+            profile.update(
+                header=read.header,
+                rows_read=split.rows_read,
+                rows_loaded=split.rows_loaded,
+                rows_quarantined=split.rows_quarantined,
+                reasons=split.reasons,
+                **_measure(con, contract, split.rows_loaded),
+            )
+    _save_profile(con, profile)
+    return profile
+
+
+def _measure(con, contract: Contract, rows_loaded: int) -> dict:
+    """Duplicate keys left after quarantine, freshness and change against the last good load."""
+    valid = candidate_table("raw", contract.file)
+    measures = {"duplicate_keys": 0, "latest_value": None, "row_change_ratio": None, "freshness_change": None}
+    if contract.key:
+        key = ", ".join(quote(k) for k in contract.key)
+        distinct = con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {key} FROM {valid})").fetchone()[0]
+        measures["duplicate_keys"] = rows_loaded - distinct
+    if contract.freshness:
+        column = contract.column(contract.freshness)
+        latest = quote(column.name)
+        as_number = f"max({latest} - DATE '1970-01-01')" if column.type == "date" else f"max({latest})"
+        measures["latest_value"] = con.execute(f"SELECT {as_number} FROM {valid}").fetchone()[0]
+    previous_rows, previous_latest = _previous_load(con, contract.file)
+    if previous_rows:
+        measures["row_change_ratio"] = rows_loaded / previous_rows
+    if previous_latest is not None and measures["latest_value"] is not None:
+        measures["freshness_change"] = measures["latest_value"] - previous_latest
+    return measures
+
+
+def _empty_read(con, contract: Contract) -> ReadResult:
+    """An empty landing table with the contract's columns: a missing file yields empty, typed tables."""
+    table = f"ingest_work.{quote('landing_' + contract.file)}"
+    view = f"ingest_work.{quote('lines_' + contract.file)}"
+    rejects = f"ingest_work.{quote('rejects_' + contract.file)}"
+    columns = ", ".join(f"{quote(c)} VARCHAR" for c in contract.column_names)
+    con.execute(f"CREATE OR REPLACE TABLE {table} ({columns})")
+    con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT rowid + 2 AS _line, * FROM {table}")
+    con.execute(f"CREATE OR REPLACE TABLE {rejects} (_line BIGINT, error_type VARCHAR, raw_line VARCHAR)")
+    return ReadResult(view, rejects, contract.column_names, [])
+
+
+def _save_profile(con, profile: dict) -> None:
+    con.execute("DELETE FROM ingest_work.profiles WHERE file = ?", [profile["file"]])
+    con.execute(
+        """INSERT INTO ingest_work.profiles BY NAME
+           SELECT ? AS file, ? AS status, ? AS message, ? AS header, ? AS rows_read, ? AS rows_loaded,
+                  ? AS rows_quarantined, ? AS reasons, ? AS row_change_ratio, ? AS duplicate_keys,
+                  ? AS latest_value, ? AS freshness_change, ? AS source_file, ? AS source_sha256,
+                  ? AS source_mtime""",
+        [
+            profile["file"], profile["status"], profile["message"], json.dumps(profile["header"]),
+            profile.get("rows_read", 0), profile.get("rows_loaded", 0), profile.get("rows_quarantined", 0),
+            json.dumps(profile.get("reasons", {})), profile.get("row_change_ratio"),
+            profile.get("duplicate_keys", 0), profile.get("latest_value"), profile.get("freshness_change"),
+            profile.get("source_file"), profile.get("source_sha256"), profile.get("source_mtime"),
+        ],
+    )
+
+
+def load_profile(con, file: str) -> dict:
+    cursor = con.execute("SELECT * FROM ingest_work.profiles WHERE file = ?", [file])
+    names = [d[0] for d in cursor.description]
+    row = cursor.fetchone()
+    if row is None:
+        raise RuntimeError(f"{file}: no profile for this load; ingest the file first")
+    profile = dict(zip(names, row))
+    profile["header"] = json.loads(profile["header"])
+    profile["reasons"] = json.loads(profile["reasons"]) if profile["reasons"] else {}
+    return profile
+
+
+def check_file(con: duckdb.DuckDBPyConnection, contract: Contract, run_id: str) -> tuple[SuiteOutcome, str | None]:
+    """Run the file's GX suite on its profile and store the results. On failure, record the file
+    as rejected (or missing) and return a one-line message saying why."""
+    profile = load_profile(con, contract.file)
+    outcome = validate_profile(contract, profile["header"], profile)
+    now = datetime.now(timezone.utc)
+    con.executemany(
+        "INSERT INTO mart.gx_results VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [[run_id, contract.file, o.expectation, o.column, o.success, o.observed, now] for o in outcome.outcomes],
+    )
+    passed, failed = len(outcome.outcomes) - len(outcome.failures()), len(outcome.failures())
+    con.execute(
+        "UPDATE ingest_work.profiles SET checks_passed = ?, checks_failed = ? WHERE file = ?",
+        [passed, failed, contract.file],
+    )
+    if outcome.success:
+        return outcome, None
+    message = failure_message(contract, profile, outcome)
+    if profile["status"] == "read":
+        _quarantine_rejected_rows(con, contract)
+        profile = load_profile(con, contract.file)
+    status = "missing" if profile["status"] == "missing" else "rejected"
+    _record_quality(con, run_id, profile, status, message, rows_loaded=0)
+    _drop_candidates(con, contract.file)
+    return outcome, message
+
+
+def failure_message(contract: Contract, profile: dict, outcome: SuiteOutcome) -> str:
+    """One line for a person: which file, and why it was not loaded."""
+    name = profile.get("source_file") or f"{contract.file}.csv"
+    failed = {o.column or o.expectation for o in outcome.failures()}
+    if "status" in failed:
+        if profile["status"] == "missing":
+            return f"{contract.file}.csv: required file is missing from the landing folder"
+        return profile["message"]
+    if "expect_table_columns_to_match_set" in failed:
+        return f"{name}: line 1: missing required columns"
+    reasons = []
+    if "row_change_ratio" in failed:
+        previous = profile["rows_loaded"] / profile["row_change_ratio"]
+        reasons.append(
+            f"{profile['rows_loaded']:,} valid rows against {previous:,.0f} in the last good load "
+            f"({profile['row_change_ratio'] - 1:+.0%}; allowed ±{contract.max_row_change:.0%})"
+        )
+    if "duplicate_keys" in failed:
+        reasons.append(f"{profile['duplicate_keys']:,} duplicate keys ({', '.join(contract.key)}) after quarantine")
+    if "freshness_change" in failed:
+        reasons.append(
+            f"its newest {contract.freshness} is older than the data already loaded "
+            f"(is it last year's export?)"
+        )
+    return f"{name}: rejected: " + "; ".join(reasons)
+
+
+def _quarantine_rejected_rows(con, contract: Contract) -> None:
+    """A rejected file's valid rows join its quarantine with reason file_rejected: nothing is lost,
+    and rows read = rows loaded + rows quarantined still holds."""
+    checked = f"ingest_work.{quote('checked_' + contract.file)}"
+    duplicates = f"ingest_work.{quote('duplicates_' + contract.file)}"
+    lines = f"ingest_work.{quote('lines_' + contract.file)}"
+    quarantined = candidate_table("quarantine", contract.file)
+    header = load_profile(con, contract.file)["header"]
+    original = ", ".join(quote(h) for h in header)
+    con.execute(
+        f"""INSERT INTO {quarantined} BY NAME
+            SELECT '{contract.file}' AS file, _line AS line_number, ['file_rejected'] AS reasons,
+                   NULL AS raw_line, {original}
+            FROM (SELECT _line FROM {checked} WHERE len(_reasons) = 0
+                  ANTI JOIN (SELECT _line FROM {duplicates} WHERE reason IS NOT NULL) USING (_line))
+            JOIN {lines} USING (_line)"""
+    )
+    rejected = con.execute(f"SELECT count(*) FROM {candidate_table('raw', contract.file)}").fetchone()[0]
+    profile = load_profile(con, contract.file)
+    reasons = dict(profile["reasons"], file_rejected=rejected)
+    con.execute(
+        """UPDATE ingest_work.profiles SET rows_quarantined = rows_quarantined + ?, reasons = ?
+           WHERE file = ?""",
+        [rejected, json.dumps(reasons), contract.file],
+    )
+    _replace(con, "quarantine", contract.file)
+
+
+def promote_file(con: duckdb.DuckDBPyConnection, contract: Contract, run_id: str) -> dict:
+    """Swap the checked candidates in and rebuild the file's staging table."""
+    profile = load_profile(con, contract.file)
+    if profile["status"] == "read" or not table_exists(con, "raw", contract.file):
+        _replace(con, "raw", contract.file)
+        _replace(con, "quarantine", contract.file)
+    else:
+        _drop_candidates(con, contract.file)  # a late (missing) file keeps its last good data
+    build_staging(con, contract)
+    if profile["status"] == "read":
+        return _record_quality(con, run_id, profile, "loaded", None, rows_loaded=profile["rows_loaded"])
+    return _record_quality(con, run_id, profile, "missing", profile["message"], rows_loaded=0)
+
+
+def _replace(con, schema: str, file: str) -> None:
+    """Rename the candidate over the table: one catalog change, no copy of the rows."""
+    con.execute(f"DROP TABLE IF EXISTS {schema}.{quote(file)}")
+    con.execute(f"ALTER TABLE {candidate_table(schema, file)} RENAME TO {quote(file)}")
+
+
+def _drop_candidates(con, file: str) -> None:
+    for schema in ("raw", "quarantine"):
+        con.execute(f"DROP TABLE IF EXISTS {candidate_table(schema, file)}")
+
+
+def build_staging(con, contract: Contract) -> None:
+    """The file's own SQL in assets/staging/<file>.sql, or a view of its contract columns."""
+    custom = STAGING_SQL_DIR / f"{contract.file}.sql"
+    if custom.exists():
+        con.execute(custom.read_text())
+        return
+    columns = ", ".join(quote(c) for c in contract.column_names + list(contract.derived))
+    con.execute(f"CREATE OR REPLACE VIEW staging.{quote(contract.file)} AS SELECT {columns} FROM raw.{quote(contract.file)}")
+
+
+def _record_quality(con, run_id: str, profile: dict, status: str, message: str | None, rows_loaded: int) -> dict:
+    row = {
+        "run_id": run_id,
+        "file": profile["file"],
+        "status": status,
+        "rows_read": profile["rows_read"] or 0,
+        "rows_loaded": rows_loaded,
+        "rows_quarantined": profile["rows_quarantined"] or 0,
+        "reasons": profile["reasons"],
+        "checks_passed": profile["checks_passed"],
+        "checks_failed": profile["checks_failed"],
+        "message": message,
+        "source_file": profile["source_file"],
+        "source_sha256": profile["source_sha256"],
+        "source_mtime": profile["source_mtime"],
+        "latest_value": profile["latest_value"] if status == "loaded" else None,
+        "loaded_at": datetime.now(timezone.utc),
+    }
+    con.execute(
+        f"INSERT INTO mart.data_quality BY NAME SELECT {', '.join('? AS ' + k for k in row)}",
+        [json.dumps(v) if k == "reasons" else v for k, v in row.items()],
+    )
+    return row

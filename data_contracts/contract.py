@@ -1,0 +1,161 @@
+"""Load the landing-file contracts (one YAML per file) into plain dataclasses.
+
+The YAML is the single source of truth: the quarantine SQL (row_rules.py) and the Great
+Expectations suites (gx_suite.py) are both compiled from these objects.
+"""
+from __future__ import annotations
+
+import graphlib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+CONTRACT_DIR = Path(__file__).parent
+COLUMN_TYPES = {"id", "text", "code", "integer", "number", "date", "boolean", "school_year"}
+SQL_TYPES = {
+    "id": "VARCHAR",
+    "text": "VARCHAR",
+    "code": "VARCHAR",
+    "integer": "INTEGER",
+    "number": "DOUBLE",
+    "date": "DATE",
+    "boolean": "BOOLEAN",
+    "school_year": "INTEGER",
+}
+
+
+class ContractError(ValueError):
+    """A contract YAML that cannot be used: the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    required: bool = False
+    allowed: tuple[str, ...] | None = None
+    min: float | None = None
+    max: float | None = None
+    min_exclusive: bool = False
+
+    @property
+    def sql_type(self) -> str:
+        return SQL_TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    columns: tuple[str, ...]
+    references: str  # another contract's file name; its columns have the same names
+
+    @property
+    def reason(self) -> str:
+        return f"orphan:{self.references}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    valid_when: str  # a DuckDB boolean expression over the typed row, aliased `candidate`
+
+    @property
+    def reason(self) -> str:
+        return f"rule:{self.name}"
+
+
+@dataclass(frozen=True)
+class Contract:
+    file: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    required_file: bool = False
+    derived: dict[str, str] = field(default_factory=dict)
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    freshness: str | None = None
+    max_row_change: float = 0.5
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def depends_on(self) -> set[str]:
+        """Files whose staged rows this file's checks read (foreign keys and rule look-ups)."""
+        deps = {fk.references for fk in self.foreign_keys}
+        for rule in self.rules:
+            deps |= set(re.findall(r"staging\.(\w+)", rule.valid_when))
+        return deps - {self.file}
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _parse(path: Path) -> Contract:
+    where = path.name
+    try:
+        doc = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise ContractError(f"{where}: not valid YAML ({exc})") from exc
+    columns = []
+    for name, spec in (doc.get("columns") or {}).items():
+        spec = spec or {}
+        if spec.get("type") not in COLUMN_TYPES:
+            raise ContractError(f"{where}: column {name}: type must be one of {sorted(COLUMN_TYPES)}")
+        allowed = spec.get("allowed")
+        columns.append(
+            Column(
+                name=name,
+                type=spec["type"],
+                required=bool(spec.get("required", False)),
+                allowed=tuple(str(a) for a in allowed) if allowed else None,
+                min=spec.get("min"),
+                max=spec.get("max"),
+                min_exclusive=bool(spec.get("min_exclusive", False)),
+            )
+        )
+    names = {c.name for c in columns}
+    key = tuple(doc.get("key") or ())
+    derived = dict(doc.get("derived") or {})
+    for k in key:
+        if k not in names:
+            raise ContractError(f"{where}: key column {k} is not a declared column")
+    fks = tuple(
+        ForeignKey(columns=tuple(fk["columns"]), references=fk["references"])
+        for fk in doc.get("foreign_keys") or ()
+    )
+    for fk in fks:
+        for col in fk.columns:
+            if col not in names and col not in derived:
+                raise ContractError(f"{where}: foreign key column {col} is not a declared column")
+    rules = tuple(Rule(name=r["name"], valid_when=r["valid_when"]) for r in doc.get("rules") or ())
+    if doc.get("file") != path.stem:
+        raise ContractError(f"{where}: 'file' must be {path.stem!r}")
+    return Contract(
+        file=doc["file"],
+        description=doc.get("description", ""),
+        columns=tuple(columns),
+        key=key,
+        required_file=bool(doc.get("required_file", False)),
+        derived=derived,
+        foreign_keys=fks,
+        rules=rules,
+        freshness=doc.get("freshness"),
+        max_row_change=float(doc.get("max_row_change", 0.5)),
+    )
+
+
+@cache
+def load_contracts() -> dict[str, Contract]:
+    """All contracts, in an order where every file comes after the files it references."""
+    contracts = {c.file: c for c in (_parse(p) for p in sorted(CONTRACT_DIR.glob("*.yaml")))}
+    for contract in contracts.values():
+        for dep in contract.depends_on:
+            if dep not in contracts:
+                raise ContractError(f"{contract.file}.yaml: references unknown file {dep}")
+    order = graphlib.TopologicalSorter({c.file: c.depends_on for c in contracts.values()})
+    return {name: contracts[name] for name in order.static_order()}

@@ -1,0 +1,118 @@
+"""Compile a contract into a Great Expectations 1.x suite of file-level expectations.
+
+GX validates a one-row *profile* of each load (computed in DuckDB: row counts, duplicate keys
+left after quarantine, how fresh the data is, whether the file could be read), with the file's
+header columns as the frame's columns. Row-level rules run as SQL (row_rules.py): GX on a
+36-million-row pandas frame would take minutes and gigabytes for checks DuckDB does in seconds.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+
+from data_contracts.contract import Contract
+
+PROFILE_COLUMNS = ["status", "rows_loaded", "row_change_ratio", "duplicate_keys", "freshness_change"]
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    expectation: str
+    column: str | None
+    success: bool
+    observed: str
+
+
+@dataclass(frozen=True)
+class SuiteOutcome:
+    success: bool
+    outcomes: list[ExpectationOutcome]
+
+    def failures(self) -> list[ExpectationOutcome]:
+        return [o for o in self.outcomes if not o.success]
+
+
+def expectations_for(contract: Contract) -> list:
+    """The suite's expectations, straight from the contract's YAML."""
+    import great_expectations as gx
+
+    allowed_status = ["read"] if contract.required_file else ["read", "missing"]
+    bound = contract.max_row_change
+    expectations = [
+        gx.expectations.ExpectColumnValuesToBeInSet(column="status", value_set=allowed_status),
+        gx.expectations.ExpectTableColumnsToMatchSet(
+            column_set=contract.column_names + PROFILE_COLUMNS, exact_match=False
+        ),
+        gx.expectations.ExpectColumnValuesToBeBetween(
+            column="row_change_ratio", min_value=1 - bound, max_value=1 + bound
+        ),
+    ]
+    if contract.key:
+        expectations.append(
+            gx.expectations.ExpectColumnValuesToBeBetween(column="duplicate_keys", min_value=0, max_value=0)
+        )
+    if contract.freshness:
+        expectations.append(gx.expectations.ExpectColumnValuesToBeBetween(column="freshness_change", min_value=0))
+    return expectations
+
+
+@cache
+def _context():
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    return context
+
+
+_validations: dict[str, object] = {}
+
+
+def _validation(contract: Contract):
+    """One validation definition per contract, built on first use (GX imports are slow)."""
+    if contract.file in _validations:
+        return _validations[contract.file]
+    import great_expectations as gx
+
+    context = _context()
+    batch = (
+        context.data_sources.add_or_update_pandas(f"profile_{contract.file}")
+        .add_dataframe_asset("profile")
+        .add_batch_definition_whole_dataframe("whole")
+    )
+    suite = context.suites.add(gx.ExpectationSuite(name=f"{contract.file}_file_checks"))
+    for expectation in expectations_for(contract):
+        suite.add_expectation(expectation)
+    _validations[contract.file] = context.validation_definitions.add(
+        gx.ValidationDefinition(name=f"{contract.file}_validation", data=batch, suite=suite)
+    )
+    return _validations[contract.file]
+
+
+def validate_profile(contract: Contract, header: list[str], profile: dict) -> SuiteOutcome:
+    """Run the contract's suite on the load profile; header names become the frame's columns."""
+    import pandas as pd
+
+    frame = pd.DataFrame([{**{h: None for h in header}, **{c: profile.get(c) for c in PROFILE_COLUMNS}}])
+    frame = frame.astype({c: "float64" for c in PROFILE_COLUMNS if c != "status"})
+    result = _validation(contract).run(batch_parameters={"dataframe": frame})
+    outcomes = []
+    for r in result.results:
+        config = r.expectation_config
+        observed = r.result.get("observed_value")
+        if observed is None:
+            observed = r.result.get("partial_unexpected_list")
+        if observed is None and r.result.get("details"):
+            observed = r.result["details"]
+        outcomes.append(
+            ExpectationOutcome(
+                expectation=config.type,
+                column=config.kwargs.get("column"),
+                success=bool(r.success),
+                observed=str(observed) if observed is not None else "",
+            )
+        )
+    return SuiteOutcome(success=bool(result.success), outcomes=outcomes)

@@ -1,0 +1,120 @@
+"""Compile a contract into DuckDB SQL that types each row and lists every rule it breaks.
+
+Reason codes (stable: they appear in quarantine tables, `alignboard quality` and tests):
+  missing:<col>          a required value is blank
+  invalid_<type>:<col>   the text is not a valid integer / number / date / boolean / school_year
+  unknown_code:<col>     the value is not in the column's allowed codes
+  out_of_range:<col>     the value is outside the column's min / max
+  rule:<name>            a cross-field rule of the contract is broken
+  orphan:<file>          a foreign key has no match in that file's loaded rows
+  duplicate_key          several rows share the key with different content (all are quarantined)
+  duplicate_row          an exact copy of an earlier row (the first copy is loaded)
+  malformed_row:<error>  the CSV line itself could not be parsed (wrong number of fields, ...)
+"""
+from __future__ import annotations
+
+from data_contracts.contract import Column, Contract
+
+TRUE_WORDS = "('y', 'yes', 'true', 't', '1')"
+FALSE_WORDS = "('n', 'no', 'false', 'f', '0')"
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: object) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _text(col: Column) -> str:
+    return f"NULLIF(trim({quote(col.name)}), '')"
+
+
+def _blank(col: Column) -> str:
+    """Name of the helper column that says the original text was blank."""
+    return quote(f"{col.name}__blank")
+
+
+def typed_expression(col: Column) -> str:
+    """The typed value of a column; NULL when blank or not parseable."""
+    text = _text(col)
+    if col.type in ("id", "text", "code"):
+        return text
+    if col.type in ("integer", "school_year"):
+        return f"TRY_CAST({text} AS INTEGER)"
+    if col.type == "number":
+        return f"CASE WHEN isfinite(TRY_CAST({text} AS DOUBLE)) THEN TRY_CAST({text} AS DOUBLE) END"
+    if col.type == "date":
+        return f"TRY_CAST(try_strptime({text}, '%Y-%m-%d') AS DATE)"
+    if col.type == "boolean":
+        return (
+            f"CASE WHEN lower({text}) IN {TRUE_WORDS} THEN true "
+            f"WHEN lower({text}) IN {FALSE_WORDS} THEN false END"
+        )
+    raise ValueError(col.type)
+
+
+def column_reasons(col: Column) -> list[str]:
+    """SQL expressions, one per rule on this column, each yielding a reason code or NULL.
+
+    They read the typed row as `candidate`, including the `<col>__blank` helper column.
+    """
+    typed, blank = f"candidate.{quote(col.name)}", f"candidate.{_blank(col)}"
+    reasons = []
+    if col.required:
+        reasons.append(f"CASE WHEN {blank} THEN 'missing:{col.name}' END")
+    if col.type not in ("id", "text", "code"):
+        reasons.append(f"CASE WHEN NOT {blank} AND {typed} IS NULL THEN 'invalid_{col.type}:{col.name}' END")
+    if col.allowed:
+        codes = ", ".join(literal(a) for a in col.allowed)
+        reasons.append(f"CASE WHEN {typed} NOT IN ({codes}) THEN 'unknown_code:{col.name}' END")
+    bounds = []
+    if col.type == "school_year":
+        bounds += [f"{typed} < 1990", f"{typed} > 2100"]
+    if col.min is not None:
+        bounds.append(f"{typed} {'<=' if col.min_exclusive else '<'} {col.min}")
+    if col.max is not None:
+        bounds.append(f"{typed} > {col.max}")
+    if bounds:
+        reasons.append(f"CASE WHEN {' OR '.join(bounds)} THEN 'out_of_range:{col.name}' END")
+    return reasons
+
+
+def foreign_key_reason(fk) -> str:
+    cols = [quote(c) for c in fk.columns]
+    present = " AND ".join(f"candidate.{c} IS NOT NULL" for c in cols)
+    match = " AND ".join(f"ref.{c} = candidate.{c}" for c in cols)
+    return (
+        f"CASE WHEN {present} AND NOT EXISTS (SELECT 1 FROM staging.{quote(fk.references)} AS ref "
+        f"WHERE {match}) THEN '{fk.reason}' END"
+    )
+
+
+def checked_rows_sql(contract: Contract, landing_table: str, extra_columns: list[str]) -> str:
+    """SELECT every landing row (`_line`) with its typed, derived and extra columns and the list
+    of reasons it breaks (empty = valid so far; duplicates are found afterwards, on valid rows)."""
+    selected = [f"{typed_expression(c)} AS {quote(c.name)}" for c in contract.columns]
+    selected += [quote(e) for e in extra_columns]
+    selected += [f"{_text(c)} IS NULL AS {_blank(c)}" for c in contract.columns]
+    reasons = [r for c in contract.columns for r in column_reasons(c)]
+    # a rule whose inputs are unknown (NULL) is not broken: blank values have their own reasons
+    reasons += [f"CASE WHEN NOT coalesce(({r.valid_when}), true) THEN '{r.reason}' END" for r in contract.rules]
+    reasons += [foreign_key_reason(fk) for fk in contract.foreign_keys]
+    blanks = ", ".join(_blank(c) for c in contract.columns)
+    select_list = ",\n        ".join(["_line"] + selected)
+    derived = "".join(f", {expr} AS {quote(name)}" for name, expr in contract.derived.items())
+    reason_list = ",\n        ".join(reasons) or "NULL"
+    return f"""
+WITH typed AS (
+    SELECT
+        {select_list}
+    FROM {landing_table}
+),
+candidate AS (SELECT *{derived} FROM typed)
+SELECT candidate.* EXCLUDE ({blanks}),
+    list_filter([
+        {reason_list}
+    ], lambda r: r IS NOT NULL) AS _reasons
+FROM candidate
+"""

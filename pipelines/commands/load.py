@@ -1,0 +1,35 @@
+"""`alignboard load`: the nightly load, in process, for cron users and tests."""
+import sys
+from pathlib import Path
+
+HELP = "Load a landing folder: check every file, quarantine bad rows, rebuild staging and marts."
+
+
+def add_arguments(parser) -> None:
+    from pipelines.warehouse import default_path
+
+    parser.add_argument("--landing", required=True, type=Path, help="folder of landing files (CSV or Parquet)")
+    parser.add_argument(
+        "--warehouse", type=Path, default=Path(default_path()),
+        help="DuckDB warehouse file (default: $ALIGNBOARD_WAREHOUSE or data/warehouse.duckdb)",
+    )
+
+
+def run(args) -> int:
+    if not args.landing.is_dir():
+        print(f"alignboard load: landing folder {args.landing} does not exist", file=sys.stderr)
+        return 2
+    from pipelines.commands.quality import print_table
+    from pipelines.run_load import run_load
+    from pipelines.warehouse import LoadInProgress
+
+    print(f"Loading {args.landing} into {args.warehouse} ...", file=sys.stderr)
+    try:
+        outcome = run_load(args.landing, args.warehouse)
+    except LoadInProgress as exc:
+        print(f"alignboard load: {exc}", file=sys.stderr)
+        return 1
+    print_table(outcome.quality)
+    for error in outcome.errors:
+        print(f"alignboard load: {error}", file=sys.stderr)
+    return 0 if outcome.success else 1

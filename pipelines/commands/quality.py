@@ -1,0 +1,89 @@
+"""`alignboard quality`: what the last load did with each landing file."""
+import json
+import sys
+from pathlib import Path
+
+HELP = "Show the last load of each landing file: rows read, loaded, quarantined (by reason), status."
+
+COLUMNS = ["file", "status", "rows_read", "rows_loaded", "rows_quarantined", "reasons", "message", "loaded_at"]
+
+
+def add_arguments(parser) -> None:
+    from pipelines.warehouse import default_path
+
+    parser.add_argument("--warehouse", type=Path, default=Path(default_path()), help="DuckDB warehouse file")
+    parser.add_argument("--format", choices=["table", "json"], default="table")
+
+
+def latest_quality(warehouse_path: Path) -> list[dict]:
+    """The latest load of every contract's file; never-loaded files are reported as missing."""
+    from data_contracts.contract import load_contracts
+    from pipelines.warehouse import open_read_only
+
+    with open_read_only(warehouse_path) as con:
+        cursor = con.execute(
+            """SELECT * FROM mart.data_quality
+               QUALIFY row_number() OVER (PARTITION BY file ORDER BY loaded_at DESC) = 1"""
+        )
+        names = [d[0] for d in cursor.description]
+        rows = {r["file"]: r for r in (dict(zip(names, row)) for row in cursor.fetchall())}
+    result = []
+    for file in sorted(load_contracts()):
+        row = rows.get(file) or {"file": file, "status": "missing", "rows_read": 0, "rows_loaded": 0,
+                                 "rows_quarantined": 0, "reasons": "{}", "message": "never loaded", "loaded_at": None}
+        reasons = row["reasons"]
+        result.append(
+            {
+                "file": display_name(row),
+                "status": row["status"],
+                "rows_read": row["rows_read"],
+                "rows_loaded": row["rows_loaded"],
+                "rows_quarantined": row["rows_quarantined"],
+                "reasons": json.loads(reasons) if isinstance(reasons, str) else (reasons or {}),
+                "message": row["message"],
+                "loaded_at": row["loaded_at"].isoformat(timespec="seconds") if row["loaded_at"] else None,
+                "source_sha256": row.get("source_sha256"),
+            }
+        )
+    return result
+
+
+def display_name(row: dict) -> str:
+    """The landing file's name as the coordinator dropped it (`students.csv`)."""
+    if row.get("source_file"):
+        return row["source_file"]
+    return row["file"] if "." in row["file"] else f"{row['file']}.csv"
+
+
+def print_table(rows: list[dict], out=sys.stdout) -> None:
+    if not rows:
+        print("(no files)", file=out)
+        return
+    table = [["file", "status", "read", "loaded", "quarantined", "top reasons"]]
+    for r in rows:
+        reasons = r["reasons"] if isinstance(r["reasons"], dict) else json.loads(r["reasons"] or "{}")
+        top = ", ".join(f"{k} {v:,}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1])[:3])
+        table.append([display_name(r), r["status"], f"{r['rows_read']:,}",
+                      f"{r['rows_loaded']:,}", f"{r['rows_quarantined']:,}", top])
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for n, row in enumerate(table):
+        cells = [c.ljust(w) if i in (0, 1, 5) else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        print("  ".join(cells).rstrip(), file=out)
+        if n == 0:
+            print("  ".join("-" * w for w in widths), file=out)
+
+
+def run(args) -> int:
+    from pipelines.run_failures import recent_failures
+
+    if not args.warehouse.exists():
+        print(f"alignboard quality: no warehouse at {args.warehouse}; run `alignboard load` first", file=sys.stderr)
+        return 1
+    rows = latest_quality(args.warehouse)
+    if args.format == "json":
+        print(json.dumps(rows, indent=2, default=str))
+        return 0
+    print_table(rows)
+    for failure in recent_failures(args.warehouse):
+        print(f"run {failure['run_id'][:8]} ({failure['job']}) failed at {failure['failed_at']}: {failure['message']}")
+    return 0

@@ -1,0 +1,44 @@
+"""Dagster resources: the warehouse (one build file per run) and the landing folder."""
+import os
+from contextlib import contextmanager
+
+import dagster as dg
+import duckdb
+
+from pipelines import warehouse
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The DuckDB warehouse. A run writes to a private build copy that replaces the published
+    file atomically when the run ends, so readers never see half a load (see warehouse.py)."""
+
+    path: str = warehouse.default_path()
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext):
+        run_id = context.run_id or "adhoc"
+        warehouse.begin_build(self.path, run_id)
+        try:
+            yield self
+        finally:
+            # Skipped or failed steps left their last good tables in the build, so the build is
+            # always a consistent warehouse; publishing it keeps what this run did load.
+            warehouse.finish_build(self.path, publish=True)
+
+    @contextmanager
+    def connect(self):
+        cursor = warehouse.connect_build(self.path)
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+
+def default_landing() -> str:
+    return os.environ.get("ALIGNBOARD_LANDING", "data/landing")
+
+
+class LandingResource(dg.ConfigurableResource):
+    """The folder the district's exports are dropped into."""
+
+    path: str = default_landing()

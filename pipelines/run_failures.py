@@ -1,0 +1,40 @@
+"""Failed runs, recorded beside the warehouse so `alignboard quality` can show them.
+
+A failed run may hold no warehouse lock and must not touch the warehouse itself, so failures go
+to a small JSON-lines file: `<warehouse>.failures.jsonl`.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+
+def failures_path(warehouse_path: str | Path) -> Path:
+    return Path(f"{warehouse_path}.failures.jsonl")
+
+
+def record_failure(warehouse_path: str | Path, run_id: str, job: str, message: str) -> None:
+    path = failures_path(warehouse_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    entry = {
+        "run_id": run_id,
+        "job": job,
+        "message": message.strip().splitlines()[0][:500] if message.strip() else "run failed",
+        "failed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    with path.open("a") as handle:
+        handle.write(json.dumps(entry) + "\n")
+
+
+def recent_failures(warehouse_path: str | Path, limit: int = 5) -> list[dict]:
+    path = failures_path(warehouse_path)
+    if not path.exists():
+        return []
+    entries = []
+    for line in path.read_text().splitlines():
+        try:
+            entries.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue  # a torn last line from a killed writer
+    return entries[-limit:]

@@ -1,0 +1,91 @@
+"""Run the whole asset graph in process, for `alignboard load`, cron users and tests."""
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines import warehouse
+
+
+@dataclass
+class LoadOutcome:
+    run_id: str
+    quality: list[dict]  # this run's mart.data_quality rows
+    errors: list[str]  # one line each: rejected files, failed steps
+
+    @property
+    def success(self) -> bool:
+        return not self.errors
+
+
+class _OurLinesOnly(logging.Filter):
+    """Keep the assets' own progress lines; drop Dagster's event chatter."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        meta = getattr(record, "dagster_meta", {}) or {}
+        return meta.get("dagster_event") is None and record.levelno >= logging.INFO
+
+
+class _MessageOnly(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        meta = getattr(record, "dagster_meta", {}) or {}
+        return "  " + str(meta.get("orig_message", record.getMessage()))
+
+
+@dg.logger
+def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    log = logging.getLogger("alignboard.progress")
+    log.setLevel(logging.INFO)
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.addFilter(_OurLinesOnly())
+        handler.setFormatter(_MessageOnly())
+        log.addHandler(handler)
+    return log
+
+
+@dg.logger
+def quiet_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    log = logging.getLogger("alignboard.quiet")
+    log.addHandler(logging.NullHandler())
+    log.propagate = False
+    return log
+
+
+def run_load(landing_dir: Path, warehouse_path: Path, progress: bool = True) -> LoadOutcome:
+    from pipelines.definitions import make_definitions
+
+    # Our logger replaces Dagster's console logger, which prints every engine event.
+    logger = {"progress": progress_logger} if progress else {"quiet": quiet_logger}
+    defs = make_definitions(str(warehouse_path), str(landing_dir), loggers=logger)
+    result = defs.resolve_job_def("nightly_load").execute_in_process(
+        run_config={"loggers": {name: {} for name in logger}},
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    errors = []
+    for event in result.all_events:
+        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            error = event.step_failure_data.error
+            while error is not None and error.cause is not None:
+                error = error.cause  # the user code's exception, not Dagster's wrapper
+            detail = error.message.strip().splitlines()[0] if error else "unknown error"
+            errors.append(f"step {event.step_key} failed: {detail}")
+        if event.event_type == dg.DagsterEventType.RUN_FAILURE and not errors:
+            errors.append(f"load failed: {event.message}")
+    quality = this_run_quality(warehouse_path, result.run_id)
+    errors = [f"{q['message']}" for q in quality if q["status"] == "rejected" or q["checks_failed"]] + errors
+    return LoadOutcome(result.run_id, quality, errors)
+
+
+def this_run_quality(warehouse_path: Path, run_id: str) -> list[dict]:
+    if not Path(warehouse_path).exists():
+        return []
+    with warehouse.open_read_only(warehouse_path) as con:
+        cursor = con.execute("SELECT * FROM mart.data_quality WHERE run_id = ? ORDER BY file", [run_id])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]

@@ -1,0 +1,107 @@
+"""The warehouse file and its build-then-swap protocol.
+
+A load never writes the published file. It copies it to a private build file, writes there, and
+replaces the published file with one atomic rename at the end. So a reader holding a read-only
+connection keeps reading the previous complete load (it holds the old inode), and a load killed
+half way leaves the published file untouched; the next load removes the dead build file.
+One load at a time: an exclusive lock file guards the build.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+SCHEMAS = ("raw", "quarantine", "staging", "mart", "ingest_work")
+MEMORY_LIMIT = os.environ.get("ALIGNBOARD_MEMORY_LIMIT", "8GB")
+
+SETUP_SQL = """
+CREATE OR REPLACE MACRO school_year_of(d) AS year(d) + CASE WHEN month(d) >= 7 THEN 1 ELSE 0 END;
+"""
+
+
+class LoadInProgress(RuntimeError):
+    """Another load holds the warehouse lock."""
+
+
+def default_path() -> str:
+    return os.environ.get("ALIGNBOARD_WAREHOUSE", "data/warehouse.duckdb")
+
+
+def open_read_only(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """A short-lived read-only connection to the published warehouse (for the CLI and dashboard)."""
+    return duckdb.connect(str(path), read_only=True)
+
+
+@dataclass
+class Build:
+    published: Path
+    build: Path
+    lock_fd: int
+    connection: duckdb.DuckDBPyConnection
+
+
+_active: dict[str, Build] = {}
+
+
+def _key(path: str | Path) -> str:
+    return str(Path(path).resolve())
+
+
+def begin_build(path: str | Path, run_id: str) -> Build:
+    """Lock the warehouse, clear dead builds, and open a build copy of the published file."""
+    published = Path(path)
+    published.parent.mkdir(parents=True, exist_ok=True)
+    lock_fd = os.open(f"{published}.lock", os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(lock_fd)
+        raise LoadInProgress(f"another load is writing {published} (lock {published}.lock)") from None
+    for dead in published.parent.glob(f"{published.name}.build-*"):
+        # left by a load that was killed; we hold the lock, so nobody uses it
+        shutil.rmtree(dead) if dead.is_dir() else dead.unlink()
+    build = published.with_name(f"{published.name}.build-{run_id}")
+    if published.exists():
+        shutil.copyfile(published, build)
+    con = duckdb.connect(str(build))
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = '{build}.tmp'")
+    con.execute("SET preserve_insertion_order = true")
+    for schema in SCHEMAS:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.execute(SETUP_SQL)
+    active = Build(published=published, build=build, lock_fd=lock_fd, connection=con)
+    _active[_key(published)] = active
+    return active
+
+
+def connect_build(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """A cursor on the build file of the load in progress for this warehouse."""
+    active = _active.get(_key(path))
+    if active is None:
+        raise RuntimeError(f"no load in progress for {path}: call begin_build first")
+    return active.connection.cursor()
+
+
+def finish_build(path: str | Path, publish: bool) -> None:
+    """Publish the build (atomic rename) or throw it away, then release the lock."""
+    active = _active.pop(_key(path))
+    try:
+        if publish:
+            active.connection.execute("DROP SCHEMA IF EXISTS ingest_work CASCADE")
+            active.connection.execute("CHECKPOINT")
+        active.connection.close()
+        if publish:
+            with open(active.build, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(active.build, active.published)
+        else:
+            active.build.unlink(missing_ok=True)
+        shutil.rmtree(f"{active.build}.tmp", ignore_errors=True)
+    finally:
+        os.close(active.lock_fd)
