@@ -42,7 +42,8 @@ def typed_expression(col: Column) -> str:
     if col.type in ("id", "text", "code"):
         return text
     if col.type in ("integer", "school_year"):
-        return f"TRY_CAST({text} AS INTEGER)"
+        # DuckDB would round '7.5' to 8: only whole numbers are integers
+        return f"CASE WHEN regexp_full_match({text}, '[+-]?[0-9]+') THEN TRY_CAST({text} AS INTEGER) END"
     if col.type == "number":
         return f"CASE WHEN isfinite(TRY_CAST({text} AS DOUBLE)) THEN TRY_CAST({text} AS DOUBLE) END"
     if col.type == "date":

@@ -38,3 +38,13 @@ def recent_failures(warehouse_path: str | Path, limit: int = 5) -> list[dict]:
         except json.JSONDecodeError:
             continue  # a torn last line from a killed writer
     return entries[-limit:]
+
+
+def root_cause(error) -> str:
+    """The first line of the innermost exception of a Dagster error: the user's problem, not
+    Dagster's wrapper around it."""
+    if error is None:
+        return "unknown error"
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip().splitlines()[0]

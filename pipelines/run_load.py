@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines import warehouse
+from pipelines.run_failures import root_cause
 
 
 @dataclass
@@ -40,11 +41,12 @@ class _MessageOnly(logging.Formatter):
 def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
     log = logging.getLogger("alignboard.progress")
     log.setLevel(logging.INFO)
-    if not log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.addFilter(_OurLinesOnly())
-        handler.setFormatter(_MessageOnly())
-        log.addHandler(handler)
+    log.propagate = False
+    log.handlers.clear()  # one handler per run, on the stderr of this run
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(_OurLinesOnly())
+    handler.setFormatter(_MessageOnly())
+    log.addHandler(handler)
     return log
 
 
@@ -71,12 +73,11 @@ def run_load(landing_dir: Path, warehouse_path: Path, progress: bool = True) -> 
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
             error = event.step_failure_data.error
-            while error is not None and error.cause is not None:
-                error = error.cause  # the user code's exception, not Dagster's wrapper
-            detail = error.message.strip().splitlines()[0] if error else "unknown error"
-            errors.append(f"step {event.step_key} failed: {detail}")
+            if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
+                continue  # a blocking check that failed: its file's quality row says why
+            errors.append(f"step {event.step_key} failed: {root_cause(error)}")
         if event.event_type == dg.DagsterEventType.RUN_FAILURE and not errors:
-            errors.append(f"load failed: {event.message}")
+            errors.append(f"load failed: {root_cause(event.event_specific_data.error)}")
     quality = this_run_quality(warehouse_path, result.run_id)
     errors = [f"{q['message']}" for q in quality if q["status"] == "rejected" or q["checks_failed"]] + errors
     return LoadOutcome(result.run_id, quality, errors)

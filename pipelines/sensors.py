@@ -8,7 +8,7 @@ import dagster as dg
 
 from pipelines import warehouse
 from pipelines.resources import LandingResource
-from pipelines.run_failures import record_failure
+from pipelines.run_failures import record_failure, root_cause
 from pipelines.schedules import nightly_load
 
 SETTLE_SECONDS = 60  # a file modified more recently may still be being copied in
@@ -46,5 +46,6 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext, landing: LandingR
 
 @dg.run_failure_sensor(default_status=dg.DefaultSensorStatus.RUNNING)
 def record_run_failure(context: dg.RunFailureSensorContext):
-    message = context.failure_event.message or "run failed"
+    data = context.failure_event.event_specific_data
+    message = root_cause(data.error) if data is not None and data.error else context.failure_event.message
     record_failure(warehouse.default_path(), context.dagster_run.run_id, context.dagster_run.job_name, message)

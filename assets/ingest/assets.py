@@ -73,7 +73,7 @@ def _staging_asset(contract: Contract) -> dg.AssetsDefinition:
     )
     def staging_file(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         with warehouse.connect() as con:
-            row = promote_file(con, contract, context.run_id)
+            row = promote_file(con, contract, context.run.run_id)
         return dg.MaterializeResult(metadata={"status": row["status"], "rows_loaded": row["rows_loaded"]})
 
     return staging_file

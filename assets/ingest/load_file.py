@@ -159,7 +159,7 @@ def check_file(con: duckdb.DuckDBPyConnection, contract: Contract, run_id: str) 
     message = failure_message(contract, profile, outcome)
     if profile["status"] == "read":
         _quarantine_rejected_rows(con, contract)
-        profile = load_profile(con, contract.file)
+    profile = load_profile(con, contract.file)
     status = "missing" if profile["status"] == "missing" else "rejected"
     _record_quality(con, run_id, profile, status, message, rows_loaded=0)
     _drop_candidates(con, contract.file)
@@ -206,8 +206,9 @@ def _quarantine_rejected_rows(con, contract: Contract) -> None:
         f"""INSERT INTO {quarantined} BY NAME
             SELECT '{contract.file}' AS file, _line AS line_number, ['file_rejected'] AS reasons,
                    NULL AS raw_line, {original}
-            FROM (SELECT _line FROM {checked} WHERE len(_reasons) = 0
-                  ANTI JOIN (SELECT _line FROM {duplicates} WHERE reason IS NOT NULL) USING (_line))
+            FROM (SELECT _line FROM {checked}
+                  ANTI JOIN (SELECT _line FROM {duplicates} WHERE reason IS NOT NULL) USING (_line)
+                  WHERE len(_reasons) = 0)
             JOIN {lines} USING (_line)"""
     )
     rejected = con.execute(f"SELECT count(*) FROM {candidate_table('raw', contract.file)}").fetchone()[0]

@@ -55,7 +55,8 @@ def display_name(row: dict) -> str:
     return row["file"] if "." in row["file"] else f"{row['file']}.csv"
 
 
-def print_table(rows: list[dict], out=sys.stdout) -> None:
+def print_table(rows: list[dict], out=None) -> None:
+    out = out or sys.stdout
     if not rows:
         print("(no files)", file=out)
         return

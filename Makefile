@@ -1,0 +1,43 @@
+# Alignboard: `make demo` to see it work, `make test` to check it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_LANDING := data/demo_landing
+WAREHOUSE ?= data/warehouse.duckdb
+DEMO_STUDENTS ?= 3000
+
+.PHONY: install demo test browsers bench dev clean
+
+$(BIN)/alignboard: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/alignboard
+
+demo: install
+	$(BIN)/alignboard generate --out $(DEMO_LANDING) --students $(DEMO_STUDENTS) --years 3 --seed 42
+	$(BIN)/alignboard load --landing $(DEMO_LANDING) --warehouse $(WAREHOUSE)
+	$(BIN)/alignboard quality --warehouse $(WAREHOUSE)
+
+# Debian's chromium and chromedriver, for the browser tests in tests/e2e.
+browsers:
+	@if command -v chromium >/dev/null 2>&1; then echo "chromium: $$(chromium --version)"; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "warning: no apt-get; browser tests will be skipped"; fi
+
+test: install browsers
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_metrics.py
+
+dev: install
+	mkdir -p .dagster_home
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dg dev
+
+clean:
+	rm -rf data/warehouse.duckdb* $(DEMO_LANDING) .dagster_home

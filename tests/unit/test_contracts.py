@@ -1,0 +1,101 @@
+"""The contracts match the public landing-file contract and compile to valid SQL and GX suites."""
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from data_contracts.contract import ContractError, _parse, load_contracts
+from data_contracts.gx_suite import validate_profile
+from data_contracts.row_rules import checked_rows_sql, quote
+from pipelines.warehouse import SETUP_SQL
+
+LANDING_FILES = Path(__file__).parents[3] / "shared" / "landing-files.json"
+PLAN_FILES = {"plans.csv", "plan_goals.csv", "plan_strategies.csv", "action_steps.csv", "plan_schedule.csv",
+              "roadmap_reviews.csv"}
+
+
+@pytest.mark.skipif(not LANDING_FILES.exists(), reason="shared/landing-files.json is not beside the checkout")
+def test_every_student_perception_and_systems_file_has_a_contract_with_its_required_columns():
+    contracts = load_contracts()
+    for file, required in json.loads(LANDING_FILES.read_text()).items():
+        if file in PLAN_FILES:
+            continue  # plans are a later issue
+        name = file.removesuffix(".csv")
+        assert name in contracts, file
+        assert contracts[name].column_names == required, file
+
+
+def test_contracts_are_ordered_after_the_files_they_reference():
+    order = list(load_contracts())
+    for contract in load_contracts().values():
+        for dependency in contract.depends_on:
+            assert order.index(dependency) < order.index(contract.file)
+
+
+def test_every_contract_compiles_to_sql_duckdb_accepts():
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA staging")
+    con.execute(SETUP_SQL)
+    contracts = load_contracts()
+    for contract in contracts.values():  # empty staging tables for the foreign keys to read
+        columns = ", ".join(f"{quote(c.name)} {c.sql_type}" for c in contract.columns)
+        derived = "".join(f", {quote(d)} INTEGER" for d in contract.derived)
+        con.execute(f"CREATE TABLE staging.{quote(contract.file)} ({columns}{derived})")
+    for contract in contracts.values():
+        landing = ", ".join(f"{quote(c)} VARCHAR" for c in contract.column_names)
+        con.execute(f"CREATE TABLE {quote('landing_' + contract.file)} (_line BIGINT, {landing})")
+        con.execute(checked_rows_sql(contract, quote("landing_" + contract.file), [])).fetchall()
+
+
+def test_bad_contract_yaml_names_file_and_field(tmp_path):
+    path = tmp_path / "things.yaml"
+    path.write_text("file: things\ncolumns:\n  id: {type: uuid}\n")
+    with pytest.raises(ContractError, match=r"things.yaml: column id: type must be one of"):
+        _parse(path)
+    path.write_text("file: things\ncolumns:\n  id: {type: id}\nkey: [code]\n")
+    with pytest.raises(ContractError, match="things.yaml: key column code is not a declared column"):
+        _parse(path)
+
+
+def profile(**overrides):
+    base = dict(status="read", rows_loaded=100, row_change_ratio=None, duplicate_keys=0, freshness_change=None)
+    return base | overrides
+
+
+def test_gx_suite_passes_a_good_first_load_and_a_missing_optional_file():
+    contracts = load_contracts()
+    assert validate_profile(contracts["attendance_daily"], contracts["attendance_daily"].column_names, profile()).success
+    special_education = contracts["special_education"]
+    missing = profile(status="missing", rows_loaded=0)
+    assert validate_profile(special_education, special_education.column_names, missing).success
+
+
+@pytest.mark.parametrize(
+    "overrides, failing",
+    [
+        (dict(row_change_ratio=0.49), "row_change_ratio"),  # more than 50% fewer rows
+        (dict(row_change_ratio=1.51), "row_change_ratio"),
+        (dict(duplicate_keys=1), "duplicate_keys"),
+        (dict(freshness_change=-1), "freshness_change"),  # newest date a day older than loaded
+        (dict(status="unreadable"), "status"),
+    ],
+)
+def test_gx_suite_fails_each_blocking_expectation(overrides, failing):
+    contract = load_contracts()["attendance_daily"]
+    outcome = validate_profile(contract, contract.column_names, profile(**overrides))
+    assert not outcome.success
+    assert [o.column for o in outcome.failures()] == [failing]
+
+
+def test_gx_suite_bounds_are_inclusive():
+    contract = load_contracts()["attendance_daily"]
+    assert validate_profile(contract, contract.column_names, profile(row_change_ratio=0.5, freshness_change=0)).success
+
+
+def test_gx_suite_fails_required_file_missing_and_missing_columns():
+    students = load_contracts()["students"]
+    outcome = validate_profile(students, students.column_names, profile(status="missing"))
+    assert [o.column for o in outcome.failures()] == ["status"]
+    outcome = validate_profile(students, ["student_id"], profile())
+    assert [o.expectation for o in outcome.failures()] == ["expect_table_columns_to_match_set"]
