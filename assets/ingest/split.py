@@ -53,8 +53,7 @@ def split_rows(con: duckdb.DuckDBPyConnection, contract: Contract, read: ReadRes
         f"""CREATE OR REPLACE TABLE {valid} AS
             SELECT {ordered} FROM {checked}
             ANTI JOIN (SELECT _line FROM {duplicates} WHERE reason IS NOT NULL) USING (_line)
-            WHERE len(_reasons) = 0
-            ORDER BY _line"""
+            WHERE len(_reasons) = 0"""
     )
     sql = (SQL_DIR / "assemble_quarantine.sql").read_text().format(
         file=contract.file,

@@ -1,0 +1,122 @@
+"""Load benchmark: the full `alignboard load` against the floor of plain DuckDB CSV reads.
+
+In one run, on the same landing folder (200,000 students, one school year by default):
+  floor  DuckDB read_csv of every landing file into tables, no checks at all;
+  load   the full nightly load (contracts, quarantine, GX checks, staging) into a new warehouse;
+  reload the same load again over the existing warehouse (the nightly case).
+Each phase runs in its own process so its peak RSS is its own. Targets: load/floor <= 3.0 and
+peak RSS <= 8 GiB on the 2-core machine.
+
+    python benchmarks/bench_load.py [--landing DIR] [--students N] [--work DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+TARGET_RATIO = 3.0
+TARGET_RSS_GIB = 8.0
+
+
+def phase_floor(landing: Path, work: Path) -> dict:
+    import duckdb
+
+    db = work / "floor.duckdb"
+    db.unlink(missing_ok=True)
+    rows = 0
+    with duckdb.connect(str(db)) as con:
+        for path in sorted(landing.glob("*.csv")):
+            con.execute(f"CREATE TABLE \"{path.stem}\" AS SELECT * FROM read_csv('{path}')")
+            rows += con.execute(f'SELECT count(*) FROM "{path.stem}"').fetchone()[0]
+    return {"rows": rows}
+
+
+def phase_load(landing: Path, work: Path, fresh: bool) -> dict:
+    from pipelines.run_load import run_load
+
+    warehouse = work / "warehouse.duckdb"
+    if fresh:
+        for old in work.glob("warehouse.duckdb*"):
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
+    outcome = run_load(landing, warehouse, progress=False)
+    return {
+        "rows": sum(q["rows_read"] for q in outcome.quality),
+        "loaded": sum(q["rows_loaded"] for q in outcome.quality),
+        "quarantined": sum(q["rows_quarantined"] for q in outcome.quality),
+        "errors": outcome.errors,
+    }
+
+
+def run_phase(name: str, landing: Path, work: Path) -> dict:
+    """Run one phase in a child process; return its result, wall time and peak RSS."""
+    started = time.perf_counter()
+    child = subprocess.run(
+        [sys.executable, __file__, "--phase", name, "--landing", str(landing), "--work", str(work)],
+        capture_output=True, text=True, check=False,
+    )
+    seconds = time.perf_counter() - started
+    if child.returncode != 0:
+        raise SystemExit(f"phase {name} failed:\n{child.stderr[-3000:]}")
+    result = json.loads(child.stdout.strip().splitlines()[-1])
+    result["seconds"] = seconds
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--landing", type=Path, help="an existing landing folder (default: generate one)")
+    parser.add_argument("--students", type=int, default=200_000)
+    parser.add_argument("--work", type=Path, default=Path("bench_out"))
+    parser.add_argument("--phase", choices=["floor", "load", "reload"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+
+    if args.phase:
+        if args.phase == "floor":
+            result = phase_floor(args.landing, args.work)
+        else:
+            result = phase_load(args.landing, args.work, fresh=args.phase == "load")
+        result["peak_rss_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+        print(json.dumps(result))
+        return
+
+    landing = args.landing
+    if landing is None:
+        landing = args.work / f"landing_{args.students}"
+        if not (landing / "attendance_daily.csv").exists():
+            print(f"generating {args.students:,} students into {landing} ...", file=sys.stderr)
+            subprocess.run(
+                [sys.executable, "-m", "pipelines", "generate", "--out", str(landing),
+                 "--students", str(args.students), "--years", "1"],
+                check=True,
+            )
+    size = sum(p.stat().st_size for p in landing.glob("*.csv")) / 2**30
+    print(f"landing: {landing} ({size:.2f} GiB of CSV)")
+
+    floor = run_phase("floor", landing, args.work)
+    load = run_phase("load", landing, args.work)
+    reload = run_phase("reload", landing, args.work)
+
+    print(f"{'phase':<8}{'seconds':>10}{'rows/s':>14}{'peak RSS GiB':>14}")
+    for name, r in (("floor", floor), ("load", load), ("reload", reload)):
+        print(f"{name:<8}{r['seconds']:>10.1f}{r['rows'] / r['seconds']:>14,.0f}{r['peak_rss_gib']:>14.2f}")
+    ratio, reload_ratio = load["seconds"] / floor["seconds"], reload["seconds"] / floor["seconds"]
+    print(f"rows read {load['rows']:,}: loaded {load['loaded']:,}, quarantined {load['quarantined']:,}")
+    print(f"load/floor ratio   {ratio:.2f} (target <= {TARGET_RATIO})")
+    print(f"reload/floor ratio {reload_ratio:.2f}")
+    peak = max(load["peak_rss_gib"], reload["peak_rss_gib"])
+    print(f"peak RSS           {peak:.2f} GiB (target <= {TARGET_RSS_GIB})")
+    if load["errors"]:
+        print("load reported: " + "; ".join(load["errors"]))
+    ok = ratio <= TARGET_RATIO and peak <= TARGET_RSS_GIB
+    print("PASS" if ok else "MISS")
+
+
+if __name__ == "__main__":
+    main()
