@@ -1,0 +1,42 @@
+"""A generated district loads cleanly, and a messy one quarantines exactly the injected faults."""
+import json
+
+import pytest
+
+from pipelines.cli import main
+
+pytestmark = pytest.mark.integration
+
+# faults a loader accepts as they are: trimmed whitespace and a byte-order mark
+ACCEPTED_FAULTS = {"whitespace", "bom"}
+
+
+def quality(warehouse, capsys) -> dict[str, dict]:
+    capsys.readouterr()
+    assert main(["quality", "--warehouse", str(warehouse), "--format", "json"]) == 0
+    return {row["file"]: row for row in json.loads(capsys.readouterr().out)}
+
+
+def test_clean_generated_district_loads_without_quarantine(tmp_path, capsys):
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
+    assert main(["generate", "--out", str(landing), "--students", "600", "--years", "2", "--seed", "7"]) == 0
+    assert main(["load", "--landing", str(landing), "--warehouse", str(warehouse)]) == 0
+    report = quality(warehouse, capsys)
+    assert {row["status"] for row in report.values()} == {"loaded"}
+    assert sum(row["rows_quarantined"] for row in report.values()) == 0
+    assert report["students.csv"]["rows_loaded"] > 1000  # two years of about 600 students
+
+
+def test_messy_generated_district_quarantines_exactly_the_manifest(tmp_path, capsys):
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
+    assert main(["generate", "--out", str(landing), "--students", "600", "--years", "1", "--seed", "7", "--messy"]) == 0
+    manifest = json.loads((landing / "_messy_manifest.json").read_text())
+    assert main(["load", "--landing", str(landing), "--warehouse", str(warehouse)]) == 0
+    report = quality(warehouse, capsys)
+    for file, faults in manifest.items():
+        # every faulty row is quarantined; a conflicting copy takes its original row with it
+        expected = sum(n for fault, n in faults.items() if fault not in ACCEPTED_FAULTS)
+        expected += faults.get("duplicate_key_conflict", 0)
+        row = report[file]
+        assert row["rows_quarantined"] == expected, (file, faults, row["reasons"])
+        assert row["rows_read"] == row["rows_loaded"] + row["rows_quarantined"]
