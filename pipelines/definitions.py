@@ -1,6 +1,7 @@
 """The Dagster code location: every asset, check, job, schedule and sensor of Alignboard."""
 import dagster as dg
 
+from assets.equity.assets import disparity_assets
 from assets.ingest.assets import ingest_assets, ingest_checks
 from assets.staging.assets import staging_assets
 from pipelines.resources import LandingResource, WarehouseResource, default_landing
@@ -8,7 +9,7 @@ from pipelines.schedules import nightly_load, nightly_schedule
 from pipelines.sensors import landing_folder_sensor, record_run_failure
 from pipelines.warehouse import default_path
 
-all_assets = [*ingest_assets, *staging_assets]
+all_assets = [*ingest_assets, *staging_assets, *disparity_assets]
 all_checks = [*ingest_checks]
 
 

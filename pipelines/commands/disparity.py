@@ -35,33 +35,33 @@ def _threshold(text: str) -> str:
     return text.strip()
 
 
-def _min_cell(text: str) -> int:
-    return disparity_settings.parse_count_setting("--min-cell", text, 0)
-
-
-def _min_n(text: str) -> int:
-    return disparity_settings.parse_count_setting("--min-n", text, 0)
+def _non_negative(text: str) -> int:
+    return disparity_settings.parse_count_setting("value", text, 0)
 
 
 def _consecutive_years(text: str) -> int:
     return disparity_settings.parse_count_setting(
-        "--consecutive-years", text, 1, disparity_settings.MAX_CONSECUTIVE_YEARS
+        "value", text, 1, disparity_settings.MAX_CONSECUTIVE_YEARS
     )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "Settings not given come from the disparity: section of the YAML file named by "
+        "$ALIGNBOARD_CONFIG, else: threshold 3.0, min cell 10, min n 30, 3 consecutive years. "
+        "See docs/disparity.md."
+    )
     parser.add_argument("--counts", required=True, metavar="FILE",
                         help="CSV of school_year, lea_id, category, group, count, population "
                              "(lea_id STATE = the state's counts by group)")
     parser.add_argument("--threshold", type=_setting(_threshold), metavar="T",
-                        help="flag a ratio strictly above T (default 3.0)")
-    parser.add_argument("--min-cell", type=_setting(_min_cell), metavar="C",
-                        help="minimum count of a group and of its comparison group (default 10)")
-    parser.add_argument("--min-n", type=_setting(_min_n), metavar="N",
-                        help="minimum population of a group and of its comparison group (default 30)")
+                        help="flag a ratio strictly above T (exact decimal)")
+    parser.add_argument("--min-cell", type=_setting(_non_negative), metavar="C",
+                        help="minimum count of a group and of its comparison group")
+    parser.add_argument("--min-n", type=_setting(_non_negative), metavar="N",
+                        help="minimum population of a group and of its comparison group")
     parser.add_argument("--consecutive-years", type=_setting(_consecutive_years), metavar="Y",
-                        help="years in a row over the threshold before a group is significant, "
-                             "1 to 3 (default 3)")
+                        help="years in a row over the threshold before a group is significant (1-3)")
     parser.add_argument("--out", metavar="FILE", help="write the CSV here (default: stdout)")
 
 
