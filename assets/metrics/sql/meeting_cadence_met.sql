@@ -1,0 +1,54 @@
+-- meeting_cadence_met: periods in which a team met at least its minimum / periods counted. Each
+-- entity of a team's level is expected to meet (DLT district, OLT department, BLT school, PLC,
+-- CLC classroom). Periods are the school months, or the school-year quarters containing them, of
+-- every year with meeting data; a period counts once it has ended by {{as_of}}, or earlier if it
+-- is already met. One row per entity.
+WITH cadences AS (
+    SELECT * FROM {{cadences}}
+), meetings AS (
+    SELECT school_year, upper(trim(team)) AS team, owner_id, meeting_date
+    FROM staging.team_meetings
+    WHERE meeting_date IS NOT NULL AND school_year IS NOT NULL
+), years AS (
+    SELECT DISTINCT school_year FROM meetings
+), months AS (
+    SELECT y.school_year,
+           make_date(CASE WHEN m.month >= 7 THEN y.school_year - 1 ELSE y.school_year END, m.month, 1) AS month_start
+    FROM years AS y
+    CROSS JOIN (SELECT unnest([{{school_months}}]) AS month) AS m
+), periods AS (
+    SELECT school_year, 'month' AS period, month_start AS period_start,
+           CAST(month_start + INTERVAL 1 MONTH AS DATE) AS period_end
+    FROM months
+    UNION
+    SELECT DISTINCT school_year, 'quarter', CAST(date_trunc('quarter', month_start) AS DATE),
+           CAST(date_trunc('quarter', month_start) + INTERVAL 3 MONTH AS DATE)
+    FROM months
+), entities AS (
+    SELECT y.school_year, h.entity_level AS level, h.entity_id
+    FROM years AS y
+    CROSS JOIN staging.org_hierarchy AS h
+    WHERE h.entity_level <> 'classroom'
+    UNION ALL
+    SELECT s.school_year, 'classroom', s.section_id
+    FROM staging.sections AS s
+    SEMI JOIN years AS y ON y.school_year = s.school_year
+), expected AS (
+    SELECT e.school_year, e.level, e.entity_id, c.team, c.min_meetings, p.period_start, p.period_end
+    FROM entities AS e
+    JOIN cadences AS c ON c.level = e.level
+    JOIN periods AS p ON p.school_year = e.school_year AND p.period = c.period
+), counted AS (
+    SELECT x.school_year, x.level, x.entity_id, x.period_start, x.period_end,
+           count(m.meeting_date) >= any_value(x.min_meetings) AS met
+    FROM expected AS x
+    LEFT JOIN meetings AS m
+      ON m.team = x.team AND m.owner_id = x.entity_id
+     AND m.meeting_date >= x.period_start AND m.meeting_date < x.period_end
+    GROUP BY x.school_year, x.level, x.entity_id, x.team, x.period_start, x.period_end
+)
+SELECT {{metric_id}} AS metric_id, school_year, level, entity_id, NULL::VARCHAR AS student_id,
+       count(*) FILTER (WHERE met) AS numerator, count(*) AS denominator, count(*) AS n
+FROM counted
+WHERE period_end <= {{as_of}} OR met
+GROUP BY school_year, level, entity_id

@@ -1,0 +1,301 @@
+"""The only module that reads the marts, for the dashboard and the CLI exports.
+
+Access rules live here, not in the pages (DESIGN.md "Privacy"):
+- A viewer has a scope (a district, department, school, PLC or classroom) and sees that entity,
+  the entities below it, and the aggregates above it (how its goals align to the layer above).
+- Student-level rows only for a viewer who may see students, only for the students in scope
+  (enrolled at a school in scope or in a section in scope that year), and never in public output.
+- A suppressed cell (mart.metric_values.suppressed) keeps its flag and reason but has no
+  numerator, denominator or value for a viewer who may not see students and in public output;
+  "no data" stays blank (NULL), never zero.
+Every call opens its own short-lived read-only connection: DuckDB allows one writer per file and
+a load swaps the file atomically, so a reader never sees half a load.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, TextIO
+
+import duckdb
+import pandas as pd
+
+from pipelines.warehouse import default_path, open_read_only
+
+ORG_LEVELS = ("district", "department", "school", "plc", "classroom")
+LEVELS = (*ORG_LEVELS, "student")
+METRIC_VALUE_COLUMNS = (
+    "metric_id", "metric_version", "school_year", "period", "level", "entity_id", "student_group",
+    "numerator", "denominator", "value", "suppressed", "suppression_reason",
+)
+
+
+class DataError(Exception):
+    """A request that cannot be answered; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking. entity_id None with level 'district' means every district (an analyst)."""
+
+    level: str
+    entity_id: str | None
+    may_see_students: bool = False
+
+    def __post_init__(self) -> None:
+        if self.level not in ORG_LEVELS:
+            raise DataError(f"a viewer's scope is one of {', '.join(ORG_LEVELS)}, not {self.level!r}")
+        if self.entity_id is None and self.level != "district":
+            raise DataError("only a district-wide viewer may have no entity")
+
+    @classmethod
+    def analyst(cls, may_see_students: bool = True) -> "Viewer":
+        return cls("district", None, may_see_students)
+
+
+# Entities a viewer sees: the scope and everything below it, plus its ancestors; the students
+# enrolled below it. $scope_id NULL = everything.
+SCOPE_SQL = """
+WITH RECURSIVE below(level, entity_id) AS (
+    SELECT entity_level, entity_id FROM staging.org_hierarchy
+    WHERE $scope_id IS NULL OR (entity_level = $scope_level AND entity_id = $scope_id)
+    UNION
+    SELECT h.entity_level, h.entity_id
+    FROM staging.org_hierarchy AS h JOIN below AS b ON h.parent_level = b.level AND h.parent_id = b.entity_id
+), above(level, entity_id, parent_level, parent_id) AS (
+    SELECT entity_level, entity_id, parent_level, parent_id FROM staging.org_hierarchy
+    WHERE entity_level = $scope_level AND entity_id = $scope_id
+    UNION
+    SELECT h.entity_level, h.entity_id, h.parent_level, h.parent_id
+    FROM staging.org_hierarchy AS h JOIN above AS a ON h.entity_level = a.parent_level AND h.entity_id = a.parent_id
+), visible_org AS (
+    SELECT level, entity_id FROM below UNION SELECT level, entity_id FROM above
+), visible_students AS (
+    SELECT st.school_year, st.student_id
+    FROM staging.students AS st JOIN below AS b ON b.level = 'school' AND b.entity_id = st.school_id
+    UNION
+    SELECT e.school_year, e.student_id
+    FROM staging.section_enrollments AS e JOIN below AS b ON b.level = 'classroom' AND b.entity_id = e.section_id
+)
+"""
+
+
+def warehouse_version(warehouse: str | Path | None = None) -> tuple[int, int]:
+    """Changes whenever a load publishes a new file: a cache key for the dashboard."""
+    stat = os.stat(_path(warehouse))
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _path(warehouse: str | Path | None) -> Path:
+    return Path(warehouse if warehouse is not None else default_path())
+
+
+@contextmanager
+def _connect(warehouse: str | Path | None, *tables: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    path = _path(warehouse)
+    if not path.is_file():
+        raise DataError(f"warehouse not found: {path} (run `alignboard load` first)")
+    try:
+        con = open_read_only(path)
+    except duckdb.Error as error:
+        raise DataError(f"cannot open warehouse {path}: {str(error).splitlines()[0]}") from None
+    try:
+        present = {name for (name,) in con.execute(
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables").fetchall()}
+        for table in tables:
+            if table not in present:
+                raise DataError(f"the warehouse {path} has no {table}; load and build the marts first")
+        yield con
+    finally:
+        con.close()
+
+
+def _scope_params(viewer: Viewer) -> dict:
+    return {"scope_level": viewer.level, "scope_id": viewer.entity_id}
+
+
+def _blank(viewer: Viewer, public: bool) -> bool:
+    return public or not viewer.may_see_students
+
+
+def _metric_values_sql(viewer: Viewer, public: bool, level: str | None, metric: str | None,
+                       year: int | None) -> tuple[str, dict]:
+    students = viewer.may_see_students and not public
+    if level is not None and level not in LEVELS:
+        raise DataError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    sql = SCOPE_SQL + """
+    SELECT v.metric_id, v.metric_version, v.school_year, v.period, v.level, v.entity_id, v.student_group,
+           CASE WHEN $blank AND v.suppressed THEN NULL ELSE v.numerator END AS numerator,
+           CASE WHEN $blank AND v.suppressed THEN NULL ELSE v.denominator END AS denominator,
+           CASE WHEN $blank AND v.suppressed THEN NULL ELSE v.value END AS value,
+           v.suppressed, v.suppression_reason
+    FROM mart.metric_values AS v
+    WHERE (
+        (v.level <> 'student' AND ($scope_id IS NULL OR (v.level, v.entity_id) IN (SELECT level, entity_id FROM visible_org)))
+        OR (v.level = 'student' AND $students
+            AND ($scope_id IS NULL OR (v.school_year, v.entity_id) IN (SELECT school_year, student_id FROM visible_students)))
+    )
+      AND ($level IS NULL OR v.level = $level)
+      AND ($metric IS NULL OR v.metric_id = $metric OR starts_with(v.metric_id, $metric || '.'))
+      AND ($year IS NULL OR v.school_year = $year)
+    ORDER BY v.metric_id, v.school_year, v.level, v.entity_id, v.student_group
+    """
+    params = {**_scope_params(viewer), "blank": _blank(viewer, public), "students": students,
+              "level": level, "metric": metric, "year": year}
+    return sql, params
+
+
+def _check_metric(con: duckdb.DuckDBPyConnection, metric: str | None) -> None:
+    if metric is None:
+        return
+    known = con.execute(
+        "SELECT count(*) FROM mart.metric_catalog WHERE metric_key = $m OR family = split_part($m, '.', 1)",
+        {"m": metric},
+    ).fetchone()[0]
+    if not known:
+        raise DataError(f"unknown metric {metric!r} (see docs/metrics.md for the metric ids)")
+
+
+def metric_values(viewer: Viewer, *, warehouse: str | Path | None = None, level: str | None = None,
+                  metric: str | None = None, year: int | None = None, public: bool = False) -> pd.DataFrame:
+    """Rows of mart.metric_values the viewer may see, blanked where suppressed for them.
+    `metric` is an exact id or a family (proficiency_rate -> every proficiency_rate.*)."""
+    sql, params = _metric_values_sql(viewer, public, level, metric, year)
+    with _connect(warehouse, "mart.metric_values", "mart.metric_catalog", "staging.org_hierarchy") as con:
+        _check_metric(con, metric)
+        return con.execute(sql, params).df()
+
+
+# CSV text for each column: whole numbers without ".0", blank for NULL, booleans Y/N (landing-files.md).
+_CSV_SELECT = """
+SELECT metric_id, metric_version, school_year, period, level, entity_id, student_group,
+       {numerator}, {denominator}, {value},
+       CASE WHEN suppressed THEN 'Y' ELSE 'N' END AS suppressed, suppression_reason
+FROM ({query})
+"""
+
+
+def _number_text(column: str) -> str:
+    return (f"CASE WHEN {column} IS NULL THEN NULL WHEN {column} = trunc({column}) AND abs({column}) < 1e15 "
+            f"THEN CAST(CAST({column} AS BIGINT) AS VARCHAR) ELSE CAST({column} AS VARCHAR) END AS {column}")
+
+
+def write_metric_values_csv(viewer: Viewer, out: str | Path | TextIO | None = None, *,
+                            warehouse: str | Path | None = None, level: str | None = None,
+                            metric: str | None = None, year: int | None = None, public: bool = False) -> int:
+    """Write the rows metric_values() returns as CSV with exactly METRIC_VALUE_COLUMNS to a file
+    path (DuckDB COPY, fast at any size) or a text stream (default stdout); return the row count."""
+    sql, params = _metric_values_sql(viewer, public, level, metric, year)
+    query = _CSV_SELECT.format(numerator=_number_text("numerator"), denominator=_number_text("denominator"),
+                               value=_number_text("value"), query=sql)
+    with _connect(warehouse, "mart.metric_values", "mart.metric_catalog", "staging.org_hierarchy") as con:
+        _check_metric(con, metric)
+        if isinstance(out, (str, Path)):
+            target = Path(out)
+            if not target.parent.is_dir():
+                raise DataError(f"cannot write {target}: folder {target.parent} does not exist")
+            copy = f"COPY ({query}) TO '{_quote(target)}' (HEADER, DELIMITER ',')"
+            (rows,) = con.execute(copy, params).fetchone()
+            return rows
+        stream = out if out is not None else sys.stdout
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(METRIC_VALUE_COLUMNS)
+        result = con.execute(query, params)
+        rows = 0
+        while batch := result.fetchmany(10_000):
+            writer.writerows(["" if cell is None else cell for cell in row] for row in batch)
+            rows += len(batch)
+        return rows
+
+
+def _quote(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _entity(con: duckdb.DuckDBPyConnection, viewer: Viewer, level: str, entity_id: str) -> str:
+    """The entity's name, if it exists and the viewer may see it."""
+    if level not in ORG_LEVELS:
+        raise DataError(f"level must be one of {', '.join(ORG_LEVELS)}, not {level!r}")
+    row = con.execute(
+        SCOPE_SQL + """
+        SELECT h.entity_name, (h.entity_level, h.entity_id) IN (SELECT level, entity_id FROM visible_org)
+        FROM staging.org_hierarchy AS h WHERE h.entity_level = $level AND h.entity_id = $entity_id
+        """,
+        {**_scope_params(viewer), "level": level, "entity_id": entity_id},
+    ).fetchone()
+    if row is None:
+        raise DataError(f"unknown {level} {entity_id!r}")
+    if not row[1]:
+        raise DataError(f"{level} {entity_id!r} is outside your scope")
+    return row[0]
+
+
+def _year(con: duckdb.DuckDBPyConnection, table: str, level: str, entity_id: str, year: int | None) -> int | None:
+    if year is not None:
+        return year
+    return con.execute(
+        f"SELECT max(school_year) FILTER (WHERE value IS NOT NULL), max(school_year) FROM {table} "
+        "WHERE level = $level AND entity_id = $entity_id",
+        {"level": level, "entity_id": entity_id},
+    ).fetchone()[0]
+
+
+def scorecard(viewer: Viewer, level: str, entity_id: str, *, warehouse: str | Path | None = None,
+              year: int | None = None, public: bool = False) -> pd.DataFrame:
+    """One entity's balanced scorecard for a year (default: its latest year with data), in
+    perspective order. Suppressed values are blanked for this viewer and status says 'suppressed'."""
+    with _connect(warehouse, "mart.scorecard", "mart.metric_catalog", "staging.org_hierarchy") as con:
+        _entity(con, viewer, level, entity_id)
+        school_year = _year(con, "mart.scorecard", level, entity_id, year)
+        hide = "$blank AND s.suppressed"
+        hide_prior = "$blank AND s.prior_suppressed"
+        return con.execute(
+            f"""
+            SELECT s.school_year, s.level, s.entity_id, s.entity_name, s.perspective, s.metric_id,
+                   s.metric_name, s.metric_version, s.direction, s.unit,
+                   CASE WHEN {hide} THEN NULL ELSE s.value END AS value,
+                   s.target, s.near_band,
+                   CASE WHEN {hide} THEN 'suppressed' ELSE s.status END AS status,
+                   CASE WHEN {hide_prior} THEN NULL ELSE s.prior_value END AS prior_value,
+                   CASE WHEN {hide} OR {hide_prior} THEN NULL ELSE s.change_vs_prior END AS change_vs_prior,
+                   CASE WHEN {hide} THEN NULL ELSE s.numerator END AS numerator,
+                   CASE WHEN {hide} THEN NULL ELSE s.denominator END AS denominator,
+                   s.suppressed, s.suppression_reason, c.definition
+            FROM mart.scorecard AS s
+            JOIN mart.metric_catalog AS c ON c.metric_key = split_part(s.metric_id, '.', 1)
+            WHERE s.level = $level AND s.entity_id = $entity_id AND s.school_year = $year
+            ORDER BY c.perspective_order, s.metric_id
+            """,
+            {"blank": _blank(viewer, public), "level": level, "entity_id": entity_id, "year": school_year},
+        ).df()
+
+
+def needs_assessment(viewer: Viewer, level: str, entity_id: str, *, warehouse: str | Path | None = None,
+                     year: int | None = None, public: bool = False) -> pd.DataFrame:
+    """The needs assessment of a school or the district for a year (default: latest with data)."""
+    if level not in ("district", "school"):
+        raise DataError("a needs assessment exists for the district and for schools")
+    with _connect(warehouse, "mart.needs_assessment", "staging.org_hierarchy") as con:
+        _entity(con, viewer, level, entity_id)
+        school_year = _year(con, "mart.needs_assessment", level, entity_id, year)
+        hidden = ("value", "n", "gap_to_target", "gap_to_district", "others_value", "others_n", "group_gap")
+        blanked = ", ".join(f"CASE WHEN $blank AND suppressed THEN NULL ELSE {c} END AS {c}" for c in hidden)
+        return con.execute(
+            f"""
+            SELECT * REPLACE ({blanked})
+            FROM mart.needs_assessment
+            WHERE level = $level AND entity_id = $entity_id AND school_year = $year
+            ORDER BY row_type DESC, rank NULLS LAST, metric_id, student_group
+            """,
+            {"blank": _blank(viewer, public), "level": level, "entity_id": entity_id, "year": school_year},
+        ).df()
+
+
+def metric_definitions(*, warehouse: str | Path | None = None) -> pd.DataFrame:
+    """The definitions and versions the values were computed with (for every tile)."""
+    with _connect(warehouse, "mart.metric_catalog") as con:
+        return con.execute("SELECT * FROM mart.metric_catalog ORDER BY perspective_order, metric_key").df()

@@ -1,0 +1,135 @@
+"""`alignboard export`: metric values and scorecards out of the warehouse, through dashboards/data.py.
+
+  alignboard export metrics [--warehouse PATH] [--out FILE] [--level L] [--metric M] [--year Y] [--public]
+  alignboard export scorecard --level L --entity ID [--year Y] [--out FILE] [--public]
+
+The CLI user is a district-wide analyst who may see students; --public applies the rules of a
+public release (suppressed cells blank, no student-level rows). Exit 0 ok, 1 the request cannot
+be answered (no warehouse, unknown entity or metric), 2 usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import sys
+
+HELP = "Export metric values (CSV) or one entity's balanced scorecard."
+PROG = "alignboard export"
+LEVELS = ("district", "department", "school", "plc", "classroom", "student")
+ORG_LEVELS = LEVELS[:-1]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    what = parser.add_subparsers(dest="export", required=True, metavar="WHAT")
+    metrics = what.add_parser("metrics", help="mart.metric_values as CSV (every metric, level and group)",
+                              description="Write metric values as CSV with the columns of mart.metric_values.")
+    _common(metrics)
+    metrics.add_argument("--level", choices=LEVELS, help="only this level")
+    metrics.add_argument("--metric", metavar="M",
+                         help="only this metric id, or a family (proficiency_rate = every subject)")
+    metrics.add_argument("--year", type=int, metavar="Y", help="only this school year (2026 = 2025-26)")
+
+    card = what.add_parser("scorecard", help="one entity's balanced scorecard",
+                           description="Print one entity's balanced scorecard, or write it as CSV with --out.")
+    _common(card)
+    card.add_argument("--level", required=True, choices=ORG_LEVELS, help="the entity's level")
+    card.add_argument("--entity", required=True, metavar="ID", help="the entity's id (school_id, plc_id ...)")
+    card.add_argument("--year", type=int, metavar="Y", help="school year (default: the latest with data)")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--warehouse", metavar="PATH",
+                        help="warehouse file (default: $ALIGNBOARD_WAREHOUSE or data/warehouse.duckdb)")
+    parser.add_argument("--out", metavar="FILE", help="write CSV here (default: stdout)")
+    parser.add_argument("--public", action="store_true",
+                        help="public release: blank suppressed cells and leave out student-level rows")
+
+
+def run(args: argparse.Namespace) -> int:
+    from dashboards import data
+
+    viewer = data.Viewer.analyst(may_see_students=not args.public)
+    try:
+        if args.export == "metrics":
+            data.write_metric_values_csv(viewer, args.out, warehouse=args.warehouse, level=args.level,
+                                         metric=args.metric, year=args.year, public=args.public)
+        else:
+            card = data.scorecard(viewer, args.level, args.entity, warehouse=args.warehouse,
+                                  year=args.year, public=args.public)
+            if args.out:
+                _write_scorecard_csv(card, args.out)
+            else:
+                _print_scorecard(card, args.level, args.entity)
+    except data.DataError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"{PROG}: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _write_scorecard_csv(card, out: str) -> None:
+    """The scorecard rows as CSV, formatted like `export metrics` (whole numbers without .0,
+    booleans Y/N, blank for no data)."""
+    card = card.drop(columns=["definition"])
+    with open(out, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(card.columns)
+        writer.writerows([_csv_cell(v) for v in row] for row in card.itertuples(index=False))
+
+
+def _csv_cell(value) -> str:
+    if _blank(value):
+        return ""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return "Y" if value else "N"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _show(value, unit: str) -> str:
+    if _blank(value):
+        return ""
+    if unit == "share":
+        return f"{value * 100:.1f}%"
+    if unit == "hours":
+        return f"{value:.1f} h"
+    return f"{value:.4g}"
+
+
+def _show_change(value, unit: str) -> str:
+    if _blank(value):
+        return ""
+    if unit == "share":
+        return f"{value * 100:+.1f} pts"
+    return f"{value:+.4g}"
+
+
+def _print_scorecard(card, level: str, entity_id: str) -> None:
+    """A readable scorecard: one block per perspective, one line per metric."""
+    if card.empty:
+        print(f"{level} {entity_id}: no scorecard rows (no metric has data at this level yet)")
+        return
+    first = card.iloc[0]
+    print(f"{level.capitalize()} scorecard: {first['entity_name'] or entity_id} ({entity_id}), "
+          f"school year {first['school_year'] - 1}-{str(first['school_year'])[-2:]}")
+    header = ("metric", "value", "target", "status", "vs prior year")
+    width = max(len(str(m)) for m in card["metric_id"]) + 2
+    for perspective, rows in card.groupby("perspective", sort=False):
+        print(f"\n{perspective}")
+        print(f"  {header[0]:<{width}}{header[1]:>10}  {header[2]:>10}  {header[3]:<11}{header[4]}")
+        for row in rows.itertuples():
+            status = row.status if isinstance(row.status, str) else "-"
+            if status == "suppressed":
+                status = f"suppressed ({row.suppression_reason})"
+            elif status == "no_data":
+                status = "no data"
+            print(f"  {row.metric_id:<{width}}{_show(row.value, row.unit):>10}  "
+                  f"{_show(row.target, row.unit):>10}  {status:<11}{_show_change(row.change_vs_prior, row.unit)}")
