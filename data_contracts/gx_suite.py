@@ -57,6 +57,13 @@ def expectations_for(contract: Contract) -> list:
     return expectations
 
 
+def warm_up_in_background() -> None:
+    """Import GX (several seconds) on a thread while DuckDB reads the first files."""
+    import threading
+
+    threading.Thread(target=_context, name="gx-import", daemon=True).start()
+
+
 @cache
 def _context():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")

@@ -58,14 +58,24 @@ def quiet_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
     return log
 
 
-def run_load(landing_dir: Path, warehouse_path: Path, progress: bool = True) -> LoadOutcome:
+def run_load(
+    landing_dir: Path, warehouse_path: Path, progress: bool = True, groups: list[str] | None = None
+) -> LoadOutcome:
+    """Materialize the whole graph (or only the asset groups named) into the warehouse."""
+    from data_contracts.gx_suite import warm_up_in_background
     from pipelines.definitions import make_definitions
+
+    warm_up_in_background()
 
     # Our logger replaces Dagster's console logger, which prints every engine event.
     logger = {"progress": progress_logger} if progress else {"quiet": quiet_logger}
     defs = make_definitions(str(warehouse_path), str(landing_dir), loggers=logger)
+    selection = None
+    if groups:
+        selection = list(dg.AssetSelection.groups(*groups).resolve(defs.resolve_asset_graph()))
     result = defs.resolve_job_def("nightly_load").execute_in_process(
         run_config={"loggers": {name: {} for name in logger}},
+        asset_selection=selection,
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
     )

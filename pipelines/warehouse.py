@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 SCHEMAS = ("raw", "quarantine", "staging", "mart", "ingest_work")
-MEMORY_LIMIT = os.environ.get("ALIGNBOARD_MEMORY_LIMIT", "8GB")
+MEMORY_LIMIT = os.environ.get("ALIGNBOARD_MEMORY_LIMIT", "4GB")
 
 SETUP_SQL = """
 CREATE OR REPLACE MACRO school_year_of(d) AS year(d) + CASE WHEN month(d) >= 7 THEN 1 ELSE 0 END;
@@ -72,6 +72,7 @@ def begin_build(path: str | Path, run_id: str) -> Build:
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = '{build}.tmp'")
     con.execute("SET preserve_insertion_order = true")
+    con.execute("SET enable_progress_bar = false")
     for schema in SCHEMAS:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(SETUP_SQL)

@@ -1,19 +1,21 @@
 -- Among rows that passed every row rule, find rows sharing the file's key.
 -- Copies with different content are all quarantined (we cannot know which is right);
 -- exact copies keep their first line and quarantine the rest.
+-- Keys are grouped by their hash first (one integer, fast); rows whose hashes collide without
+-- sharing the key stay alone in their real-key window and get no reason.
 -- Placeholders: {checked}, {key} (comma-separated quoted key columns), {content} (every loaded column).
 WITH valid AS (
-    SELECT _line, {key}, hash({content}) AS content_hash
+    SELECT _line, {key}, hash({key}) AS key_hash, hash({content}) AS content_hash
     FROM {checked}
     WHERE len(_reasons) = 0
 ),
-repeated_keys AS (
-    SELECT {key} FROM valid GROUP BY ALL HAVING count(*) > 1
+repeated_hashes AS (
+    SELECT key_hash FROM valid GROUP BY key_hash HAVING count(*) > 1
 ),
 repeated AS (
-    SELECT valid.* FROM valid SEMI JOIN repeated_keys USING ({key})
+    SELECT valid.* FROM valid SEMI JOIN repeated_hashes USING (key_hash)
 )
-SELECT _line,
+SELECT _line, {key},
     CASE
         WHEN min(content_hash) OVER same_key <> max(content_hash) OVER same_key THEN 'duplicate_key'
         WHEN row_number() OVER (same_key ORDER BY _line) > 1 THEN 'duplicate_row'

@@ -27,7 +27,6 @@ class UnreadableFile(Exception):
 class LandingFile:
     name: str  # contract name, e.g. "students"
     path: Path
-    sha256: str
     mtime: datetime
 
     @property
@@ -48,11 +47,11 @@ def locate(landing_dir: Path, name: str) -> LandingFile | None:
     for suffix in (".csv", ".parquet"):
         path = landing_dir / f"{name}{suffix}"
         if path.is_file():
-            return LandingFile(name=name, path=path, sha256=_sha256(path), mtime=_mtime(path))
+            return LandingFile(name=name, path=path, mtime=_mtime(path))
     return None
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -140,6 +139,9 @@ def _number_lines(con, table: str, view: str, rejects: str) -> None:
     k + 2 + (number of rejected lines before it). With rejected lines r_1 < r_2 < ..., the
     i-th one precedes row k exactly when r_i - i - 1 <= k: an as-of join counts them.
     """
+    if con.execute(f"SELECT count(*) FROM {rejects}").fetchone()[0] == 0:
+        con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT rowid + 2 AS _line, * FROM {table}")
+        return
     con.execute(
         f"""CREATE OR REPLACE VIEW {view} AS
             WITH ranked AS (

@@ -10,12 +10,13 @@ Plain functions over a DuckDB connection: no Dagster here, so tests call them di
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
-from assets.ingest.landing import LandingFile, ReadResult, UnreadableFile, locate, read_into
+from assets.ingest.landing import ReadResult, UnreadableFile, file_sha256, locate, read_into
 from assets.ingest.split import candidate_table, split_rows
 from data_contracts.contract import Contract
 from data_contracts.gx_suite import SuiteOutcome, validate_profile
@@ -56,10 +57,13 @@ def ingest_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir:
         profile.update(status="missing", message=f"{contract.file}.csv: not in the landing folder {landing_dir}")
         split_rows(con, contract, _empty_read(con, contract))
     else:
-        profile.update(source_file=landing.path.name, source_sha256=landing.sha256, source_mtime=landing.mtime)
+        profile.update(source_file=landing.path.name, source_mtime=landing.mtime)
         try:
-            read = read_into(con, landing, contract)
-            split = split_rows(con, contract, read)
+            with ThreadPoolExecutor(max_workers=1) as pool:  # hash the file while DuckDB reads it
+                digest = pool.submit(file_sha256, landing.path)
+                read = read_into(con, landing, contract)
+                split = split_rows(con, contract, read)
+                profile["source_sha256"] = digest.result()
         except UnreadableFile as exc:
             profile.update(status="unreadable", message=str(exc))
             split_rows(con, contract, _empty_read(con, contract))
@@ -70,6 +74,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir:
                 rows_loaded=split.rows_loaded,
                 rows_quarantined=split.rows_quarantined,
                 reasons=split.reasons,
+                duplicate_keys=split.duplicate_keys,
                 **_measure(con, contract, split.rows_loaded),
             )
     _save_profile(con, profile)
@@ -77,13 +82,9 @@ def ingest_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir:
 
 
 def _measure(con, contract: Contract, rows_loaded: int) -> dict:
-    """Duplicate keys left after quarantine, freshness and change against the last good load."""
+    """Freshness, and change against the last good load."""
     valid = candidate_table("raw", contract.file)
-    measures = {"duplicate_keys": 0, "latest_value": None, "row_change_ratio": None, "freshness_change": None}
-    if contract.key:
-        key = ", ".join(quote(k) for k in contract.key)
-        distinct = con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {key} FROM {valid})").fetchone()[0]
-        measures["duplicate_keys"] = rows_loaded - distinct
+    measures = {"latest_value": None, "row_change_ratio": None, "freshness_change": None}
     if contract.freshness:
         column = contract.column(contract.freshness)
         latest = quote(column.name)
@@ -196,23 +197,18 @@ def failure_message(contract: Contract, profile: dict, outcome: SuiteOutcome) ->
 def _quarantine_rejected_rows(con, contract: Contract) -> None:
     """A rejected file's valid rows join its quarantine with reason file_rejected: nothing is lost,
     and rows read = rows loaded + rows quarantined still holds."""
-    checked = f"ingest_work.{quote('checked_' + contract.file)}"
-    duplicates = f"ingest_work.{quote('duplicates_' + contract.file)}"
+    profile = load_profile(con, contract.file)
     lines = f"ingest_work.{quote('lines_' + contract.file)}"
+    valid = candidate_table("raw", contract.file)
     quarantined = candidate_table("quarantine", contract.file)
-    header = load_profile(con, contract.file)["header"]
-    original = ", ".join(quote(h) for h in header)
+    original = ", ".join(quote(h) for h in profile["header"])
     con.execute(
         f"""INSERT INTO {quarantined} BY NAME
             SELECT '{contract.file}' AS file, _line AS line_number, ['file_rejected'] AS reasons,
                    NULL AS raw_line, {original}
-            FROM (SELECT _line FROM {checked}
-                  ANTI JOIN (SELECT _line FROM {duplicates} WHERE reason IS NOT NULL) USING (_line)
-                  WHERE len(_reasons) = 0)
-            JOIN {lines} USING (_line)"""
+            FROM (SELECT _line FROM {valid}) JOIN {lines} USING (_line)"""
     )
-    rejected = con.execute(f"SELECT count(*) FROM {candidate_table('raw', contract.file)}").fetchone()[0]
-    profile = load_profile(con, contract.file)
+    rejected = con.execute(f"SELECT count(*) FROM {valid}").fetchone()[0]
     reasons = dict(profile["reasons"], file_rejected=rejected)
     con.execute(
         """UPDATE ingest_work.profiles SET rows_quarantined = rows_quarantined + ?, reasons = ?
@@ -240,6 +236,8 @@ def _replace(con, schema: str, file: str) -> None:
     """Rename the candidate over the table: one catalog change, no copy of the rows."""
     con.execute(f"DROP TABLE IF EXISTS {schema}.{quote(file)}")
     con.execute(f"ALTER TABLE {candidate_table(schema, file)} RENAME TO {quote(file)}")
+    if schema == "raw":
+        con.execute(f"ALTER TABLE raw.{quote(file)} DROP COLUMN _line")
 
 
 def _drop_candidates(con, file: str) -> None:

@@ -32,7 +32,7 @@ def run(con, contract: Contract, header: list[str], rows: list[list[str | None]]
     con.execute("CREATE OR REPLACE TABLE ingest_work.rejects_t (_line BIGINT, error_type VARCHAR, raw_line VARCHAR)")
     extra = [h for h in header if h not in contract.column_names]
     result = split_rows(con, contract, ReadResult("ingest_work.lines_t", "ingest_work.rejects_t", header, extra))
-    valid = con.execute('SELECT * FROM raw."t__candidate"').fetchall()
+    valid = con.execute('SELECT * EXCLUDE (_line) FROM raw."t__candidate"').fetchall()
     quarantined = dict(con.execute('SELECT line_number, reasons FROM quarantine."t__candidate"').fetchall())
     assert result.rows_read == result.rows_loaded + result.rows_quarantined == len(rows)
     return valid, quarantined
