@@ -5,6 +5,8 @@ federal groups plus unknown. Everything written to a file goes through the label
 """
 import numpy as np
 
+from assets.equity.codes import GROUPS
+
 GRADES = np.array(["PK", "KG"] + [f"{g:02d}" for g in range(1, 13)])
 N_GRADES = len(GRADES)
 PK, KG = 0, 1
@@ -24,16 +26,7 @@ LEVEL_SIZE = (450, 700, 1200)  # typical enrollment of one school
 COHORT_WEIGHT = np.array([0.5] + [1.0] * 13)  # PK is half a cohort
 
 # federal race/ethnicity groups (the order of state_counts.csv) + unknown
-RACE_ETH = (
-    "hispanic_latino",
-    "american_indian_alaska_native",
-    "asian",
-    "black",
-    "native_hawaiian_pacific_islander",
-    "white",
-    "two_or_more",
-    "unknown",
-)
+RACE_ETH = (*GROUPS, "unknown")
 HISP, AIAN, ASIAN, BLACK, NHPI, WHITE, TWO, UNKNOWN = range(8)
 FEDERAL_GROUPS = RACE_ETH[:7]
 # the races column (pipe-separated subset, in this order)
