@@ -1,6 +1,4 @@
 """The Dagster code location loads, with its schedule, sensors and single-writer executor."""
-import importlib
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,17 +19,13 @@ def test_dg_check_defs_passes():
     assert "All definitions loaded successfully" in result.stdout + result.stderr
 
 
-def test_schedule_time_and_timezone_come_from_the_environment(monkeypatch):
-    monkeypatch.setenv("ALIGNBOARD_LOAD_CRON", "30 3 * * 1-5")
-    monkeypatch.setenv("ALIGNBOARD_TIMEZONE", "America/Denver")
-    import pipelines.schedules as schedules
+def test_schedule_time_and_timezone_come_from_the_environment():
+    from pipelines.schedules import nightly_schedule_from
 
-    schedules = importlib.reload(schedules)
-    assert schedules.nightly_schedule.cron_schedule == "30 3 * * 1-5"
-    assert schedules.nightly_schedule.execution_timezone == "America/Denver"
-    monkeypatch.delenv("ALIGNBOARD_LOAD_CRON")
-    monkeypatch.delenv("ALIGNBOARD_TIMEZONE")
-    importlib.reload(schedules)
+    schedule = nightly_schedule_from({"ALIGNBOARD_LOAD_CRON": "30 3 * * 1-5", "ALIGNBOARD_TIMEZONE": "America/Denver"})
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("30 3 * * 1-5", "America/Denver")
+    default = nightly_schedule_from({})
+    assert (default.cron_schedule, default.execution_timezone) == ("0 2 * * *", "America/Chicago")
 
 
 def test_every_landing_file_has_a_blocking_check_and_the_executor_is_in_process():
