@@ -1,19 +1,18 @@
 -- Among rows that passed every row rule, find rows sharing the file's key.
 -- Copies with different content are all quarantined (we cannot know which is right);
 -- exact copies keep their first line and quarantine the rest.
--- Keys are grouped by their hash first (one integer, fast); rows whose hashes collide without
--- sharing the key stay alone in their real-key window and get no reason.
+-- Keys are grouped by their hash first (one integer, fast), and only rows whose key hash
+-- repeats are hashed whole and compared; rows whose hashes collide without sharing the key
+-- stay alone in their real-key window and get no reason.
 -- Placeholders: {checked}, {key} (comma-separated quoted key columns), {content} (every loaded column).
-WITH valid AS (
-    SELECT _line, {key}, hash({key}) AS key_hash, hash({content}) AS content_hash
-    FROM {checked}
+WITH repeated_hashes AS (
+    SELECT hash({key}) AS key_hash FROM {checked}
     WHERE len(_reasons) = 0
-),
-repeated_hashes AS (
-    SELECT key_hash FROM valid GROUP BY key_hash HAVING count(*) > 1
+    GROUP BY key_hash HAVING count(*) > 1
 ),
 repeated AS (
-    SELECT valid.* FROM valid SEMI JOIN repeated_hashes USING (key_hash)
+    SELECT _line, {key}, hash({content}) AS content_hash FROM {checked}
+    WHERE len(_reasons) = 0 AND hash({key}) IN (SELECT key_hash FROM repeated_hashes)
 )
 SELECT _line, {key},
     CASE
