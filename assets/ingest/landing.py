@@ -96,40 +96,57 @@ def check_header(file_name: str, header: list[str], contract: Contract) -> list[
     return [h for h in header if h not in contract.column_names]
 
 
+def work_tables(file: str) -> tuple[str, str, str]:
+    """The read's work objects for a file: the text table, its numbered view, its rejected lines."""
+    return tuple(f"ingest_work.{quote(kind + '_' + file)}" for kind in ("landing", "lines", "rejects"))
+
+
+def _no_rejects(con, rejects: str) -> None:
+    con.execute(f"CREATE OR REPLACE TABLE {rejects} (_line BIGINT, error_type VARCHAR, raw_line VARCHAR)")
+
+
 def read_into(con: duckdb.DuckDBPyConnection, landing: LandingFile, contract: Contract) -> ReadResult:
     """Read the file into ingest_work tables; return the view that numbers its lines."""
-    table = f"ingest_work.{quote('landing_' + contract.file)}"
-    view = f"ingest_work.{quote('lines_' + contract.file)}"
+    table, view, rejects = work_tables(contract.file)
     if landing.is_parquet:
         header = _parquet_header(con, landing)
         extra = check_header(landing.path.name, header, contract)
         cast = ", ".join(f"CAST({quote(h)} AS VARCHAR) AS {quote(h)}" for h in header)
         _run(con, landing, f"CREATE OR REPLACE TABLE {table} AS SELECT {cast} FROM read_parquet({literal(landing.path)})")
-        con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT rowid + 1 AS _line, * FROM {table}")
-        rejects = f"ingest_work.{quote('rejects_' + contract.file)}"
-        con.execute(f"CREATE OR REPLACE TABLE {rejects} (_line BIGINT, error_type VARCHAR, raw_line VARCHAR)")
+        con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT rowid + 1 AS _line, * FROM {table}")  # no header line
+        _no_rejects(con, rejects)
         return ReadResult(view, rejects, header, extra)
 
     header = read_csv_header(landing.path)
     extra = check_header(landing.path.name, header, contract)
     columns = "{" + ", ".join(f"{literal(h)}: 'VARCHAR'" for h in header) + "}"
-    rejects = f"rejects_{contract.file}"
+    found = f"rejects_{contract.file}"
     _run(
         con,
         landing,
         f"""CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv({literal(landing.path)},
             header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
             columns = {columns}, store_rejects = true,
-            rejects_table = {literal(rejects)}, rejects_scan = {literal(rejects + '_scan')})""",
+            rejects_table = {literal(found)}, rejects_scan = {literal(found + '_scan')})""",
     )
     # One row per unparseable line (a line can report several errors).
     con.execute(
-        f"""CREATE OR REPLACE TABLE ingest_work.{quote(rejects)} AS
+        f"""CREATE OR REPLACE TABLE {rejects} AS
             SELECT line AS _line, min(error_type) AS error_type, min(csv_line) AS raw_line
-            FROM {rejects} GROUP BY line"""
+            FROM {found} GROUP BY line"""
     )
-    _number_lines(con, table, view, f"ingest_work.{quote(rejects)}")
-    return ReadResult(view, f"ingest_work.{quote(rejects)}", header, extra)
+    _number_lines(con, table, view, rejects)
+    return ReadResult(view, rejects, header, extra)
+
+
+def read_nothing(con: duckdb.DuckDBPyConnection, contract: Contract) -> ReadResult:
+    """An empty read with the contract's columns: a missing or unreadable file yields empty, typed tables."""
+    table, view, rejects = work_tables(contract.file)
+    columns = ", ".join(f"{quote(c)} VARCHAR" for c in contract.column_names)
+    con.execute(f"CREATE OR REPLACE TABLE {table} ({columns})")
+    _no_rejects(con, rejects)
+    _number_lines(con, table, view, rejects)
+    return ReadResult(view, rejects, contract.column_names, [])
 
 
 def _number_lines(con, table: str, view: str, rejects: str) -> None:

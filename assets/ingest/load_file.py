@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from assets.ingest.landing import ReadResult, UnreadableFile, file_sha256, locate, read_into
+from assets.ingest.landing import UnreadableFile, file_sha256, locate, read_into, read_nothing, work_tables
 from assets.ingest.split import candidate_table, split_rows
 from data_contracts.contract import Contract
 from data_contracts.gx_suite import SuiteOutcome, validate_profile
@@ -55,7 +55,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir:
     profile = {"file": contract.file, "status": "read", "message": None, "header": contract.column_names}
     if landing is None:
         profile.update(status="missing", message=f"{contract.file}.csv: not in the landing folder {landing_dir}")
-        split_rows(con, contract, _empty_read(con, contract))
+        split_rows(con, contract, read_nothing(con, contract))
     else:
         profile.update(source_file=landing.path.name, source_mtime=landing.mtime)
         try:
@@ -66,7 +66,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir:
                 profile["source_sha256"] = digest.result()
         except UnreadableFile as exc:
             profile.update(status="unreadable", message=str(exc))
-            split_rows(con, contract, _empty_read(con, contract))
+            split_rows(con, contract, read_nothing(con, contract))
         else:
             profile.update(
                 header=read.header,
@@ -96,18 +96,6 @@ def _measure(con, contract: Contract, rows_loaded: int) -> dict:
     if previous_latest is not None and measures["latest_value"] is not None:
         measures["freshness_change"] = measures["latest_value"] - previous_latest
     return measures
-
-
-def _empty_read(con, contract: Contract) -> ReadResult:
-    """An empty landing table with the contract's columns: a missing file yields empty, typed tables."""
-    table = f"ingest_work.{quote('landing_' + contract.file)}"
-    view = f"ingest_work.{quote('lines_' + contract.file)}"
-    rejects = f"ingest_work.{quote('rejects_' + contract.file)}"
-    columns = ", ".join(f"{quote(c)} VARCHAR" for c in contract.column_names)
-    con.execute(f"CREATE OR REPLACE TABLE {table} ({columns})")
-    con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT rowid + 2 AS _line, * FROM {table}")
-    con.execute(f"CREATE OR REPLACE TABLE {rejects} (_line BIGINT, error_type VARCHAR, raw_line VARCHAR)")
-    return ReadResult(view, rejects, contract.column_names, [])
 
 
 def _save_profile(con, profile: dict) -> None:
@@ -198,7 +186,7 @@ def _quarantine_rejected_rows(con, contract: Contract) -> None:
     """A rejected file's valid rows join its quarantine with reason file_rejected: nothing is lost,
     and rows read = rows loaded + rows quarantined still holds."""
     profile = load_profile(con, contract.file)
-    lines = f"ingest_work.{quote('lines_' + contract.file)}"
+    _, lines, _ = work_tables(contract.file)
     valid = candidate_table("raw", contract.file)
     quarantined = candidate_table("quarantine", contract.file)
     original = ", ".join(quote(h) for h in profile["header"])
