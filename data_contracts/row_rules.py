@@ -104,32 +104,46 @@ def foreign_key_reason(fk, index: int) -> str:
     return f"CASE WHEN {present} AND {_found(index)} IS NULL THEN '{fk.reason}' END"
 
 
-def checked_rows_sql(contract: Contract, landing_table: str, extra_columns: list[str]) -> str:
-    """SELECT every landing row (`_line`) with its typed, derived and extra columns and the list
-    of reasons it breaks (empty = valid so far; duplicates are found afterwards, on valid rows)."""
-    selected = [f"{typed_expression(c)} AS {quote(c.name)}" for c in contract.columns]
+def _typed_select(contract: Contract, lines: str, extra_columns: list[str], blanks: bool) -> str:
+    selected = ["_row", "_line"] + [f"{typed_expression(c)} AS {quote(c.name)}" for c in contract.columns]
     selected += [quote(e) for e in extra_columns]
-    selected += [f"{_text(c)} IS NULL AS {_blank(c)}" for c in contract.columns]
+    if blanks:
+        selected += [f"{_text(c)} IS NULL AS {_blank(c)}" for c in contract.columns]
+    derived = "".join(f", {expr} AS {quote(name)}" for name, expr in contract.derived.items())
+    select_list = ",\n        ".join(selected)
+    return f"""
+WITH typed AS (
+    SELECT
+        {select_list}
+    FROM {lines}
+)
+SELECT *{derived} FROM typed"""
+
+
+def typed_rows_sql(contract: Contract, lines: str, extra_columns: list[str]) -> str:
+    """SELECT every landing row (`_row`, `_line`) with its typed, derived and extra columns."""
+    return _typed_select(contract, lines, extra_columns, blanks=False)
+
+
+def broken_rows_sql(contract: Contract, lines: str) -> str:
+    """SELECT `_row`, `_line` and `_reasons`, every rule broken, of each landing row that breaks
+    one. Only these rows are written: the valid ones stay where they are (duplicates are found
+    afterwards, among the valid rows)."""
     reasons = [r for c in contract.columns for r in column_reasons(c)]
     # a rule whose inputs are unknown (NULL) is not broken: blank values have their own reasons
     reasons += [f"CASE WHEN NOT coalesce(({r.valid_when}), true) THEN '{r.reason}' END" for r in contract.rules]
     reasons += [foreign_key_reason(fk, i) for i, fk in enumerate(contract.foreign_keys)]
     joins = "\n".join(foreign_key_join(fk, i) for i, fk in enumerate(contract.foreign_keys))
-    blanks = ", ".join(_blank(c) for c in contract.columns)
-    select_list = ",\n        ".join(["_line"] + selected)
-    derived = "".join(f", {expr} AS {quote(name)}" for name, expr in contract.derived.items())
     reason_list = ",\n        ".join(reasons) or "NULL"
     return f"""
-WITH typed AS (
-    SELECT
-        {select_list}
-    FROM {landing_table}
+WITH candidate AS ({_typed_select(contract, lines, [], blanks=True)}
 ),
-candidate AS (SELECT *{derived} FROM typed)
-SELECT candidate.* EXCLUDE ({blanks}),
-    list_filter([
+judged AS (
+    SELECT candidate._row, candidate._line, list_filter([
         {reason_list}
     ], lambda r: r IS NOT NULL) AS _reasons
-FROM candidate
-{joins}
+    FROM candidate
+    {joins}
+)
+SELECT * FROM judged WHERE len(_reasons) > 0
 """

@@ -1,4 +1,4 @@
-"""Find a landing file and read it, as text, into a work table with line numbers.
+"""Find a landing file and read it, as text, into its raw candidate table with line numbers.
 
 Nothing here judges the values: every cell is read as VARCHAR so that no row is lost to a type
 error; row_rules.py decides what is valid. A file that cannot be read at all raises
@@ -36,7 +36,7 @@ class LandingFile:
 
 @dataclass(frozen=True)
 class ReadResult:
-    landing_view: str  # a view with `_line` and every header column, all VARCHAR
+    landing_view: str  # a view with `_row`, `_line` and every header column, all VARCHAR
     rejects_table: str  # lines that could not be parsed: _line, error_type, raw_line
     header: list[str]
     extra_columns: list[str]
@@ -96,9 +96,55 @@ def check_header(file_name: str, header: list[str], contract: Contract) -> list[
     return [h for h in header if h not in contract.column_names]
 
 
-def work_tables(file: str) -> tuple[str, str, str]:
-    """The read's work objects for a file: the text table, its numbered view, its rejected lines."""
-    return tuple(f"ingest_work.{quote(kind + '_' + file)}" for kind in ("landing", "lines", "rejects"))
+def candidate_table(schema: str, file: str) -> str:
+    """The table a load builds before promoting it over `<schema>.<file>`."""
+    return f"{schema}.{quote(file + '__candidate')}"
+
+
+@dataclass(frozen=True)
+class WorkTables:
+    """Where one file's load works until promotion.
+
+    The file is read as text straight into its raw candidate, and stays there: the valid rows
+    are typed in place at promotion, so no second copy of a big file is ever written.
+    """
+
+    file: str
+
+    def _work(self, kind: str) -> str:
+        return f"ingest_work.{quote(kind + '_' + self.file)}"
+
+    @property
+    def landing(self) -> str:  # every parsed row, as text; rowid = order in the file
+        return candidate_table("raw", self.file)
+
+    @property
+    def lines(self) -> str:  # view: `_row` (the rowid), `_line` (its line in the file), the text
+        return self._work("lines")
+
+    @property
+    def rejects(self) -> str:  # lines the reader could not parse: _line, error_type, raw_line
+        return self._work("rejects")
+
+    @property
+    def typed(self) -> str:  # view: every row typed, with its derived and extra columns
+        return self._work("typed")
+
+    @property
+    def broken(self) -> str:  # rows that break a rule: _row, _line, _reasons
+        return self._work("broken")
+
+    @property
+    def duplicates(self) -> str:  # valid rows whose key repeats: _row, _line, key, reason
+        return self._work("duplicates")
+
+    @property
+    def removed(self) -> str:  # view: the _row of every row to quarantine
+        return self._work("removed")
+
+
+def work_tables(file: str) -> WorkTables:
+    return WorkTables(file)
 
 
 def _no_rejects(con, rejects: str) -> None:
@@ -106,14 +152,16 @@ def _no_rejects(con, rejects: str) -> None:
 
 
 def read_into(con: duckdb.DuckDBPyConnection, landing: LandingFile, contract: Contract) -> ReadResult:
-    """Read the file into ingest_work tables; return the view that numbers its lines."""
-    table, view, rejects = work_tables(contract.file)
+    """Read the file, as text, into its raw candidate; return the view that numbers its lines."""
+    work = work_tables(contract.file)
+    table, view, rejects = work.landing, work.lines, work.rejects
     if landing.is_parquet:
         header = _parquet_header(con, landing)
         extra = check_header(landing.path.name, header, contract)
         cast = ", ".join(f"CAST({quote(h)} AS VARCHAR) AS {quote(h)}" for h in header)
         _run(con, landing, f"CREATE OR REPLACE TABLE {table} AS SELECT {cast} FROM read_parquet({literal(landing.path)})")
-        con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT rowid + 1 AS _line, * FROM {table}")  # no header line
+        # no header line in Parquet
+        con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT rowid AS _row, rowid + 1 AS _line, * FROM {table}")
         _no_rejects(con, rejects)
         return ReadResult(view, rejects, header, extra)
 
@@ -141,7 +189,8 @@ def read_into(con: duckdb.DuckDBPyConnection, landing: LandingFile, contract: Co
 
 def read_nothing(con: duckdb.DuckDBPyConnection, contract: Contract) -> ReadResult:
     """An empty read with the contract's columns: a missing or unreadable file yields empty, typed tables."""
-    table, view, rejects = work_tables(contract.file)
+    work = work_tables(contract.file)
+    table, view, rejects = work.landing, work.lines, work.rejects
     columns = ", ".join(f"{quote(c)} VARCHAR" for c in contract.column_names)
     con.execute(f"CREATE OR REPLACE TABLE {table} ({columns})")
     _no_rejects(con, rejects)
@@ -157,7 +206,7 @@ def _number_lines(con, table: str, view: str, rejects: str) -> None:
     i-th one precedes row k exactly when r_i - i - 1 <= k: an as-of join counts them.
     """
     if con.execute(f"SELECT count(*) FROM {rejects}").fetchone()[0] == 0:
-        con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT rowid + 2 AS _line, * FROM {table}")
+        con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT rowid AS _row, rowid + 2 AS _line, * FROM {table}")
         return
     con.execute(
         f"""CREATE OR REPLACE VIEW {view} AS
@@ -170,7 +219,7 @@ def _number_lines(con, table: str, view: str, rejects: str) -> None:
                 SELECT first_row_after, max(skipped_before) AS skipped_before
                 FROM ranked GROUP BY first_row_after
             )
-            SELECT t.rowid + 2 + coalesce(s.skipped_before, 0) AS _line, t.*
+            SELECT t.rowid AS _row, t.rowid + 2 + coalesce(s.skipped_before, 0) AS _line, t.*
             FROM {table} AS t ASOF LEFT JOIN skipped AS s ON t.rowid >= s.first_row_after"""
     )
 

@@ -3,7 +3,8 @@
 1. ingest_file: read and split the file into candidate tables and a one-row profile;
 2. check_file: run the contract's GX suite on the profile (blocking: a failure keeps the last
    good tables and records the file as rejected, its rows quarantined with reason file_rejected);
-3. promote_file: swap the candidates in as raw/quarantine tables and rebuild the staging table.
+3. promote_file: type the valid rows in place, swap the candidates in as raw/quarantine tables
+   and rebuild the staging table.
 
 Plain functions over a DuckDB connection: no Dagster here, so tests call them directly.
 """
@@ -16,8 +17,16 @@ from pathlib import Path
 
 import duckdb
 
-from assets.ingest.landing import UnreadableFile, file_sha256, locate, read_into, read_nothing, work_tables
-from assets.ingest.split import candidate_table, split_rows
+from assets.ingest.landing import (
+    UnreadableFile,
+    candidate_table,
+    file_sha256,
+    locate,
+    read_into,
+    read_nothing,
+    work_tables,
+)
+from assets.ingest.split import keep_valid_rows, split_rows
 from data_contracts.contract import Contract
 from data_contracts.gx_suite import SuiteOutcome, validate_profile
 from data_contracts.row_rules import quote
@@ -83,7 +92,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir:
 
 def _measure(con, contract: Contract, rows_loaded: int) -> dict:
     """Freshness, and change against the last good load."""
-    valid = candidate_table("raw", contract.file)
+    work = work_tables(contract.file)
+    valid = f"(SELECT * FROM {work.typed} WHERE _row NOT IN (SELECT _row FROM {work.removed}))"
     measures = {"latest_value": None, "row_change_ratio": None, "freshness_change": None}
     if contract.freshness:
         column = contract.column(contract.freshness)
@@ -186,17 +196,17 @@ def _quarantine_rejected_rows(con, contract: Contract) -> None:
     """A rejected file's valid rows join its quarantine with reason file_rejected: nothing is lost,
     and rows read = rows loaded + rows quarantined still holds."""
     profile = load_profile(con, contract.file)
-    _, lines, _ = work_tables(contract.file)
-    valid = candidate_table("raw", contract.file)
+    work = work_tables(contract.file)
     quarantined = candidate_table("quarantine", contract.file)
     original = ", ".join(quote(h) for h in profile["header"])
+    valid_lines = f"(SELECT * FROM {work.lines} WHERE _row NOT IN (SELECT _row FROM {work.removed}))"
     con.execute(
         f"""INSERT INTO {quarantined} BY NAME
             SELECT '{contract.file}' AS file, _line AS line_number, ['file_rejected'] AS reasons,
                    NULL AS raw_line, {original}
-            FROM (SELECT _line FROM {valid}) JOIN {lines} USING (_line)"""
+            FROM {valid_lines}"""
     )
-    rejected = con.execute(f"SELECT count(*) FROM {valid}").fetchone()[0]
+    rejected = con.execute(f"SELECT count(*) FROM {valid_lines}").fetchone()[0]
     reasons = dict(profile["reasons"], file_rejected=rejected)
     con.execute(
         """UPDATE ingest_work.profiles SET rows_quarantined = rows_quarantined + ?, reasons = ?
@@ -207,9 +217,10 @@ def _quarantine_rejected_rows(con, contract: Contract) -> None:
 
 
 def promote_file(con: duckdb.DuckDBPyConnection, contract: Contract, run_id: str) -> dict:
-    """Swap the checked candidates in and rebuild the file's staging table."""
+    """Type the valid rows, swap the candidates in and rebuild the file's staging table."""
     profile = load_profile(con, contract.file)
     if profile["status"] == "read" or not table_exists(con, "raw", contract.file):
+        keep_valid_rows(con, contract)
         _replace(con, "raw", contract.file)
         _replace(con, "quarantine", contract.file)
     else:
@@ -224,8 +235,6 @@ def _replace(con, schema: str, file: str) -> None:
     """Rename the candidate over the table: one catalog change, no copy of the rows."""
     con.execute(f"DROP TABLE IF EXISTS {schema}.{quote(file)}")
     con.execute(f"ALTER TABLE {candidate_table(schema, file)} RENAME TO {quote(file)}")
-    if schema == "raw":
-        con.execute(f"ALTER TABLE raw.{quote(file)} DROP COLUMN _line")
 
 
 def _drop_candidates(con, file: str) -> None:

@@ -1,8 +1,11 @@
 """Split a read landing file into valid rows and quarantined rows, per its contract.
 
-The valid rows land in raw."<file>__candidate" and the quarantined ones in
-quarantine."<file>__candidate"; staging promotes them only if the file's blocking quality
-checks pass, so a rejected file never replaces the last good data.
+The file was read, as text, into its raw candidate table (landing.py). split_rows finds the rows
+that break a rule or repeat a key and copies them, with every reason, into the quarantine
+candidate; the valid rows are not copied anywhere. Only when the file's blocking quality checks
+pass does keep_valid_rows delete the quarantined rows from the raw candidate and type its columns
+in place, ready for promotion: a rejected file never replaces the last good data, and a big file
+is written once, not twice.
 """
 from __future__ import annotations
 
@@ -11,9 +14,9 @@ from pathlib import Path
 
 import duckdb
 
-from assets.ingest.landing import ReadResult
+from assets.ingest.landing import ReadResult, candidate_table, work_tables
 from data_contracts.contract import Contract
-from data_contracts.row_rules import checked_rows_sql, quote
+from data_contracts.row_rules import broken_rows_sql, quote, typed_expression, typed_rows_sql
 
 SQL_DIR = Path(__file__).parent
 
@@ -27,52 +30,48 @@ class SplitResult:
     duplicate_keys: int  # keys still repeated among the loaded rows (0 unless this code is wrong)
 
 
-def candidate_table(schema: str, file: str) -> str:
-    return f"{schema}.{quote(file + '__candidate')}"
-
-
 def split_rows(con: duckdb.DuckDBPyConnection, contract: Contract, read: ReadResult) -> SplitResult:
-    """Type and check every row once, writing them straight into the raw candidate; move the
-    rows that break a rule (or repeat a key) to the quarantine candidate and delete them there.
-    The candidate keeps `_line` until promotion, for a file rejected as a whole."""
-    valid = candidate_table("raw", contract.file)
+    """Judge every row once and write only the ones to quarantine, with all their reasons."""
+    work = work_tables(contract.file)
     quarantined = candidate_table("quarantine", contract.file)
-    duplicates = f"ingest_work.{quote('duplicates_' + contract.file)}"
+    con.execute(f"CREATE OR REPLACE VIEW {work.typed} AS {typed_rows_sql(contract, read.landing_view, read.extra_columns)}")
+    con.execute(f"CREATE OR REPLACE TABLE {work.broken} AS {broken_rows_sql(contract, read.landing_view)}")
 
-    con.execute(f"CREATE OR REPLACE TABLE {valid} AS {checked_rows_sql(contract, read.landing_view, read.extra_columns)}")
-    loaded_columns = contract.column_names + list(contract.derived) + read.extra_columns
     key = ", ".join(quote(k) for k in contract.key)
     if contract.key:
+        loaded_columns = contract.column_names + list(contract.derived) + read.extra_columns
         sql = (SQL_DIR / "find_duplicates.sql").read_text().format(
-            checked=valid, key=key, content=", ".join(quote(c) for c in loaded_columns)
+            valid=f"(SELECT * FROM {work.typed} WHERE _row NOT IN (SELECT _row FROM {work.broken}))",
+            key=key,
+            content=", ".join(quote(c) for c in loaded_columns),
         )
-        con.execute(f"CREATE OR REPLACE TABLE {duplicates} AS {sql}")
+        con.execute(f"CREATE OR REPLACE TABLE {work.duplicates} AS {sql}")
         duplicate_keys = con.execute(
-            f"SELECT count(*) FROM (SELECT {key} FROM {duplicates} WHERE reason IS NULL "
+            f"SELECT count(*) FROM (SELECT {key} FROM {work.duplicates} WHERE reason IS NULL "
             "GROUP BY ALL HAVING count(*) > 1)"
         ).fetchone()[0]
     else:
-        con.execute(f"CREATE OR REPLACE TABLE {duplicates} (_line BIGINT, reason VARCHAR)")
+        con.execute(f"CREATE OR REPLACE TABLE {work.duplicates} (_row BIGINT, _line BIGINT, reason VARCHAR)")
         duplicate_keys = 0
+    con.execute(
+        f"""CREATE OR REPLACE VIEW {work.removed} AS
+            SELECT _row FROM {work.broken}
+            UNION ALL SELECT _row FROM {work.duplicates} WHERE reason IS NOT NULL"""
+    )
 
     sql = (SQL_DIR / "assemble_quarantine.sql").read_text().format(
         file=contract.file,
-        checked=valid,
-        duplicates=duplicates,
+        broken=work.broken,
+        duplicates=work.duplicates,
         lines=read.landing_view,
         rejects=read.rejects_table,
         original=", ".join(quote(h) for h in read.header),
         blank_original=", ".join(f"NULL::VARCHAR AS {quote(h)}" for h in read.header),
     )
     con.execute(f"CREATE OR REPLACE TABLE {quarantined} AS {sql} ORDER BY line_number")
-    parsed = con.execute(f"SELECT count(*) FROM {valid}").fetchone()[0]
-    con.execute(
-        f"""DELETE FROM {valid} WHERE len(_reasons) > 0
-            OR _line IN (SELECT _line FROM {duplicates} WHERE reason IS NOT NULL)"""
-    )
-    con.execute(f"ALTER TABLE {valid} DROP COLUMN _reasons")
 
-    loaded = con.execute(f"SELECT count(*) FROM {valid}").fetchone()[0]
+    parsed = con.execute(f"SELECT count(*) FROM {work.landing}").fetchone()[0]
+    removed = con.execute(f"SELECT count(*) FROM {work.removed}").fetchone()[0]
     quarantined_rows = con.execute(f"SELECT count(*) FROM {quarantined}").fetchone()[0]
     unparsed = con.execute(f"SELECT count(*) FROM {read.rejects_table}").fetchone()[0]
     reasons = dict(
@@ -81,4 +80,30 @@ def split_rows(con: duckdb.DuckDBPyConnection, contract: Contract, read: ReadRes
             "GROUP BY reason ORDER BY reason"
         ).fetchall()
     )
-    return SplitResult(parsed + unparsed, loaded, quarantined_rows, reasons, duplicate_keys)
+    return SplitResult(parsed + unparsed, parsed - removed, quarantined_rows, reasons, duplicate_keys)
+
+
+def keep_valid_rows(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
+    """Delete the quarantined rows from the raw candidate and give its columns their types.
+
+    ALTER ... SET DATA TYPE ... USING rewrites one column in place, far cheaper than writing a
+    typed copy of every row; text columns only need the few values with stray spaces trimmed.
+    """
+    work = work_tables(contract.file)
+    table = work.landing
+    con.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT _row FROM {work.removed})")
+    for column in contract.columns:
+        if column.sql_type != "VARCHAR":
+            con.execute(
+                f"ALTER TABLE {table} ALTER {quote(column.name)} "
+                f"SET DATA TYPE {column.sql_type} USING {typed_expression(column)}"
+            )
+    texts = [c for c in contract.columns if c.sql_type == "VARCHAR"]
+    if texts:
+        trimmed = ", ".join(f"{quote(c.name)} = {typed_expression(c)}" for c in texts)
+        changed = " OR ".join(f"{quote(c.name)} IS DISTINCT FROM {typed_expression(c)}" for c in texts)
+        con.execute(f"UPDATE {table} SET {trimmed} WHERE {changed}")
+    for name, expression in contract.derived.items():
+        sql_type = con.execute(f"DESCRIBE SELECT {expression} FROM {table}").fetchone()[1]
+        con.execute(f"ALTER TABLE {table} ADD COLUMN {quote(name)} {sql_type}")
+        con.execute(f"ALTER TABLE {table} ALTER {quote(name)} SET DATA TYPE {sql_type} USING {expression}")

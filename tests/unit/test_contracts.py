@@ -7,7 +7,7 @@ import pytest
 
 from data_contracts.contract import ContractError, _parse, load_contracts
 from data_contracts.gx_suite import validate_profile
-from data_contracts.row_rules import checked_rows_sql, quote
+from data_contracts.row_rules import broken_rows_sql, quote, typed_rows_sql
 from pipelines.warehouse import SETUP_SQL
 
 LANDING_FILES = Path(__file__).parents[3] / "shared" / "landing-files.json"
@@ -44,8 +44,9 @@ def test_every_contract_compiles_to_sql_duckdb_accepts():
         con.execute(f"CREATE TABLE staging.{quote(contract.file)} ({columns}{derived})")
     for contract in contracts.values():
         landing = ", ".join(f"{quote(c)} VARCHAR" for c in contract.column_names)
-        con.execute(f"CREATE TABLE {quote('landing_' + contract.file)} (_line BIGINT, {landing})")
-        con.execute(checked_rows_sql(contract, quote("landing_" + contract.file), [])).fetchall()
+        con.execute(f"CREATE TABLE {quote('lines_' + contract.file)} (_row BIGINT, _line BIGINT, {landing})")
+        con.execute(broken_rows_sql(contract, quote("lines_" + contract.file))).fetchall()
+        con.execute(typed_rows_sql(contract, quote("lines_" + contract.file), [])).fetchall()
 
 
 def test_bad_contract_yaml_names_file_and_field(tmp_path):

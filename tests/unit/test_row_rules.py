@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from assets.ingest.landing import ReadResult
-from assets.ingest.split import split_rows
+from assets.ingest.landing import ReadResult, work_tables
+from assets.ingest.split import keep_valid_rows, split_rows
 from data_contracts.contract import Column, Contract, ForeignKey, Rule
 from data_contracts.row_rules import quote
 from pipelines.warehouse import SETUP_SQL
@@ -23,18 +23,22 @@ def con():
 
 
 def run(con, contract: Contract, header: list[str], rows: list[list[str | None]]):
-    """Put rows (all text) in a landing table, split them, and return (valid rows, {line: reasons})."""
+    """Put rows (all text) in a landing table, split them, type the valid ones as promotion does,
+    and return (valid rows, {line: reasons})."""
+    work = work_tables("t")
     columns = ", ".join(f"{quote(h)} VARCHAR" for h in header)
-    con.execute(f"CREATE OR REPLACE TABLE ingest_work.landing_t ({columns})")
+    con.execute(f"CREATE OR REPLACE TABLE {work.landing} ({columns})")
     for row in rows:
-        con.execute(f"INSERT INTO ingest_work.landing_t VALUES ({', '.join('?' for _ in row)})", row)
-    con.execute("CREATE OR REPLACE VIEW ingest_work.lines_t AS SELECT rowid + 2 AS _line, * FROM ingest_work.landing_t")
-    con.execute("CREATE OR REPLACE TABLE ingest_work.rejects_t (_line BIGINT, error_type VARCHAR, raw_line VARCHAR)")
+        con.execute(f"INSERT INTO {work.landing} VALUES ({', '.join('?' for _ in row)})", row)
+    con.execute(f"CREATE OR REPLACE VIEW {work.lines} AS SELECT rowid AS _row, rowid + 2 AS _line, * FROM {work.landing}")
+    con.execute(f"CREATE OR REPLACE TABLE {work.rejects} (_line BIGINT, error_type VARCHAR, raw_line VARCHAR)")
     extra = [h for h in header if h not in contract.column_names]
-    result = split_rows(con, contract, ReadResult("ingest_work.lines_t", "ingest_work.rejects_t", header, extra))
-    valid = con.execute('SELECT * EXCLUDE (_line) FROM raw."t__candidate"').fetchall()
+    result = split_rows(con, contract, ReadResult(work.lines, work.rejects, header, extra))
+    keep_valid_rows(con, contract)
+    valid = con.execute(f"SELECT * FROM {work.landing}").fetchall()
     quarantined = dict(con.execute('SELECT line_number, reasons FROM quarantine."t__candidate"').fetchall())
     assert result.rows_read == result.rows_loaded + result.rows_quarantined == len(rows)
+    assert result.rows_loaded == len(valid)
     return valid, quarantined
 
 
