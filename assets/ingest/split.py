@@ -41,7 +41,8 @@ def split_rows(con: duckdb.DuckDBPyConnection, contract: Contract, read: ReadRes
     if contract.key:
         loaded_columns = contract.column_names + list(contract.derived) + read.extra_columns
         sql = (SQL_DIR / "find_duplicates.sql").read_text().format(
-            valid=f"(SELECT * FROM {work.typed} WHERE _row NOT IN (SELECT _row FROM {work.broken}))",
+            typed=work.typed,
+            broken=work.broken,
             key=key,
             content=", ".join(quote(c) for c in loaded_columns),
         )
