@@ -36,7 +36,7 @@ class LandingFile:
 
 @dataclass(frozen=True)
 class ReadResult:
-    landing_view: str  # a view with `_row`, `_line` and every header column, all VARCHAR
+    lines_view: str  # a view with `_row`, `_line` and every header column, all VARCHAR
     rejects_table: str  # lines that could not be parsed: _line, error_type, raw_line
     header: list[str]
     extra_columns: list[str]
@@ -143,17 +143,13 @@ class WorkTables:
         return self._work("removed")
 
 
-def work_tables(file: str) -> WorkTables:
-    return WorkTables(file)
-
-
 def _no_rejects(con, rejects: str) -> None:
     con.execute(f"CREATE OR REPLACE TABLE {rejects} (_line BIGINT, error_type VARCHAR, raw_line VARCHAR)")
 
 
 def read_into(con: duckdb.DuckDBPyConnection, landing: LandingFile, contract: Contract) -> ReadResult:
     """Read the file, as text, into its raw candidate; return the view that numbers its lines."""
-    work = work_tables(contract.file)
+    work = WorkTables(contract.file)
     table, view, rejects = work.landing, work.lines, work.rejects
     if landing.is_parquet:
         header = _parquet_header(con, landing)
@@ -188,8 +184,8 @@ def read_into(con: duckdb.DuckDBPyConnection, landing: LandingFile, contract: Co
 
 
 def read_nothing(con: duckdb.DuckDBPyConnection, contract: Contract) -> ReadResult:
-    """An empty read with the contract's columns: a missing or unreadable file yields empty, typed tables."""
-    work = work_tables(contract.file)
+    """An empty read with the contract's columns: a missing or unreadable file yields empty tables."""
+    work = WorkTables(contract.file)
     table, view, rejects = work.landing, work.lines, work.rejects
     columns = ", ".join(f"{quote(c)} VARCHAR" for c in contract.column_names)
     con.execute(f"CREATE OR REPLACE TABLE {table} ({columns})")

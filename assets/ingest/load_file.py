@@ -19,12 +19,12 @@ import duckdb
 
 from assets.ingest.landing import (
     UnreadableFile,
+    WorkTables,
     candidate_table,
     file_sha256,
     locate,
     read_into,
     read_nothing,
-    work_tables,
 )
 from assets.ingest.split import keep_valid_rows, split_rows
 from data_contracts.contract import Contract
@@ -92,7 +92,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir:
 
 def _measure(con, contract: Contract, rows_loaded: int) -> dict:
     """Freshness, and change against the last good load."""
-    work = work_tables(contract.file)
+    work = WorkTables(contract.file)
     valid = f"(SELECT * FROM {work.typed} WHERE _row NOT IN (SELECT _row FROM {work.removed}))"
     measures = {"latest_value": None, "row_change_ratio": None, "freshness_change": None}
     if contract.freshness:
@@ -196,7 +196,7 @@ def _quarantine_rejected_rows(con, contract: Contract) -> None:
     """A rejected file's valid rows join its quarantine with reason file_rejected: nothing is lost,
     and rows read = rows loaded + rows quarantined still holds."""
     profile = load_profile(con, contract.file)
-    work = work_tables(contract.file)
+    work = WorkTables(contract.file)
     quarantined = candidate_table("quarantine", contract.file)
     original = ", ".join(quote(h) for h in profile["header"])
     valid_lines = f"(SELECT * FROM {work.lines} WHERE _row NOT IN (SELECT _row FROM {work.removed}))"

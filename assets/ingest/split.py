@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from assets.ingest.landing import ReadResult, candidate_table, work_tables
+from assets.ingest.landing import ReadResult, WorkTables, candidate_table
 from data_contracts.contract import Contract
 from data_contracts.row_rules import broken_rows_sql, quote, typed_expression, typed_rows_sql
 
@@ -32,10 +32,10 @@ class SplitResult:
 
 def split_rows(con: duckdb.DuckDBPyConnection, contract: Contract, read: ReadResult) -> SplitResult:
     """Judge every row once and write only the ones to quarantine, with all their reasons."""
-    work = work_tables(contract.file)
+    work = WorkTables(contract.file)
     quarantined = candidate_table("quarantine", contract.file)
-    con.execute(f"CREATE OR REPLACE VIEW {work.typed} AS {typed_rows_sql(contract, read.landing_view, read.extra_columns)}")
-    con.execute(f"CREATE OR REPLACE TABLE {work.broken} AS {broken_rows_sql(contract, read.landing_view)}")
+    con.execute(f"CREATE OR REPLACE VIEW {work.typed} AS {typed_rows_sql(contract, read.lines_view, read.extra_columns)}")
+    con.execute(f"CREATE OR REPLACE TABLE {work.broken} AS {broken_rows_sql(contract, read.lines_view)}")
 
     key = ", ".join(quote(k) for k in contract.key)
     if contract.key:
@@ -64,7 +64,7 @@ def split_rows(con: duckdb.DuckDBPyConnection, contract: Contract, read: ReadRes
         file=contract.file,
         broken=work.broken,
         duplicates=work.duplicates,
-        lines=read.landing_view,
+        lines=read.lines_view,
         rejects=read.rejects_table,
         original=", ".join(quote(h) for h in read.header),
         blank_original=", ".join(f"NULL::VARCHAR AS {quote(h)}" for h in read.header),
@@ -90,7 +90,7 @@ def keep_valid_rows(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     ALTER ... SET DATA TYPE ... USING rewrites one column in place, far cheaper than writing a
     typed copy of every row; text columns only need the few values with stray spaces trimmed.
     """
-    work = work_tables(contract.file)
+    work = WorkTables(contract.file)
     table = work.landing
     con.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT _row FROM {work.removed})")
     for column in contract.columns:

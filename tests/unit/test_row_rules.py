@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from assets.ingest.landing import ReadResult, work_tables
+from assets.ingest.landing import ReadResult, WorkTables
 from assets.ingest.split import keep_valid_rows, split_rows
 from data_contracts.contract import Column, Contract, ForeignKey, Rule
 from data_contracts.row_rules import quote
@@ -25,7 +25,7 @@ def con():
 def run(con, contract: Contract, header: list[str], rows: list[list[str | None]]):
     """Put rows (all text) in a landing table, split them, type the valid ones as promotion does,
     and return (valid rows, {line: reasons})."""
-    work = work_tables("t")
+    work = WorkTables("t")
     columns = ", ".join(f"{quote(h)} VARCHAR" for h in header)
     con.execute(f"CREATE OR REPLACE TABLE {work.landing} ({columns})")
     for row in rows:
