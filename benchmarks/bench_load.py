@@ -6,8 +6,10 @@ In one run, on the same landing folder (200,000 students, one school year by def
          new warehouse: the work the floor stands for;
   load   the full `alignboard load` into a new warehouse: ingest, staging and every mart;
   reload the full load again over the existing warehouse (the nightly case).
-Each phase runs in its own process so its peak RSS is its own. Targets: load/floor <= 3.0 and
-peak RSS <= 8 GiB on the 2-core machine.
+Each phase runs in its own process so its peak RSS is its own. Targets: ingest/floor <= 3.0 and
+peak RSS <= 8 GiB on the 2-core machine. The ratio compares the ingest, not the full load: the
+marts compute four million metric values the floor has no counterpart for, and
+benchmarks/bench_metrics.py measures them against a floor of their own.
 
     python benchmarks/bench_load.py [--landing DIR] [--students N] [--work DIR]
 """
