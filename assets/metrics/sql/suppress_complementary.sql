@@ -1,6 +1,6 @@
 -- One round of complementary suppression. In every breakdown with exactly one suppressed cell,
 -- also suppress its unsuppressed cell with the smallest n (then denominator, then name), so the
--- hidden cell cannot be derived from the total. A breakdown is
+-- hidden cell cannot be derived from the total. A breakdown (numbered in suppress_prepare.sql) is
 --   (a) the groups of one dimension at one entity, e.g. the race_ethnicity:* cells of a school;
 --   (b) the child entities of one parent for one group, e.g. the schools of a district.
 -- The engine repeats rounds until one suppresses nothing (each round can leave a breakdown of
@@ -12,26 +12,21 @@ FROM (
     SELECT arg_min(x.cell_id, (x.n, x.denominator, x.student_group)) AS cell_id
     FROM suppression_work AS x
     JOIN (
-        SELECT metric_id, metric_version, school_year, period, level, entity_id, dimension
-        FROM suppression_work
-        WHERE suppressed AND dimension IS NOT NULL
-        GROUP BY ALL
-        HAVING count(*) = 1
-    ) AS one USING (metric_id, metric_version, school_year, period, level, entity_id, dimension)
+        SELECT group_breakdown FROM suppression_work
+        WHERE suppressed AND group_breakdown IS NOT NULL
+        GROUP BY group_breakdown HAVING count(*) = 1
+    ) AS one USING (group_breakdown)
     WHERE NOT x.suppressed
-    GROUP BY x.metric_id, x.metric_version, x.school_year, x.period, x.level, x.entity_id, x.dimension
+    GROUP BY x.group_breakdown
     UNION
     SELECT arg_min(x.cell_id, (x.n, x.denominator, x.entity_id))
     FROM suppression_work AS x
     JOIN (
-        SELECT metric_id, metric_version, school_year, period, level, parent_level, parent_id, student_group
-        FROM suppression_work
-        WHERE suppressed AND parent_id IS NOT NULL
-        GROUP BY ALL
-        HAVING count(*) = 1
-    ) AS one USING (metric_id, metric_version, school_year, period, level, parent_level, parent_id, student_group)
+        SELECT parent_breakdown FROM suppression_work
+        WHERE suppressed AND parent_breakdown IS NOT NULL
+        GROUP BY parent_breakdown HAVING count(*) = 1
+    ) AS one USING (parent_breakdown)
     WHERE NOT x.suppressed
-    GROUP BY x.metric_id, x.metric_version, x.school_year, x.period, x.level, x.parent_level, x.parent_id,
-             x.student_group
+    GROUP BY x.parent_breakdown
 ) AS pick
 WHERE w.cell_id = pick.cell_id
