@@ -60,6 +60,13 @@ def test_ids_are_trimmed_text_and_keep_leading_zeros(con):
     assert bad == {}
 
 
+def test_text_is_trimmed_and_blank_text_is_null(con):
+    c = contract(Column("id", "id", required=True), Column("note", "text"))
+    valid, bad = run(con, c, ["id", "note"], [["1", "  "], ["2", ""], ["3", " a b "], ["4", "c"], ["5", None]])
+    assert sorted(valid) == [("1", None), ("2", None), ("3", "a b"), ("4", "c"), ("5", None)]
+    assert bad == {}
+
+
 def test_types_reject_what_does_not_parse(con):
     c = contract(Column("n", "integer"), Column("x", "number"), Column("d", "date"), Column("b", "boolean"))
     rows = [
