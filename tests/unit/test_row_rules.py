@@ -162,3 +162,11 @@ def test_extra_columns_are_kept_as_text(con):
     c = contract(Column("id", "id", required=True))
     valid, bad = run(con, c, ["id", "local_code"], [["a", " 07 "]])
     assert valid == [("a", " 07 ")]
+
+
+def test_duplicate_search_leaves_duckdb_threads_as_they_were(con):
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    c = contract(Column("id", "id", required=True), key=("id",))
+    valid, bad = run(con, c, ["id"], [["a"], ["a"], ["b"]])
+    assert valid == [("a",), ("b",)] and bad == {3: ["duplicate_row"]}
+    assert con.execute("SELECT current_setting('threads')").fetchone()[0] == threads
