@@ -105,6 +105,8 @@ def foreign_key_reason(fk, index: int) -> str:
 
 
 def _typed_select(contract: Contract, lines: str, extra_columns: list[str], blanks: bool) -> str:
+    """The rows of `lines` typed per the contract; `blanks` adds the `<col>__blank` helpers the
+    reasons read."""
     selected = ["_row", "_line"] + [f"{typed_expression(c)} AS {quote(c.name)}" for c in contract.columns]
     selected += [quote(e) for e in extra_columns]
     if blanks:
