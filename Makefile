@@ -29,6 +29,7 @@ browsers:
 	else echo "warning: no apt-get; browser tests will be skipped"; fi
 
 test: install browsers
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 bench: install

@@ -33,7 +33,7 @@ def _peak_rss_mb() -> float:
 def _connect(path: Path):
     import duckdb
 
-    from pipelines.warehouse import MEMORY_LIMIT
+    from assets.warehouse import MEMORY_LIMIT
 
     con = duckdb.connect(str(path))
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")

@@ -24,10 +24,9 @@ from typing import Iterator, TextIO
 import duckdb
 import pandas as pd
 
-from pipelines.warehouse import default_path, open_read_only
+from assets.warehouse import default_path, existing_tables, open_read_only
+from data_contracts.vocabulary import LEVELS, ORG_LEVELS
 
-ORG_LEVELS = ("district", "department", "school", "plc", "classroom")
-LEVELS = (*ORG_LEVELS, "student")
 METRIC_VALUE_COLUMNS = (
     "metric_id", "metric_version", "school_year", "period", "level", "entity_id", "student_group",
     "numerator", "denominator", "value", "suppressed", "suppression_reason",
@@ -104,8 +103,7 @@ def _connect(warehouse: str | Path | None, *tables: str) -> Iterator[duckdb.Duck
     except duckdb.Error as error:
         raise DataError(f"cannot open warehouse {path}: {str(error).splitlines()[0]}") from None
     try:
-        present = {name for (name,) in con.execute(
-            "SELECT table_schema || '.' || table_name FROM information_schema.tables").fetchall()}
+        present = existing_tables(con)
         for table in tables:
             if table not in present:
                 raise DataError(f"the warehouse {path} has no {table}; load and build the marts first")

@@ -5,10 +5,10 @@ from assets.equity.assets import disparity_assets
 from assets.ingest.assets import ingest_assets, ingest_checks
 from assets.metrics.assets import metric_assets
 from assets.staging.assets import staging_assets
-from pipelines.resources import LandingResource, WarehouseResource, default_landing
+from assets.resources import LandingResource, WarehouseResource, default_landing
 from pipelines.schedules import nightly_load, nightly_schedule
 from pipelines.sensors import landing_folder_sensor, record_run_failure
-from pipelines.warehouse import default_path
+from assets.warehouse import default_path
 
 all_assets = [*ingest_assets, *staging_assets, *metric_assets, *disparity_assets]
 all_checks = [*ingest_checks]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines import warehouse
+from assets import warehouse
 from pipelines.run_failures import root_cause
 
 

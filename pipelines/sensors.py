@@ -6,8 +6,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines import warehouse
-from pipelines.resources import LandingResource
+from assets import warehouse
+from assets.resources import LandingResource
 from pipelines.run_failures import record_failure, root_cause
 from pipelines.schedules import nightly_load
 

@@ -5,9 +5,10 @@ federal groups plus unknown. Everything written to a file goes through the label
 """
 import numpy as np
 
-from assets.equity.codes import GROUPS
+from data_contracts import vocabulary
+from data_contracts.vocabulary import GROUPS
 
-GRADES = np.array(["PK", "KG"] + [f"{g:02d}" for g in range(1, 13)])
+GRADES = np.array(vocabulary.GRADES)
 N_GRADES = len(GRADES)
 PK, KG = 0, 1
 
@@ -30,7 +31,7 @@ RACE_ETH = (*GROUPS, "unknown")
 HISP, AIAN, ASIAN, BLACK, NHPI, WHITE, TWO, UNKNOWN = range(8)
 FEDERAL_GROUPS = RACE_ETH[:7]
 # the races column (pipe-separated subset, in this order)
-RACES = ("american_indian_alaska_native", "asian", "black", "native_hawaiian_pacific_islander", "white")
+RACES = vocabulary.RACES
 DISTRICT_MIX = np.array([0.25, 0.01, 0.06, 0.15, 0.005, 0.48, 0.04, 0.005])
 
 SEX = np.array(["F", "M", "X"])

@@ -10,7 +10,7 @@ import dagster as dg
 
 from assets.equity import engine
 from assets.equity.settings import load_settings
-from pipelines.resources import WarehouseResource
+from assets.resources import WarehouseResource
 
 STAGING_INPUTS = (
     "students", "schools", "special_education", "discipline_incidents", "mtss_interventions",

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from assets.equity.codes import EVENT_CATEGORIES, GROUPS
+from data_contracts.vocabulary import EVENT_CATEGORIES, GROUPS
 
 COLUMNS = ("school_year", "lea_id", "category", "group", "count", "population")
 STATE_LEA_ID = "STATE"

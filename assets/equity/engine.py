@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from assets.equity.codes import EVENT_CATEGORIES, GROUPS
+from data_contracts.vocabulary import EVENT_CATEGORIES, GROUPS
 from assets.equity.settings import Settings
 
 SQL_DIR = Path(__file__).parent

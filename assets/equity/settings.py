@@ -7,16 +7,14 @@ floating point would decide 3.0 vs 2.9999999999999996 wrongly (see engine.py).
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-import yaml
+from assets.config import config_path, read_mapping
 
 DEFAULTS_FILE = Path(__file__).with_name("settings.yaml")
-CONFIG_ENV = "ALIGNBOARD_CONFIG"
 KEYS = ("threshold", "min_cell", "min_n", "consecutive_years")
 # 300.647(d)(1): a state may wait for up to three consecutive years before identifying an LEA.
 MAX_CONSECUTIVE_YEARS = 3
@@ -72,14 +70,9 @@ def parse_count_setting(name: str, value: object, minimum: int, maximum: int | N
 
 
 def _read_yaml(path: Path, section: str | None) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as error:
-        raise SettingsError(f"cannot read {path}: {error.strerror}") from None
-    except yaml.YAMLError as error:
-        raise SettingsError(f"{path} is not valid YAML: {error}") from None
+    data = read_mapping(path, SettingsError)
     if section is not None:
-        data = (data.get(section) if isinstance(data, dict) else None) or {}
+        data = data.get(section) or {}
     if not isinstance(data, dict):
         raise SettingsError(f"{path}: the {section or 'top'} level must be a mapping")
     unknown = sorted(set(data) - set(KEYS))
@@ -91,9 +84,9 @@ def _read_yaml(path: Path, section: str | None) -> dict:
 def load_settings(**overrides: object) -> Settings:
     """Defaults, then $ALIGNBOARD_CONFIG's `disparity:` section, then non-None overrides."""
     values = _read_yaml(DEFAULTS_FILE, None)
-    config = os.environ.get(CONFIG_ENV)
+    config = config_path()
     if config:
-        values.update(_read_yaml(Path(config), "disparity"))
+        values.update(_read_yaml(config, "disparity"))
     values.update({key: value for key, value in overrides.items() if value is not None})
     unknown = sorted(set(values) - set(KEYS))
     if unknown:

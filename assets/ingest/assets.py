@@ -6,7 +6,7 @@ import dagster as dg
 
 from assets.ingest.load_file import check_file, ingest_file, promote_file
 from data_contracts.contract import Contract, load_contracts
-from pipelines.resources import LandingResource, WarehouseResource
+from assets.resources import LandingResource, WarehouseResource
 
 # Transient trouble (a file still being copied, a busy disk) deserves a retry; bad data does not
 # raise, it is quarantined or rejected.

@@ -27,6 +27,7 @@ from assets.ingest.landing import (
     read_nothing,
 )
 from assets.ingest.split import keep_valid_rows, split_rows
+from assets.warehouse import existing_tables
 from data_contracts.contract import Contract
 from data_contracts.gx_suite import SuiteOutcome, validate_profile
 from data_contracts.row_rules import quote
@@ -37,15 +38,6 @@ STAGING_SQL_DIR = Path(__file__).parent.parent / "staging"
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute((SQL_DIR / "data_quality.sql").read_text())
-
-
-def table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-            [schema, name],
-        ).fetchone()[0]
-    )
 
 
 def _previous_load(con, file: str) -> tuple[int | None, float | None]:
@@ -219,7 +211,7 @@ def _quarantine_rejected_rows(con, contract: Contract) -> None:
 def promote_file(con: duckdb.DuckDBPyConnection, contract: Contract, run_id: str) -> dict:
     """Type the valid rows, swap the candidates in and rebuild the file's staging table."""
     profile = load_profile(con, contract.file)
-    if profile["status"] == "read" or not table_exists(con, "raw", contract.file):
+    if profile["status"] == "read" or f"raw.{contract.file}" not in existing_tables(con):
         keep_valid_rows(con, contract)
         _replace(con, "raw", contract.file)
         _replace(con, "quarantine", contract.file)

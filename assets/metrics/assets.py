@@ -11,7 +11,7 @@ from assets.metrics.catalog import load_catalog
 from assets.metrics.engine import build_metric_values
 from assets.metrics.needs import build_needs_assessment
 from assets.metrics.scorecard import build_scorecard
-from pipelines.resources import WarehouseResource
+from assets.resources import WarehouseResource
 
 METRIC_VALUES = dg.AssetKey(["mart", "metric_values"])
 SCORECARD = dg.AssetKey(["mart", "scorecard"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
+
 import re
 import sys
 from dataclasses import dataclass, field, replace
@@ -20,13 +20,15 @@ from pathlib import Path
 
 import yaml
 
+from assets.config import config_path as configured_path
+from assets.config import read_mapping
+from data_contracts.vocabulary import LEVELS
+
 HERE = Path(__file__).parent
 DEFAULTS_FILE = HERE / "catalog.yaml"
 LOCK_FILE = HERE / "catalog.lock"
 SQL_DIR = HERE / "sql"
-CONFIG_ENV = "ALIGNBOARD_CONFIG"
 
-LEVELS = ("district", "department", "school", "plc", "classroom", "student")
 KINDS = ("student", "perception", "systems")
 DIRECTIONS = ("higher", "lower")
 UNITS = ("share", "hours", "value", "count")
@@ -115,15 +117,7 @@ def _normalize_sql(text: str) -> str:
 
 
 def _read_yaml(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as error:
-        raise CatalogError(f"cannot read {path}: {error.strerror}") from None
-    except yaml.YAMLError as error:
-        raise CatalogError(f"{path} is not valid YAML: {error}") from None
-    if not isinstance(data, dict):
-        raise CatalogError(f"{path}: the top level must be a mapping")
-    return data
+    return read_mapping(path, CatalogError)
 
 
 def _number(metric_id: str, name: str, value, allow_none: bool = False) -> float | None:
@@ -276,8 +270,8 @@ def _attr(field_name: str) -> str:
 def load_catalog(config_path: str | Path | None = None) -> Catalog:
     """The catalog with the overrides of `config_path` (default: $ALIGNBOARD_CONFIG, if set)."""
     defaults = _read_yaml(DEFAULTS_FILE)
-    if config_path is None and os.environ.get(CONFIG_ENV):
-        config_path = os.environ[CONFIG_ENV]
+    if config_path is None:
+        config_path = configured_path()
     config = _read_yaml(Path(config_path)) if config_path else {}
     config_dir = Path(config_path).resolve().parent if config_path else SQL_DIR
 

@@ -21,6 +21,7 @@ from assets.metrics import sqltext
 from assets.metrics.catalog import Catalog, Metric, load_catalog
 from assets.metrics.sqltext import Sql
 from assets.metrics.suppression import apply_suppression
+from assets.warehouse import existing_tables
 
 _DIMENSION = re.compile(r"^[a-z][a-z0-9_]*$")
 UNIT_KEY = ("u.metric_id", "u.school_year", "u.level", "u.entity_id")
@@ -45,13 +46,6 @@ class BuildSummary:
     suppressed: int = 0
     metrics: dict[str, int] = field(default_factory=dict)  # family -> cells
     skipped: dict[str, list[str]] = field(default_factory=dict)  # family -> missing tables
-
-
-def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute(
-        "SELECT table_schema || '.' || table_name FROM information_schema.tables"
-    ).fetchall()
-    return {name for (name,) in rows}
 
 
 def group_dimensions(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]:

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.resources import WarehouseResource
+from assets.resources import WarehouseResource
 
 SQL_DIR = Path(__file__).parent
 

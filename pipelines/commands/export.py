@@ -14,10 +14,10 @@ import csv
 import math
 import sys
 
+from data_contracts.vocabulary import LEVELS, ORG_LEVELS
+
 HELP = "Export metric values (CSV) or one entity's balanced scorecard."
 PROG = "alignboard export"
-LEVELS = ("district", "department", "school", "plc", "classroom", "student")
-ORG_LEVELS = LEVELS[:-1]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

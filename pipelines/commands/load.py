@@ -6,7 +6,7 @@ HELP = "Load a landing folder: check every file, quarantine bad rows, rebuild st
 
 
 def add_arguments(parser) -> None:
-    from pipelines.warehouse import default_path
+    from assets.warehouse import default_path
 
     parser.add_argument("--landing", required=True, type=Path, help="folder of landing files (CSV or Parquet)")
     parser.add_argument(
@@ -21,7 +21,7 @@ def run(args) -> int:
         return 2
     from pipelines.commands.quality import print_table
     from pipelines.run_load import run_load
-    from pipelines.warehouse import LoadInProgress
+    from assets.warehouse import LoadInProgress
 
     print(f"Loading {args.landing} into {args.warehouse} ...", file=sys.stderr)
     try:

@@ -9,7 +9,7 @@ COLUMNS = ["file", "status", "rows_read", "rows_loaded", "rows_quarantined", "re
 
 
 def add_arguments(parser) -> None:
-    from pipelines.warehouse import default_path
+    from assets.warehouse import default_path
 
     parser.add_argument("--warehouse", type=Path, default=Path(default_path()), help="DuckDB warehouse file")
     parser.add_argument("--format", choices=["table", "json"], default="table")
@@ -18,7 +18,7 @@ def add_arguments(parser) -> None:
 def latest_quality(warehouse_path: Path) -> list[dict]:
     """The latest load of every contract's file; never-loaded files are reported as missing."""
     from data_contracts.contract import load_contracts
-    from pipelines.warehouse import open_read_only
+    from assets.warehouse import open_read_only
 
     with open_read_only(warehouse_path) as con:
         cursor = con.execute(

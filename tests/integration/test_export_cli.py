@@ -9,7 +9,7 @@ import pytest
 
 from assets.metrics.assets import metric_assets
 from pipelines.cli import main
-from pipelines.resources import WarehouseResource
+from assets.resources import WarehouseResource
 from tests.unit.metrics_fixture import build_district
 
 HEADER = ["metric_id", "metric_version", "school_year", "period", "level", "entity_id", "student_group",

@@ -84,7 +84,7 @@ def test_reader_holding_a_connection_during_a_load_is_never_broken(tmp_path):
 
 
 def test_second_concurrent_load_is_refused(tmp_path, capsys):
-    from pipelines import warehouse as wh
+    from assets import warehouse as wh
 
     landing = write_landing(tmp_path / "landing")
     path = tmp_path / "warehouse.duckdb"

@@ -9,7 +9,7 @@ import pytest
 from assets.ingest.landing import WorkTables, locate, read_into
 from assets.ingest.split import keep_valid_rows, split_rows
 from data_contracts.contract import Column, Contract
-from pipelines.warehouse import SETUP_SQL
+from assets.warehouse import SETUP_SQL
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ import pytest
 from data_contracts.contract import ContractError, _parse, load_contracts
 from data_contracts.gx_suite import validate_profile
 from data_contracts.row_rules import broken_rows_sql, quote, typed_rows_sql
-from pipelines.warehouse import SETUP_SQL
+from assets.warehouse import SETUP_SQL
 
 LANDING_FILES = Path(__file__).parents[3] / "shared" / "landing-files.json"
 PLAN_FILES = {"plans.csv", "plan_goals.csv", "plan_strategies.csv", "action_steps.csv", "plan_schedule.csv",

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from assets.equity import engine
-from assets.equity.codes import CATEGORIES
+from data_contracts.vocabulary import CATEGORIES
 from assets.equity.settings import load_settings
 
 STUDENTS = [

@@ -284,7 +284,7 @@ def test_survey_items_and_response_rates(clean):
 
 
 def test_state_counts_cover_every_year_category_and_group(clean):
-    from assets.equity.codes import CATEGORIES, EVENT_CATEGORIES, GROUPS
+    from data_contracts.vocabulary import CATEGORIES, EVENT_CATEGORIES, GROUPS
     con = connect(clean)
     got = set(con.execute('SELECT school_year, category, "group" FROM state_counts').fetchall())
     assert got == {(str(y), c, g) for y in (2025, 2026) for c in CATEGORIES for g in GROUPS}

@@ -9,7 +9,7 @@ from assets.ingest.landing import ReadResult, WorkTables
 from assets.ingest.split import keep_valid_rows, split_rows
 from data_contracts.contract import Column, Contract, ForeignKey, Rule
 from data_contracts.row_rules import quote
-from pipelines.warehouse import SETUP_SQL
+from assets.warehouse import SETUP_SQL
 
 
 @pytest.fixture

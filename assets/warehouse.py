@@ -28,6 +28,12 @@ class LoadInProgress(RuntimeError):
     """Another load holds the warehouse lock."""
 
 
+def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every table and view as 'schema.name'."""
+    rows = con.execute("SELECT table_schema || '.' || table_name FROM information_schema.tables").fetchall()
+    return {name for (name,) in rows}
+
+
 def default_path() -> str:
     return os.environ.get("ALIGNBOARD_WAREHOUSE", "data/warehouse.duckdb")
 

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 import dagster as dg
 import duckdb
 
-from pipelines import warehouse
+from assets import warehouse
 
 
 class WarehouseResource(dg.ConfigurableResource):

@@ -1,4 +1,16 @@
-"""Codes shared by the disparity engine, the CLI reader, the marts and the sample generator."""
+"""The one vocabulary of Alignboard (landing-files.md): layers, grades, races, groups, and the
+disparity categories. Every other module (assets, dashboards, the CLI, the generator) imports it
+from here instead of typing its own copy."""
+
+# The layers of the alignment model (DESIGN.md): organisation levels, then students.
+ORG_LEVELS = ("district", "department", "school", "plc", "classroom")
+LEVELS = (*ORG_LEVELS, "student")
+
+# grade_level codes of students.csv and sections.csv, youngest first.
+GRADES = ("PK", "KG", *(f"{g:02d}" for g in range(1, 13)))
+
+# The races column of students.csv: a pipe-separated subset of these.
+RACES = ("american_indian_alaska_native", "asian", "black", "native_hawaiian_pacific_islander", "white")
 
 # 34 CFR 300.647(b)(2): the racial and ethnic groups, as coded in staging.students.race_ethnicity.
 GROUPS = (
