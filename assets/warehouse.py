@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from data_contracts.row_rules import literal, quote
+
 SCHEMAS = ("raw", "quarantine", "staging", "mart", "ingest_work")
 MEMORY_LIMIT = os.environ.get("ALIGNBOARD_MEMORY_LIMIT", "4GB")
 
@@ -32,6 +34,31 @@ def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Every table and view as 'schema.name'."""
     rows = con.execute("SELECT table_schema || '.' || table_name FROM information_schema.tables").fetchall()
     return {name for (name,) in rows}
+
+
+# Data versions live on the tables themselves (DuckDB table comments), so a table and the version
+# of what it was built from are published together, and CREATE OR REPLACE clears a stale one.
+def data_version(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
+    """The data version stamped on `schema.name` (a table or view), or None if it has none."""
+    schema, name = table.split(".", 1)
+    row = con.execute(
+        """SELECT comment FROM duckdb_tables() WHERE schema_name = $s AND table_name = $n
+           UNION ALL
+           SELECT comment FROM duckdb_views() WHERE schema_name = $s AND view_name = $n AND NOT internal""",
+        {"s": schema, "n": name},
+    ).fetchone()
+    return row[0] if row and row[0] else None
+
+
+def stamp_data_version(con: duckdb.DuckDBPyConnection, table: str, version: str) -> None:
+    """Record the data version of `schema.name` (COMMENT ON takes no parameters: quoted literal)."""
+    schema, name = table.split(".", 1)
+    kind = con.execute(
+        "SELECT CASE WHEN count(*) > 0 THEN 'VIEW' ELSE 'TABLE' END FROM duckdb_views() "
+        "WHERE schema_name = $s AND view_name = $n AND NOT internal",
+        {"s": schema, "n": name},
+    ).fetchone()[0]
+    con.execute(f"COMMENT ON {kind} {quote(schema)}.{quote(name)} IS {literal(version)}")
 
 
 def default_path() -> str:
