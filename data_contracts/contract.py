@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from data_contracts import vocabulary
+
 CONTRACT_DIR = Path(__file__).parent
 COLUMN_TYPES = {"id", "text", "code", "integer", "number", "date", "boolean", "school_year"}
 SQL_TYPES = {
@@ -95,6 +97,16 @@ class Contract:
         return next(c for c in self.columns if c.name == name)
 
 
+def _allowed(where: str, column: str, allowed: object) -> list | tuple | None:
+    """A column's allowed codes: a YAML list, or `vocabulary.NAME` for a list kept in vocabulary.py."""
+    if not isinstance(allowed, str):
+        return allowed
+    name = allowed.removeprefix("vocabulary.")
+    if not allowed.startswith("vocabulary.") or not isinstance(getattr(vocabulary, name, None), tuple):
+        raise ContractError(f"{where}: column {column}: allowed must be a list or vocabulary.<NAME>, not {allowed!r}")
+    return getattr(vocabulary, name)
+
+
 def _parse(path: Path) -> Contract:
     where = path.name
     try:
@@ -106,7 +118,7 @@ def _parse(path: Path) -> Contract:
         spec = spec or {}
         if spec.get("type") not in COLUMN_TYPES:
             raise ContractError(f"{where}: column {name}: type must be one of {sorted(COLUMN_TYPES)}")
-        allowed = spec.get("allowed")
+        allowed = _allowed(where, name, spec.get("allowed"))
         columns.append(
             Column(
                 name=name,

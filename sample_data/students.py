@@ -29,8 +29,8 @@ _HISP_RACES = (("", 0.45), ("white", 0.36), ("black", 0.05), ("american_indian_a
 _TWO_RACES = (("black|white", 0.35), ("asian|white", 0.25), ("american_indian_alaska_native|white", 0.2),
               ("asian|black", 0.05), ("black|native_hawaiian_pacific_islander", 0.03),
               ("american_indian_alaska_native|black|white", 0.07), ("native_hawaiian_pacific_islander|white", 0.05))
-_SINGLE = {codes.AIAN: "american_indian_alaska_native", codes.ASIAN: "asian", codes.BLACK: "black",
-           codes.NHPI: "native_hawaiian_pacific_islander", codes.WHITE: "white", codes.UNKNOWN: ""}
+_SINGLE = {**{code: codes.RACE_ETH[code] for code in (codes.AIAN, codes.ASIAN, codes.BLACK, codes.NHPI, codes.WHITE)},
+           codes.UNKNOWN: ""}
 
 # special education: category mix of students who are not over-identified, and base rate
 CATEGORY_MIX = np.array([0.36, 0.18, 0.15, 0.11, 0.06, 0.055, 0.05, 0.02, 0.007, 0.003, 0.006, 0.004, 0.003, 0.001])

@@ -8,43 +8,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
-# the columns of every file the generator writes (the contract's required columns, in order)
-COLUMNS: dict[str, list[str]] = {
-    "districts.csv": ["district_id", "district_name"],
-    "schools.csv": ["school_id", "school_name", "district_id", "school_level"],
-    "departments.csv": ["department_id", "department_name", "district_id"],
-    "staff.csv": ["staff_id", "staff_name", "role", "school_id", "department_id"],
-    "plcs.csv": ["plc_id", "plc_name", "school_id", "focus"],
-    "sections.csv": ["section_id", "school_id", "staff_id", "plc_id", "school_year", "course_name", "subject",
-                     "grade_level"],
-    "section_enrollments.csv": ["section_id", "student_id", "entry_date", "exit_date"],
-    "students.csv": ["student_id", "school_id", "school_year", "grade_level", "sex", "hispanic_latino", "races",
-                     "english_learner", "idea_disability", "economically_disadvantaged"],
-    "attendance_daily.csv": ["student_id", "school_id", "calendar_date", "status"],
-    "assessments.csv": ["student_id", "school_id", "school_year", "assessment_name", "assessment_type", "subject",
-                        "window", "test_date", "scale_score", "performance_level", "proficient"],
-    "cfa_results.csv": ["cfa_id", "cfa_title", "plc_id", "section_id", "student_id", "standard_code",
-                        "administered_date", "score", "max_score", "proficiency_cut"],
-    "discipline_incidents.csv": ["incident_id", "student_id", "school_id", "incident_date", "behavior", "action",
-                                 "days_removed"],
-    "mtss_interventions.csv": ["student_id", "school_id", "school_year", "area", "tier", "identified_date",
-                               "intervention_name", "start_date", "end_date"],
-    "special_education.csv": ["student_id", "school_year", "disability_category", "educational_environment"],
-    "survey_items.csv": ["survey_id", "survey_name", "respondent_type", "item_id", "item_text", "construct",
-                         "scale_points", "favorable_min", "reverse_coded"],
-    "survey_responses.csv": ["survey_id", "response_id", "school_id", "respondent_type", "grade_level", "item_id",
-                             "value", "submitted_date"],
-    "survey_invitations.csv": ["survey_id", "school_id", "respondent_type", "invited"],
-    "walkthroughs.csv": ["walkthrough_id", "school_id", "section_id", "observer_staff_id", "observed_date",
-                         "indicator", "observed"],
-    "walkthrough_indicators.csv": ["indicator", "label", "focus_area"],
-    "plc_sig_ratings.csv": ["plc_id", "school_id", "assessed_date", "dimension", "rating"],
-    "professional_learning.csv": ["staff_id", "activity_id", "title", "category", "hours", "completed_date",
-                                  "feedback_rating"],
-    "department_kpis.csv": ["department_id", "kpi_id", "kpi_name", "period_end", "value", "target", "direction"],
-    "team_meetings.csv": ["team", "owner_id", "meeting_date", "metrics_reviewed"],
-    "state_counts.csv": ["school_year", "category", "group", "count", "population"],
-}
+from data_contracts.contract import load_contracts
+
+# The columns of every file the generator writes, in order: its contract's columns (one source).
+COLUMNS: dict[str, list[str]] = {f"{c.file}.csv": list(c.column_names) for c in load_contracts().values()}
 MANIFEST = "_messy_manifest.json"
 BOM = b"\xef\xbb\xbf"
 FLUSH_ROWS = 250_000

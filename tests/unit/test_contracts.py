@@ -1,5 +1,6 @@
 """The contracts match the public landing-file contract and compile to valid SQL and GX suites."""
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -100,3 +101,14 @@ def test_gx_suite_fails_required_file_missing_and_missing_columns():
     assert [o.column for o in outcome.failures()] == ["status"]
     outcome = validate_profile(students, ["student_id"], profile())
     assert [o.expectation for o in outcome.failures()] == ["expect_table_columns_to_match_set"]
+
+
+def test_codes_named_from_the_vocabulary_are_the_vocabularys():
+    from data_contracts import vocabulary
+
+    contracts = load_contracts()
+    assert contracts["students"].column("grade_level").allowed == vocabulary.GRADES
+    assert contracts["state_counts"].column("group").allowed == vocabulary.GROUPS
+    race_rule = next(r for r in contracts["students"].rules if r.name == "unknown_race")
+    # the rule's list of races, typed in SQL, must be exactly the vocabulary's
+    assert re.findall(r"'(\w+)'", race_rule.valid_when) == list(vocabulary.RACES)
