@@ -6,13 +6,23 @@ DEMO_LANDING := data/demo_landing
 WAREHOUSE ?= data/warehouse.duckdb
 DEMO_STUDENTS ?= 3000
 
-.PHONY: install demo test browsers bench dev clean
+LOCK := requirements.lock
 
-$(BIN)/alignboard: pyproject.toml
+.PHONY: install demo test browsers bench dev clean lock
+
+# Installs exactly the pinned versions of requirements.lock, then Alignboard itself.
+$(BIN)/alignboard: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+# Refresh the pins after changing the dependencies in pyproject.toml (uv's resolver, from PyPI).
+lock:
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet uv
+	.lock-venv/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet -o $(LOCK)
 
 install: $(BIN)/alignboard
 
