@@ -19,9 +19,9 @@ import duckdb
 
 from assets.metrics import sqltext
 from assets.metrics.catalog import Catalog, Metric, load_catalog
-from assets.metrics.sqltext import Sql
 from assets.metrics.suppression import apply_suppression
 from assets.warehouse import existing_tables
+from data_contracts.row_rules import quote
 
 _DIMENSION = re.compile(r"^[a-z][a-z0-9_]*$")
 UNIT_KEY = ("u.metric_id", "u.school_year", "u.level", "u.entity_id")
@@ -73,67 +73,72 @@ def group_dimensions(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[
             "a student has one record per school year"
         )
     columns = "".join(
-        f",\n       max(student_group) FILTER (WHERE split_part(student_group, ':', 1) = '{d}') AS d_{d}"
-        for d in dimensions
+        f",\n       max(student_group) FILTER (WHERE split_part(student_group, ':', 1) = $dimension_{i})"
+        f" AS {_dimension_column(d)}"
+        for i, d in enumerate(dimensions)
     )
-    con.execute(sqltext.render(sqltext.read("group_dimensions.sql"), {"dimension_columns": Sql(columns)}))
+    sql = sqltext.fill(sqltext.read("group_dimensions.sql"), {"dimension_columns": columns})
+    sqltext.run(con, sql, {f"dimension_{i}": d for i, d in enumerate(dimensions)})
     return dimensions
 
 
+def _dimension_column(dimension: str) -> str:
+    return quote(f"d_{dimension}")
+
+
 def _rollup_sql(metric: Metric, units_sql: str, dimensions: list[str]) -> str:
+    """Roll the family's unit rows up to cells (levels are the parameter $levels)."""
     base = ", ".join(UNIT_KEY)
-    by_group = dimensions if metric.kind == "student" else []
-    grouping_sets = [f"({base})"] + [f"({base}, g.d_{d})" for d in by_group]
-    if by_group:
-        label = "CASE " + " ".join(
-            f"WHEN GROUPING(g.d_{d}) = 0 THEN g.d_{d}" for d in by_group
-        ) + " ELSE 'all' END"
+    columns = [f"g.{_dimension_column(d)}" for d in (dimensions if metric.kind == "student" else [])]
+    grouping_sets = [f"({base})"] + [f"({base}, {c})" for c in columns]
+    if columns:
+        label = "CASE " + " ".join(f"WHEN GROUPING({c}) = 0 THEN {c}" for c in columns) + " ELSE 'all' END"
         join = (
             "LEFT JOIN metric_group_dimensions AS g ON g.student_id = u.student_id "
             "AND g.school_year = u.school_year AND u.level <> 'student'"
         )
     else:
         label, join = "'all'", ""
-    return sqltext.render(sqltext.read("rollup_units.sql"), {
-        "units": Sql(units_sql),
-        "group_label": Sql(label),
-        "group_join": Sql(join),
-        "grouping_sets": Sql(", ".join(grouping_sets)),
-        "levels": list(metric.levels),
+    return sqltext.fill(sqltext.read("rollup_units.sql"), {
+        "units": units_sql,
+        "group_label": label,
+        "group_join": join,
+        "grouping_sets": ", ".join(grouping_sets),
     })
 
 
-def _cells_sql(metric: Metric, units_sql: str) -> str:
-    levels = sqltext.literal(list(metric.levels))
+def _cells_sql(units_sql: str) -> str:
     return (
         "SELECT metric_id, school_year, level, entity_id, student_group, numerator, denominator, "
-        f"value, n FROM ({units_sql}) AS c WHERE level IN ({levels}) AND value IS NOT NULL"
+        f"value, n FROM ({units_sql}) AS c WHERE list_contains($levels, level) AND value IS NOT NULL"
     )
+
+
+INSERT_CELLS = """
+INSERT INTO metric_cells
+SELECT $first_cell_id + row_number() OVER (),
+       CASE WHEN metric_id = $metric_id OR starts_with(metric_id, $metric_id || '.') THEN metric_id
+            ELSE error('metric ' || $metric_id || ': its SQL produced metric_id ' || metric_id) END,
+       $metric_version, school_year, 'year', level, entity_id, student_group,
+       numerator, denominator, value, n, $min_n, $n_unit, false, NULL
+FROM ({{select}})
+"""
 
 
 def _insert_family(con: duckdb.DuckDBPyConnection, metric: Metric, dimensions: list[str],
                    as_of: dt.date, first_cell_id: int) -> int:
     """Add the family's cells to metric_cells; a metric_id outside the family stops the build."""
-    values = {**metric.parameters, "metric_id": metric.id, "as_of": as_of}
+    units_sql = metric.sql_text()
+    select = _cells_sql(units_sql) if metric.output == "cells" else _rollup_sql(metric, units_sql, dimensions)
+    values = {
+        **metric.parameters, "metric_id": metric.id, "as_of": as_of, "levels": list(metric.levels),
+        "first_cell_id": first_cell_id, "metric_version": metric.version, "min_n": metric.min_n,
+        "n_unit": metric.n_unit,
+    }
     try:
-        units_sql = sqltext.render(metric.sql_text(), values)
+        (count,) = sqltext.run(con, sqltext.fill(INSERT_CELLS, {"select": select}), values).fetchone()
     except KeyError as error:
         raise MetricsError(f"metric {metric.id}: {error.args[0]}") from None
-    select = _cells_sql(metric, units_sql) if metric.output == "cells" else _rollup_sql(metric, units_sql, dimensions)
-    family = sqltext.literal(metric.id)
-    try:
-        (count,) = con.execute(
-            f"""
-            INSERT INTO metric_cells
-            SELECT {first_cell_id} + row_number() OVER (),
-                   CASE WHEN metric_id = {family} OR starts_with(metric_id, {family} || '.') THEN metric_id
-                        ELSE error('metric ' || {family} || ': its SQL produced metric_id ' || metric_id) END,
-                   {metric.version}, school_year, 'year', level, entity_id, student_group,
-                   numerator, denominator, value, n, {metric.min_n}, {sqltext.literal(metric.n_unit)},
-                   false, NULL
-            FROM ({select})
-            """
-        ).fetchone()
     except duckdb.InvalidInputException as error:
         raise MetricsError(str(error).split("Error: ", 1)[-1]) from None
     return count
@@ -157,16 +162,21 @@ def build_metric_values(
     con.execute("CREATE SCHEMA IF NOT EXISTS mart")
     dimensions = group_dimensions(con, present)
     con.execute(CELLS_TABLE)
-    prepared: set[str] = set()
+    prepared: dict[str, dict] = {}
     for metric in catalog.metrics.values():
         missing = [table for table in metric.requires if table not in present]
         if missing:
             summary.skipped[metric.id] = missing
             continue
         for name, path in zip(metric.prep, metric.prep_paths()):
-            if name not in prepared:
-                con.execute(path.read_text(encoding="utf-8"))
-                prepared.add(name)
+            sql = path.read_text(encoding="utf-8")
+            try:
+                values = sqltext.bind(sql, metric.parameters)
+            except KeyError as error:
+                raise MetricsError(f"metric {metric.id}: prep {name}: {error.args[0]}") from None
+            if prepared.get(name) != values:  # shared unless the metrics' parameters differ
+                sqltext.run(con, sql, values)
+                prepared[name] = values
         started = time.perf_counter()
         cells = sum(summary.metrics.values())
         summary.metrics[metric.id] = _insert_family(con, metric, dimensions, as_of, cells)
@@ -178,7 +188,7 @@ def build_metric_values(
     summary.rows = con.execute("SELECT count(*) FROM mart.metric_values").fetchone()[0]
     for table in ("metric_cells", "metric_group_dimensions",
                   *(f"metric_{name}" for name in prepared)):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute(f"DROP TABLE IF EXISTS {quote(table)}")
     return summary
 
 
@@ -206,4 +216,4 @@ def write_catalog_table(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> Non
             near = sub["near"] if sub["near"] is not None else metric.near
             rows.append([key, *base, target, near, *tail])
     con.execute(f"CREATE OR REPLACE TABLE mart.metric_catalog ({CATALOG_COLUMNS})")
-    con.executemany(f"INSERT INTO mart.metric_catalog VALUES ({', '.join('?' * 20)})", rows)
+    con.executemany(f"INSERT INTO mart.metric_catalog VALUES ({', '.join('?' * len(rows[0]))})", rows)

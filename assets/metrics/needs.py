@@ -14,9 +14,8 @@ from assets.metrics.catalog import Catalog, load_catalog
 def build_needs_assessment(con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None) -> int:
     """Create mart.needs_assessment; needs mart.scorecard, mart.metric_values and its counts."""
     catalog = catalog or load_catalog()
-    sql = sqltext.render(sqltext.read("needs_assessment.sql"), {
+    sqltext.run(con, sqltext.read("needs_assessment.sql"), {
         "large_gap_bands": catalog.large_gap_bands,
         "systemic_min_metrics": catalog.systemic_min_metrics,
     })
-    con.execute(sql)
     return con.execute("SELECT count(*) FROM mart.needs_assessment").fetchone()[0]
