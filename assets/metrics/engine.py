@@ -13,11 +13,12 @@ import datetime as dt
 import re
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 import duckdb
 
-from assets.metrics import sqltext
+from assets.metrics import sqltext, suppression, versions
 from assets.metrics.catalog import Catalog, Metric, load_catalog
 from assets.metrics.suppression import apply_suppression
 from assets.warehouse import existing_tables
@@ -44,8 +45,10 @@ class MetricsError(RuntimeError):
 class BuildSummary:
     rows: int = 0
     suppressed: int = 0
-    metrics: dict[str, int] = field(default_factory=dict)  # family -> cells
+    metrics: dict[str, int] = field(default_factory=dict)  # family recomputed -> cells
     skipped: dict[str, list[str]] = field(default_factory=dict)  # family -> missing tables
+    kept: list[str] = field(default_factory=list)  # families whose inputs did not change
+    version: str = ""  # the data version stamped on mart.metric_values and its counts
 
 
 def group_dimensions(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]:
@@ -144,30 +147,98 @@ def _insert_family(con: duckdb.DuckDBPyConnection, metric: Metric, dimensions: l
     return count
 
 
+ENGINE_FILES = (
+    Path(__file__), Path(suppression.__file__),
+    *(sqltext.SQL_DIR / name for name in (
+        "group_dimensions.sql", "rollup_units.sql", "suppress_prepare.sql", "suppress_complementary.sql",
+        "suppress_apply.sql", "write_metric_values.sql")),
+)
+VALUES_TABLES = ["mart.metric_values", "mart.metric_value_counts"]
+CATALOG_TABLE = "mart.metric_catalog"
+
+
+def engine_version() -> str:
+    """The code version of the engine itself (a family's own SQL is in its fingerprint)."""
+    return versions.code_version(*ENGINE_FILES)
+
+
+def family_inputs(metric: Metric) -> set[str]:
+    """Every table a family's values depend on: what it requires, what its SQL and prep read,
+    the org hierarchy (suppression) and, for student metrics, the student groups."""
+    texts = [metric.sql_text(), *(path.read_text(encoding="utf-8") for path in metric.prep_paths())]
+    inputs = set(metric.requires) | sqltext.tables_read(*texts) | {"staging.org_hierarchy"}
+    if metric.kind == "student":
+        inputs.add("staging.student_groups")
+    return inputs
+
+
+def family_version(con: duckdb.DuckDBPyConnection, metric: Metric, as_of: dt.date, engine: str) -> str | None:
+    """The version of a family's values: its inputs' data versions, its definition, everything
+    else that changes its cells or their suppression, and the engine; None if an input has none."""
+    settings = {
+        "fingerprint": metric.fingerprint(), "version": metric.version, "levels": metric.levels,
+        "min_n": metric.min_n, "n_unit": metric.n_unit, "kind": metric.kind, "output": metric.output,
+        "parameters": metric.parameters,
+        "as_of": as_of if "as_of" in sqltext.parameters_used(metric.sql_text()) else None,
+    }
+    return versions.derived_version(con, family_inputs(metric), engine, settings)
+
+
+def _computed_versions(con: duckdb.DuckDBPyConnection, present: set[str]) -> dict[str, str]:
+    """Family -> version of the values now in mart.metric_values (empty: build everything)."""
+    if not {*VALUES_TABLES, CATALOG_TABLE} <= present:
+        return {}
+    columns = {name for (name,) in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'mart' AND table_name = 'metric_catalog'"
+    ).fetchall()}
+    if "values_version" not in columns:
+        return {}
+    rows = con.execute("SELECT DISTINCT family, values_version FROM mart.metric_catalog "
+                       "WHERE values_version IS NOT NULL").fetchall()
+    return dict(rows)
+
+
 def build_metric_values(
     con: duckdb.DuckDBPyConnection,
     catalog: Catalog | None = None,
     as_of: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    incremental: bool = True,
 ) -> BuildSummary:
-    """Create mart.metric_values, mart.metric_value_counts and mart.metric_catalog on `con`.
+    """Create or update mart.metric_values, mart.metric_value_counts and mart.metric_catalog.
 
-    `as_of` (default today) decides which action steps are due and which meeting periods have
-    ended; it is not part of any definition. `progress` receives one line per metric family.
+    A family whose version (family_version) equals the one its values were computed with is
+    kept as it is; the others are recomputed, suppressed and replaced (suppression never crosses
+    families). `incremental=False` recomputes every family. `as_of` (default today) decides
+    which action steps are due and which meeting periods have ended; it is not part of any
+    definition. `progress` receives one line per metric family. The tables are stamped with
+    their data versions (assets/warehouse.py).
     """
     catalog = catalog or load_catalog()
     as_of = as_of or dt.date.today()
     present = existing_tables(con)
     summary = BuildSummary()
     con.execute("CREATE SCHEMA IF NOT EXISTS mart")
-    dimensions = group_dimensions(con, present)
-    con.execute(CELLS_TABLE)
-    prepared: dict[str, dict] = {}
+    engine = engine_version()
+    computed = _computed_versions(con, present) if incremental else {}
+    wanted: dict[str, str | None] = {}
     for metric in catalog.metrics.values():
         missing = [table for table in metric.requires if table not in present]
         if missing:
             summary.skipped[metric.id] = missing
             continue
+        wanted[metric.id] = family_version(con, metric, as_of, engine)
+    kept = sorted(f for f, version in wanted.items() if version is not None and computed.get(f) == version)
+    summary.kept = kept
+    todo = [catalog.metrics[f] for f in wanted if f not in kept]
+    if not kept:
+        for table in VALUES_TABLES:
+            con.execute(f"DROP TABLE IF EXISTS {sqltext.table(table)}")
+    con.execute(CELLS_TABLE)
+    prepared: dict[str, dict] = {}
+    if todo:
+        dimensions = group_dimensions(con, present) if any(m.kind == "student" for m in todo) else []
+    for metric in todo:
         for name, path in zip(metric.prep, metric.prep_paths()):
             sql = path.read_text(encoding="utf-8")
             try:
@@ -182,10 +253,19 @@ def build_metric_values(
         summary.metrics[metric.id] = _insert_family(con, metric, dimensions, as_of, cells)
         if progress:
             progress(f"{metric.id}: {summary.metrics[metric.id]:,} cells in {time.perf_counter() - started:.1f} s")
-    summary.suppressed = apply_suppression(con, "metric_cells")
-    con.execute(sqltext.read("write_metric_values.sql"))
-    write_catalog_table(con, catalog)
-    summary.rows = con.execute("SELECT count(*) FROM mart.metric_values").fetchone()[0]
+    if progress and kept:
+        progress(f"unchanged inputs, values kept: {', '.join(kept)}")
+    apply_suppression(con, "metric_cells")
+    sqltext.run_script(con, sqltext.read("write_metric_values.sql"), {"kept": kept})
+    # a family computed from an input without a version gets none, so it is recomputed next time
+    stored = {f: version for f, version in wanted.items() if version is not None}
+    write_catalog_table(con, catalog, stored)
+    values_version = versions.digest(
+        {f: wanted[f] or versions.fresh_version() for f in sorted(wanted)}, engine)
+    versions.stamp(con, VALUES_TABLES, values_version)
+    summary.version = values_version
+    summary.rows, summary.suppressed = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE suppressed) FROM mart.metric_values").fetchone()
     for table in ("metric_cells", "metric_group_dimensions",
                   *(f"metric_{name}" for name in prepared)):
         con.execute(f"DROP TABLE IF EXISTS {quote(table)}")
@@ -196,20 +276,22 @@ CATALOG_COLUMNS = (
     "metric_key VARCHAR, family VARCHAR, name VARCHAR, perspective VARCHAR, perspective_order INTEGER, "
     "kind VARCHAR, levels VARCHAR, direction VARCHAR, unit VARCHAR, numerator VARCHAR, denominator VARCHAR, "
     "target DOUBLE, near DOUBLE, near_mode VARCHAR, min_n INTEGER, n_unit VARCHAR, version INTEGER, "
-    "definition VARCHAR, split_by VARCHAR, scorecard_rows VARCHAR"
+    "definition VARCHAR, split_by VARCHAR, scorecard_rows VARCHAR, values_version VARCHAR"
 )
 
 
-def write_catalog_table(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+def write_catalog_table(con: duckdb.DuckDBPyConnection, catalog: Catalog, values_versions: dict[str, str]) -> None:
     """mart.metric_catalog: the definitions the values were computed with (one row per family,
-    plus one per dotted id with its own target), for the scorecard and the dashboard tiles."""
+    plus one per dotted id with its own target), for the scorecard and the dashboard tiles, with
+    the version of each family's values (none: recomputed next time). Its data version is the
+    hash of its rows."""
     rows = []
     for metric in catalog.metrics.values():
         order = catalog.perspectives.index(metric.perspective) + 1
         base = [metric.id, metric.name, metric.perspective, order, metric.kind, ",".join(metric.levels),
                 metric.direction, metric.unit, metric.numerator, metric.denominator]
         tail = [metric.near_mode, metric.min_n, metric.n_unit, metric.version, metric.definition,
-                metric.split_by, metric.scorecard_rows]
+                metric.split_by, metric.scorecard_rows, values_versions.get(metric.id)]
         rows.append([metric.id, *base, metric.target, metric.near, *tail])
         for key, sub in metric.targets.items():
             target = sub["target"] if sub["target"] is not None else metric.target
@@ -217,3 +299,4 @@ def write_catalog_table(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> Non
             rows.append([key, *base, target, near, *tail])
     con.execute(f"CREATE OR REPLACE TABLE mart.metric_catalog ({CATALOG_COLUMNS})")
     con.executemany(f"INSERT INTO mart.metric_catalog VALUES ({', '.join('?' * len(rows[0]))})", rows)
+    versions.stamp(con, [CATALOG_TABLE], versions.digest(rows))

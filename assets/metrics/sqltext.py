@@ -54,3 +54,18 @@ def bind(sql: str, values: dict[str, object]) -> dict[str, object]:
 def run(con: duckdb.DuckDBPyConnection, sql: str, values: dict[str, object] | None = None):
     """Execute one statement with the values it reads bound as parameters."""
     return con.execute(sql, bind(sql, values or {}))
+
+
+def run_script(con: duckdb.DuckDBPyConnection, text: str, values: dict[str, object] | None = None) -> None:
+    """Execute the statements of a file one by one (DuckDB binds parameters per statement)."""
+    for statement in re.split(r";\s*\n", text):
+        if _COMMENT.sub("", statement).strip():
+            run(con, statement, values)
+
+
+_TABLE = re.compile(r"\b((?:raw|staging|mart)\.[a-z_][a-z0-9_]*)\b")
+
+
+def tables_read(*texts: str) -> set[str]:
+    """The warehouse tables (raw, staging, mart) that SQL texts name, comments left out."""
+    return {name for text in texts for name in _TABLE.findall(_COMMENT.sub("", text))}
