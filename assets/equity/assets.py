@@ -26,12 +26,13 @@ STATE_COUNTS_KEY = dg.AssetKey(["staging", "state_counts"])
     kinds={"duckdb"},
     deps=[dg.AssetKey(["staging", table]) for table in STAGING_INPUTS] + [STATE_COUNTS_KEY],
     description="Counts and populations by school year, LEA (district and each school), "
-                "disparity category and race/ethnicity group (docs/disparity.md).",
+                "disparity category and race/ethnicity group, with the students of unknown "
+                "race/ethnicity (group 'unknown') left out of the ratios (docs/disparity.md).",
 )
 def disparity_counts(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         con.execute("CREATE SCHEMA IF NOT EXISTS mart")
-        rows = engine.build_counts(con, "mart.disparity_counts")
+        rows = engine.build_counts(con, "mart.disparity_counts", load_settings())
     return dg.MaterializeResult(metadata={"rows": rows})
 
 
@@ -58,8 +59,7 @@ def disparity(warehouse: WarehouseResource) -> dg.MaterializeResult:
             "rows": rows,
             "flagged": flagged,
             "significant": significant,
-            "rule": f"ratio > {settings.threshold_text} for {settings.consecutive_years} "
-                    f"consecutive years; min cell {settings.min_cell}, min n {settings.min_n}",
+            "rule": settings.describe(),
         }
     )
 
