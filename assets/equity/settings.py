@@ -117,7 +117,7 @@ def parse_age_date(value: object) -> str:
     match = _MONTH_DAY.match(str(value).strip()) if isinstance(value, str) else None
     if match:
         try:
-            dt.date(2000, int(match.group(1)), int(match.group(2)))  # 2000: Feb 29 is a date
+            dt.date(2001, int(match.group(1)), int(match.group(2)))  # no Feb 29: not a date every year
         except ValueError:
             match = None
     if not match:

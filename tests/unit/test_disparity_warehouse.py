@@ -267,3 +267,12 @@ def test_every_disparity_row_says_how_many_students_of_unknown_race_were_left_ou
     assert left_out["school:S2:identification_all"] == 0  # nobody left out at S2
     assert left_out["district:D1:discipline_total_removals"] == 1  # s5 has a disability
     assert con.execute("SELECT count(*) FROM mart.disparity WHERE \"group\" = 'unknown'").fetchone()[0] == 0
+
+
+def test_the_data_quality_report_counts_removals_of_unknown_length(con):
+    from assets.equity.notes import data_notes
+
+    # i4 (s2's expulsion) is the one removal with a blank days_removed; i7 ("other") is no removal
+    con.execute("INSERT INTO staging.discipline_incidents VALUES ('i11', 's8', 'S2', '2024-05-01', 'x', 'other', NULL, 2024)")
+    (note,) = data_notes(con)["discipline_incidents"]
+    assert note.startswith("1 removals (oss, iss, expulsion, iaes) have a blank days_removed")
