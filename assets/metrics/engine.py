@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import time
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Callable
 
 import duckdb
@@ -20,7 +21,7 @@ import duckdb
 from assets.metrics import sqltext
 from assets.metrics.catalog import Catalog, Metric, load_catalog
 from assets.metrics.sqltext import Sql
-from assets.metrics.suppression import apply_suppression
+from assets.metrics.suppression import CodingBand, apply_suppression, load_coding_bands
 from assets.warehouse import existing_tables
 
 _DIMENSION = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -31,7 +32,7 @@ CREATE OR REPLACE TEMP TABLE metric_cells (
     cell_id BIGINT, metric_id VARCHAR, metric_version INTEGER, school_year INTEGER, period VARCHAR,
     level VARCHAR, entity_id VARCHAR, student_group VARCHAR,
     numerator DOUBLE, denominator DOUBLE, value DOUBLE, n BIGINT,
-    min_n INTEGER, n_unit VARCHAR, suppressed BOOLEAN, suppression_reason VARCHAR
+    min_n INTEGER, n_unit VARCHAR, suppressed BOOLEAN, suppression_reason VARCHAR, value_range VARCHAR
 )
 """
 
@@ -130,7 +131,7 @@ def _insert_family(con: duckdb.DuckDBPyConnection, metric: Metric, dimensions: l
                         ELSE error('metric ' || {family} || ': its SQL produced metric_id ' || metric_id) END,
                    {metric.version}, school_year, 'year', level, entity_id, student_group,
                    numerator, denominator, value, n, {metric.min_n}, {sqltext.literal(metric.n_unit)},
-                   false, NULL
+                   false, NULL, NULL
             FROM ({select})
             """
         ).fetchone()
@@ -144,11 +145,14 @@ def build_metric_values(
     catalog: Catalog | None = None,
     as_of: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    coding_bands: Sequence[CodingBand] | None = None,
 ) -> BuildSummary:
     """Create mart.metric_values, mart.metric_value_counts and mart.metric_catalog on `con`.
 
     `as_of` (default today) decides which action steps are due and which meeting periods have
     ended; it is not part of any definition. `progress` receives one line per metric family.
+    `coding_bands` (default: disclosure.yaml or $ALIGNBOARD_CONFIG) are the top and bottom coding
+    bands; () codes nothing (tests of the arithmetic on tiny districts).
     """
     catalog = catalog or load_catalog()
     as_of = as_of or dt.date.today()
@@ -172,7 +176,10 @@ def build_metric_values(
         summary.metrics[metric.id] = _insert_family(con, metric, dimensions, as_of, cells)
         if progress:
             progress(f"{metric.id}: {summary.metrics[metric.id]:,} cells in {time.perf_counter() - started:.1f} s")
-    summary.suppressed = apply_suppression(con, "metric_cells")
+    # top and bottom coding for the shares that are suppressed for privacy (min_n > 0)
+    coded = [m.id for m in catalog.metrics.values() if m.unit == "share" and m.min_n > 0]
+    bands = load_coding_bands() if coding_bands is None else coding_bands
+    summary.suppressed = apply_suppression(con, "metric_cells", coded, bands)
     con.execute(sqltext.read("write_metric_values.sql"))
     write_catalog_table(con, catalog)
     summary.rows = con.execute("SELECT count(*) FROM mart.metric_values").fetchone()[0]

@@ -298,6 +298,7 @@ def build_district(con: duckdb.DuckDBPyConnection, with_plans: bool = False) -> 
         _create(con, f"staging.{name}", columns, rows[name])
     # students, student_groups and org_hierarchy come from the real staging SQL
     _create(con, "raw.students", RAW_STUDENTS, STUDENTS)
+    con.execute("ALTER TABLE raw.students ADD COLUMN birth_date DATE")  # optional column, not in the file
     for name in ("students", "student_groups", "org_hierarchy"):
         con.execute((STAGING_SQL / f"{name}.sql").read_text(encoding="utf-8"))
     if with_plans:
@@ -321,10 +322,11 @@ def add_plans(con: duckdb.DuckDBPyConnection) -> None:
     ])
 
 
-def build_marts(con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None) -> Catalog:
-    """The three metric marts on `con`, as the assets build them."""
+def build_marts(con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None, coding_bands=None) -> Catalog:
+    """The three metric marts on `con`, as the assets build them (coding_bands=(): no top and
+    bottom coding, for tests of the arithmetic whose tiny groups are all 0% or 100%)."""
     catalog = catalog or load_catalog(config_path="")
-    build_metric_values(con, catalog, as_of=AS_OF)
+    build_metric_values(con, catalog, as_of=AS_OF, coding_bands=coding_bands)
     build_scorecard(con, catalog)
     build_needs_assessment(con, catalog)
     return catalog

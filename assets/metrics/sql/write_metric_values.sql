@@ -6,7 +6,7 @@ CREATE OR REPLACE TABLE mart.metric_values AS
 SELECT metric_id, CAST(metric_version AS INTEGER) AS metric_version,
        CAST(school_year AS INTEGER) AS school_year, period, level, entity_id, student_group,
        CAST(numerator AS DOUBLE) AS numerator, CAST(denominator AS DOUBLE) AS denominator,
-       CAST(value AS DOUBLE) AS value, suppressed, suppression_reason
+       CAST(value AS DOUBLE) AS value, suppressed, suppression_reason, value_range
 FROM metric_cells
 ORDER BY metric_id, school_year, level, entity_id, student_group;
 
