@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from assets.equity.settings import Settings
+from assets.metrics.sqltext import table
 from data_contracts.vocabulary import EVENT_CATEGORIES, GROUPS, UNKNOWN_GROUP
 
 SQL_DIR = Path(__file__).parent
@@ -28,10 +29,10 @@ def build_counts(con: duckdb.DuckDBPyConnection, target: str, settings: Settings
     (ages on the settings' count date)."""
     month, day = (int(part) for part in settings.age_date.split("-"))
     con.execute(
-        f"CREATE OR REPLACE TABLE {target} AS {sql_text('counts_from_warehouse.sql')}",
+        f"CREATE OR REPLACE TABLE {table(target)} AS {sql_text('counts_from_warehouse.sql')}",
         {"groups": list(GROUPS), "unknown_group": UNKNOWN_GROUP, "age_month": month, "age_day": day},
     )
-    return con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM {table(target)}").fetchone()[0]
 
 
 def build_disparity(
@@ -50,11 +51,11 @@ def build_disparity(
     "group", count, population) and optionally children. `unknown_complete`: the counts list
     every unknown-race student (the marts), so no such row means 0 rather than not given.
     """
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _disparity_counts AS SELECT * FROM {counts}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _disparity_counts AS SELECT * FROM {table(counts)}")
     state_children = "children" if "children" in _columns(con, state_counts) else "NULL::BIGINT AS children"
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW _disparity_state AS "
-        f"SELECT school_year, category, \"group\", count, population, {state_children} FROM {state_counts}"
+        f"SELECT school_year, category, \"group\", count, population, {state_children} FROM {table(state_counts)}"
     )
     _rules_table(con, settings)
     try:
@@ -68,7 +69,7 @@ def build_disparity(
             },
         )
         con.execute(
-            f"CREATE OR REPLACE TABLE {target} AS {sql_text('years.sql')}",
+            f"CREATE OR REPLACE TABLE {table(target)} AS {sql_text('years.sql')}",
             {
                 "progress": (float(settings.reasonable_progress)
                              if settings.reasonable_progress is not None else None),
@@ -81,11 +82,11 @@ def build_disparity(
         con.execute("DROP TABLE IF EXISTS _disparity_measures")
         con.execute("DROP VIEW IF EXISTS _disparity_state")
         con.execute("DROP VIEW IF EXISTS _disparity_counts")
-    return con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM {table(target)}").fetchone()[0]
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    return {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {table}").fetchall()}
+def _columns(con: duckdb.DuckDBPyConnection, name: str) -> set[str]:
+    return {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {table(name)}").fetchall()}
 
 
 def _rules_table(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:

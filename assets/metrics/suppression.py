@@ -18,7 +18,6 @@ import duckdb
 
 from assets.config import config_path, read_mapping
 from assets.metrics import sqltext
-from assets.metrics.sqltext import Sql
 
 MAX_ROUNDS = 100
 DEFAULTS_FILE = Path(__file__).with_name("disclosure.yaml")
@@ -88,9 +87,9 @@ def apply_suppression(con: duckdb.DuckDBPyConnection, cells: str, coded_families
     value_range column is added if missing); return how many cells are suppressed. Cells of
     `coded_families` are top and bottom coded with `bands`. Needs staging.org_hierarchy for the
     parents of entities."""
-    table = {"cells": Sql(cells)}
-    con.execute(f"ALTER TABLE {cells} ADD COLUMN IF NOT EXISTS value_range VARCHAR")
-    con.execute(sqltext.render(sqltext.read("suppress_prepare.sql"), table))
+    table = {"cells": sqltext.table(cells)}
+    con.execute(f"ALTER TABLE {table['cells']} ADD COLUMN IF NOT EXISTS value_range VARCHAR")
+    con.execute(sqltext.fill(sqltext.read("suppress_prepare.sql"), table))
     con.execute("ALTER TABLE suppression_work ADD COLUMN coding VARCHAR")
     con.execute("ALTER TABLE suppression_work ADD COLUMN value_range VARCHAR")
     if coded_families and bands:
@@ -101,7 +100,7 @@ def apply_suppression(con: duckdb.DuckDBPyConnection, cells: str, coded_families
         con.executemany("INSERT INTO coding_bands VALUES (?, ?, ?, ?, ?)",
                         [[NO_LIMIT if b.max_n is None else b.max_n, b.bottom, b.top, b.bottom_text(), b.top_text()]
                          for b in bands])
-        con.execute(sqltext.render(sqltext.read("suppress_code.sql"), table))
+        con.execute(sqltext.fill(sqltext.read("suppress_code.sql"), table))
         con.execute("DROP TABLE coding_families")
         con.execute("DROP TABLE coding_bands")
     complementary = sqltext.read("suppress_complementary.sql")
@@ -111,6 +110,6 @@ def apply_suppression(con: duckdb.DuckDBPyConnection, cells: str, coded_families
             break
     else:
         raise RuntimeError(f"complementary suppression did not settle in {MAX_ROUNDS} rounds")
-    con.execute(sqltext.render(sqltext.read("suppress_apply.sql"), table))
+    con.execute(sqltext.fill(sqltext.read("suppress_apply.sql"), table))
     con.execute("DROP TABLE suppression_work")
-    return con.execute(f"SELECT count(*) FROM {cells} WHERE suppressed").fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM {table['cells']} WHERE suppressed").fetchone()[0]
