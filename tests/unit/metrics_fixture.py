@@ -64,7 +64,8 @@ TABLES = {
                     "reverse_coded BOOLEAN",
     "survey_responses": "survey_id VARCHAR, response_id VARCHAR, school_id VARCHAR, respondent_type VARCHAR, "
                         "grade_level VARCHAR, item_id VARCHAR, value INTEGER, submitted_date DATE, school_year INTEGER",
-    "survey_invitations": "survey_id VARCHAR, school_id VARCHAR, respondent_type VARCHAR, invited INTEGER",
+    "survey_invitations": "survey_id VARCHAR, school_id VARCHAR, respondent_type VARCHAR, invited INTEGER, "
+                          "school_year INTEGER",
     "walkthroughs": "walkthrough_id VARCHAR, school_id VARCHAR, section_id VARCHAR, observer_staff_id VARCHAR, "
                     "observed_date DATE, indicator VARCHAR, observed BOOLEAN, school_year INTEGER",
     "walkthrough_indicators": "indicator VARCHAR, label VARCHAR, focus_area VARCHAR",
@@ -254,7 +255,8 @@ def build_district(con: duckdb.DuckDBPyConnection, with_plans: bool = False) -> 
         ("SV2", "R10", "S1", "staff", None, "Q10", 3), ("SV2", "R11", "S1", "staff", None, "Q10", 2),
     ]
     rows["survey_responses"] = [(*a, D(2026, 2, 1), 2026) for a in answers]
-    rows["survey_invitations"] = [("SV1", "S1", "student", 4), ("SV1", "S2", "student", 2), ("SV2", "S1", "staff", 3)]
+    rows["survey_invitations"] = [("SV1", "S1", "student", 4, None), ("SV1", "S2", "student", 2, None),
+                                  ("SV2", "S1", "staff", 3, None)]
     rows["walkthrough_indicators"] = [
         ("I1", "Students set goals", "empowered_learning"),
         ("I2", "Student voice", "empowered_learning"),
