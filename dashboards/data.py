@@ -7,7 +7,10 @@ Access rules live here, not in the pages (DESIGN.md "Privacy"):
   (enrolled at a school in scope or in a section in scope that year), and never in public output.
 - A suppressed cell (mart.metric_values.suppressed) keeps its flag and reason but has no
   numerator, denominator or value for a viewer who may not see students and in public output;
+  a top- or bottom-coded cell shows its value_range instead ("<=5%", docs/metrics.md);
   "no data" stays blank (NULL), never zero.
+- Classroom-level systems metrics (walkthroughs, meetings, action steps) describe one teacher:
+  never in public output, and only for viewers whose scope holds that classroom.
 Every call opens its own short-lived read-only connection: DuckDB allows one writer per file and
 a load swaps the file atomically, so a reader never sees half a load.
 """
@@ -29,7 +32,7 @@ from data_contracts.vocabulary import LEVELS, ORG_LEVELS
 
 METRIC_VALUE_COLUMNS = (
     "metric_id", "metric_version", "school_year", "period", "level", "entity_id", "student_group",
-    "numerator", "denominator", "value", "suppressed", "suppression_reason",
+    "numerator", "denominator", "value", "suppressed", "suppression_reason", "value_range",
 )
 
 
@@ -130,7 +133,7 @@ def _metric_values_sql(viewer: Viewer, public: bool, level: str | None, metric: 
            CASE WHEN $blank AND v.suppressed THEN NULL ELSE v.numerator END AS numerator,
            CASE WHEN $blank AND v.suppressed THEN NULL ELSE v.denominator END AS denominator,
            CASE WHEN $blank AND v.suppressed THEN NULL ELSE v.value END AS value,
-           v.suppressed, v.suppression_reason
+           v.suppressed, v.suppression_reason, v.value_range
     FROM mart.metric_values AS v
     WHERE (
         (v.level <> 'student' AND ($scope_id IS NULL OR (v.level, v.entity_id) IN (SELECT level, entity_id FROM visible_org)))
@@ -140,10 +143,11 @@ def _metric_values_sql(viewer: Viewer, public: bool, level: str | None, metric: 
       AND ($level IS NULL OR v.level = $level)
       AND ($metric IS NULL OR v.metric_id = $metric OR starts_with(v.metric_id, $metric || '.'))
       AND ($year IS NULL OR v.school_year = $year)
+      AND NOT ($public AND v.level = 'classroom' AND split_part(v.metric_id, '.', 1) IN (SELECT family FROM mart.metric_catalog WHERE kind = 'systems'))
     ORDER BY v.metric_id, v.school_year, v.level, v.entity_id, v.student_group
     """
     params = {**_scope_params(viewer), "blank": _blank(viewer, public), "students": students,
-              "level": level, "metric": metric, "year": year}
+              "level": level, "metric": metric, "year": year, "public": public}
     return sql, params
 
 
@@ -172,7 +176,7 @@ def metric_values(viewer: Viewer, *, warehouse: str | Path | None = None, level:
 _CSV_SELECT = """
 SELECT metric_id, metric_version, school_year, period, level, entity_id, student_group,
        {numerator}, {denominator}, {value},
-       CASE WHEN suppressed THEN 'Y' ELSE 'N' END AS suppressed, suppression_reason
+       CASE WHEN suppressed THEN 'Y' ELSE 'N' END AS suppressed, suppression_reason, value_range
 FROM ({query})
 """
 
@@ -262,13 +266,15 @@ def scorecard(viewer: Viewer, level: str, entity_id: str, *, warehouse: str | Pa
                    CASE WHEN {hide} OR {hide_prior} THEN NULL ELSE s.change_vs_prior END AS change_vs_prior,
                    CASE WHEN {hide} THEN NULL ELSE s.numerator END AS numerator,
                    CASE WHEN {hide} THEN NULL ELSE s.denominator END AS denominator,
-                   s.suppressed, s.suppression_reason, c.definition
+                   s.suppressed, s.suppression_reason, s.value_range, c.definition
             FROM mart.scorecard AS s
             JOIN mart.metric_catalog AS c ON c.metric_key = split_part(s.metric_id, '.', 1)
             WHERE s.level = $level AND s.entity_id = $entity_id AND s.school_year = $year
+              AND NOT ($public AND s.level = 'classroom' AND c.kind = 'systems')
             ORDER BY c.perspective_order, s.metric_id
             """,
-            {"blank": _blank(viewer, public), "level": level, "entity_id": entity_id, "year": school_year},
+            {"blank": _blank(viewer, public), "level": level, "entity_id": entity_id, "year": school_year,
+             "public": public},
         ).df()
 
 

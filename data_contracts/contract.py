@@ -42,6 +42,7 @@ class Column:
     min: float | None = None
     max: float | None = None
     min_exclusive: bool = False
+    optional: bool = False  # the file may leave the column out; it then loads as blank
 
     @property
     def sql_type(self) -> str:
@@ -86,6 +87,11 @@ class Contract:
         return [c.name for c in self.columns]
 
     @property
+    def required_column_names(self) -> list[str]:
+        """The columns every file must have in its header (optional ones may be left out)."""
+        return [c.name for c in self.columns if not c.optional]
+
+    @property
     def depends_on(self) -> set[str]:
         """Files whose staged rows this file's checks read (foreign keys and rule look-ups)."""
         deps = {fk.references for fk in self.foreign_keys}
@@ -128,6 +134,7 @@ def _parse(path: Path) -> Contract:
                 min=spec.get("min"),
                 max=spec.get("max"),
                 min_exclusive=bool(spec.get("min_exclusive", False)),
+                optional=bool(spec.get("optional", False)),
             )
         )
     names = {c.name for c in columns}

@@ -42,7 +42,7 @@ def expectations_for(contract: Contract) -> list:
     expectations = [
         gx.expectations.ExpectColumnValuesToBeInSet(column="status", value_set=allowed_status),
         gx.expectations.ExpectTableColumnsToMatchSet(
-            column_set=contract.column_names + PROFILE_COLUMNS, exact_match=False
+            column_set=contract.required_column_names + PROFILE_COLUMNS, exact_match=False
         ),
         gx.expectations.ExpectColumnValuesToBeBetween(
             column="row_change_ratio", min_value=1 - bound, max_value=1 + bound

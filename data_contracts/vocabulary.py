@@ -22,6 +22,9 @@ GROUPS = (
     "white",
     "two_or_more",
 )
+# staging.students.race_ethnicity of a student with no race who is not Hispanic: outside every
+# disproportionality ratio, and counted as left out (docs/disparity.md).
+UNKNOWN_GROUP = "unknown"
 
 # Categories whose count is removals (events), not children: the count may exceed the population,
 # there is no odds ratio, and the confidence interval uses the rate-ratio variance.

@@ -54,6 +54,7 @@ class _Run:
     tally: Tally
     response_ids: perception.ResponseIds
     plc_effect: list  # per school: persistent effect of each of its PLCs
+    birth_days: np.ndarray  # per registry student: birth date as days since 1970-01-01, -1 = not yet set
 
 
 def generate(out_dir: str | os.PathLike, students: int = 5000, seed: int = 42, years: int = 3,
@@ -73,7 +74,8 @@ def generate(out_dir: str | os.PathLike, students: int = 5000, seed: int = 42, y
         f"{len(staff.staff_id):,} staff, {len(registry):,} students over {years} year(s)")
     injector = Injector(seed) if messy else None
     run = _Run(Output(out_dir, injector), seed, district, registry, staff, Tally(), perception.ResponseIds(),
-               [stream(seed, "plc", s.idx).normal(0, 0.4, len(district.plcs[s.idx])) for s in district.schools])
+               [stream(seed, "plc", s.idx).normal(0, 0.4, len(district.plcs[s.idx])) for s in district.schools],
+               np.full(len(registry), -1, dtype=np.int64))
     _write_reference(run, year_list)
     for k, (year, roster) in enumerate(zip(year_list, rosters)):
         _write_year(run, k, year, roster, log)
@@ -157,6 +159,19 @@ def _write_year(run: _Run, k: int, year: int, roster: YearRoster, log) -> None:
         _write_meetings(out, meetings.build(rng, cal, "OLT", [dept_id], metrics))
 
 
+def _birth_dates(birth_days: np.ndarray, stu: np.ndarray, grade: np.ndarray, year: int) -> np.ndarray:
+    """Each student's birth date, set the first year they are seen and kept after: the age on
+    September 1 of the school year is 4 in PK, 5 in KG, ... (retained students are older), on a
+    day of the year spread by the student's registry index (no random draws: the other files
+    stay as they were)."""
+    new = birth_days[stu] < 0
+    age = grade[new].astype(np.int64) + 4
+    years = (year - 1 - age - 1970).astype("datetime64[Y]")
+    sept_first = (years.astype("datetime64[M]") + 8).astype("datetime64[D]").astype(np.int64)
+    birth_days[stu[new]] = sept_first - 1 - (stu[new].astype(np.int64) * 7919) % 365
+    return np.datetime_as_string(birth_days[stu].astype("datetime64[D]"), unit="D").astype(object)
+
+
 def _write_meetings(out: Output, cols) -> None:
     if cols is not None:
         out.write("team_meetings.csv", cols)
@@ -210,6 +225,7 @@ def _write_school_year(run: _Run, k: int, year: int, cal, roster: YearRoster, sc
             "sex": codes.SEX[reg.sex[stu]], "hispanic_latino": codes.yn(reg.hisp[stu]),
             "races": reg.races.take(pa.array(stu)), "english_learner": codes.yn(a["el"]),
             "idea_disability": codes.yn(a["idea"]), "economically_disadvantaged": codes.yn(a["econ"]),
+            "birth_date": _birth_dates(run.birth_days, stu, grade, year),
         })
         sped = np.flatnonzero(a["idea"])
         out.write("special_education.csv", {

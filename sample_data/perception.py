@@ -107,7 +107,7 @@ class ResponseIds:
 def build(rng: np.random.Generator, cal, year: int, school_id: str, climate: float, grade: np.ndarray,
           first: np.ndarray, last: np.ndarray, n_staff: int, ids: ResponseIds):
     """(invitation rows, list of response column dicts) for one school-year."""
-    invitations = {k: [] for k in ("survey_id", "school_id", "respondent_type", "invited")}
+    invitations = {k: [] for k in ("survey_id", "school_id", "respondent_type", "invited", "school_year")}
     responses = []
     for respondent, season, (month, day), (lo, hi) in SURVEYS:
         sid = survey_id(year, respondent, season)
@@ -130,6 +130,7 @@ def build(rng: np.random.Generator, cal, year: int, school_id: str, climate: flo
         invitations["school_id"].append(school_id)
         invitations["respondent_type"].append(respondent)
         invitations["invited"].append(str(invited))
+        invitations["school_year"].append(str(year))
         if n_resp == 0:
             continue
         items = ITEMS[respondent]

@@ -45,13 +45,16 @@ def _result(con, update: versions.Update, table: str, **metadata) -> dg.Material
     deps=[_key(table) for table in COUNTS_INPUTS],
     code_version=COUNTS_CODE,
     description="Counts and populations by school year, LEA (district and each school), "
-                "disparity category and race/ethnicity group (docs/disparity.md).",
+                "disparity category and race/ethnicity group, with the students of unknown "
+                "race/ethnicity (group 'unknown') left out of the ratios (docs/disparity.md).",
 )
 def disparity_counts(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         con.execute("CREATE SCHEMA IF NOT EXISTS mart")
+        settings = load_settings()
         update = versions.rebuild_if_changed(
-            con, [COUNTS], COUNTS_INPUTS, COUNTS_CODE, lambda: engine.build_counts(con, COUNTS), list(GROUPS))
+            con, [COUNTS], COUNTS_INPUTS, COUNTS_CODE, lambda: engine.build_counts(con, COUNTS, settings),
+            list(GROUPS), settings.age_date)
         return _result(con, update, COUNTS)
 
 
@@ -74,11 +77,7 @@ def disparity(warehouse: WarehouseResource) -> dg.MaterializeResult:
         flagged, significant = con.execute(
             "SELECT count(*) FILTER (WHERE flagged), count(*) FILTER (WHERE significant) FROM mart.disparity"
         ).fetchone()
-        return _result(
-            con, update, DISPARITY, flagged=flagged, significant=significant,
-            rule=f"ratio > {settings.threshold_text} for {settings.consecutive_years} consecutive years; "
-                 f"min cell {settings.min_cell}, min n {settings.min_n}",
-        )
+        return _result(con, update, DISPARITY, flagged=flagged, significant=significant, rule=settings.describe())
 
 
 disparity_assets = [disparity_counts, disparity]

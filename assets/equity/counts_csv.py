@@ -2,7 +2,9 @@
 
 Analysts who only have the counts reported to the state give one row per school year, LEA,
 category and group; rows whose lea_id is STATE are the state's counts by group (for the alternate
-and weighted risk ratios). A bad row stops the run with an error naming its line and column,
+and weighted risk ratios); rows of group `unknown` are the students whose race/ethnicity is
+unknown, outside every ratio and reported as left out. An optional `children` column gives, for
+total removals, the children with a removal (the minimum cell counts children). A bad row stops the run with an error naming its line and column,
 because one wrong count can flag a district or clear it.
 """
 from __future__ import annotations
@@ -12,9 +14,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from data_contracts.vocabulary import EVENT_CATEGORIES, GROUPS
+from data_contracts.vocabulary import EVENT_CATEGORIES, GROUPS, UNKNOWN_GROUP
 
 COLUMNS = ("school_year", "lea_id", "category", "group", "count", "population")
+OPTIONAL_COLUMNS = ("children",)
 STATE_LEA_ID = "STATE"
 # Far above any count of children, and low enough for the exact threshold comparison to fit in
 # 128 bits (settings.py).
@@ -42,6 +45,7 @@ class CountRow:
     group: str
     count: int
     population: int
+    children: int | None = None
 
     @property
     def is_state(self) -> bool:
@@ -73,16 +77,25 @@ def _row(line: int, fields: dict[str, str]) -> CountRow:
         if fields[column] == "":
             raise CountsInputError(line, column, f"{column} is blank")
     group = fields["group"]
-    if group not in GROUPS:
-        raise CountsInputError(line, "group", f"group {group!r} is not one of {', '.join(GROUPS)}")
+    if group not in GROUPS and group != UNKNOWN_GROUP:
+        raise CountsInputError(
+            line, "group", f"group {group!r} is not one of {', '.join(GROUPS)} (or {UNKNOWN_GROUP})"
+        )
     count = _whole_number(line, "count", fields["count"])
     population = _whole_number(line, "population", fields["population"])
+    children = None
+    if fields.get("children"):
+        children = _whole_number(line, "children", fields["children"])
+        if children > count or children > population:
+            raise CountsInputError(
+                line, "children", f"children {children} is more than the count or the population"
+            )
     # Total removals count removals, not children: a group may have more removals than children.
     if count > population and fields["category"] not in EVENT_CATEGORIES:
         raise CountsInputError(
             line, "count", f"count {count} is greater than population {population}"
         )
-    return CountRow(line, int(year), fields["lea_id"], fields["category"], group, count, population)
+    return CountRow(line, int(year), fields["lea_id"], fields["category"], group, count, population, children)
 
 
 def read_counts(path: str | Path) -> list[CountRow]:
@@ -104,7 +117,7 @@ def read_counts(path: str | Path) -> list[CountRow]:
         for column in COLUMNS:
             if header.count(column) > 1:
                 raise CountsInputError(1, column, f"the header has {column} twice")
-        where = {column: header.index(column) for column in COLUMNS}
+        where = {column: header.index(column) for column in COLUMNS + OPTIONAL_COLUMNS if column in header}
         for record in reader:
             line = reader.line_num
             if not any(value.strip() for value in record):

@@ -87,7 +87,7 @@ def check_header(file_name: str, header: list[str], contract: Contract) -> list[
     repeated = sorted({h for h in header if header.count(h) > 1})
     if repeated:
         raise UnreadableFile(f"{file_name}: line 1: column {repeated[0]} appears more than once in header")
-    missing = [c for c in contract.column_names if c not in header]
+    missing = [c for c in contract.required_column_names if c not in header]
     if missing:
         raise UnreadableFile(
             f"{file_name}: line 1: missing required column{'s' if len(missing) > 1 else ''} "
@@ -156,6 +156,7 @@ def read_into(con: duckdb.DuckDBPyConnection, landing: LandingFile, contract: Co
         extra = check_header(landing.path.name, header, contract)
         cast = ", ".join(f"CAST({quote(h)} AS VARCHAR) AS {quote(h)}" for h in header)
         _run(con, landing, f"CREATE OR REPLACE TABLE {table} AS SELECT {cast} FROM read_parquet({literal(landing.path)})")
+        _add_optional_columns(con, table, header, contract)
         # no header line in Parquet
         con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT rowid AS _row, rowid + 1 AS _line, * FROM {table}")
         _no_rejects(con, rejects)
@@ -173,6 +174,7 @@ def read_into(con: duckdb.DuckDBPyConnection, landing: LandingFile, contract: Co
             columns = {columns}, store_rejects = true,
             rejects_table = {literal(found)}, rejects_scan = {literal(found + '_scan')})""",
     )
+    _add_optional_columns(con, table, header, contract)
     # One row per unparseable line (a line can report several errors).
     con.execute(
         f"""CREATE OR REPLACE TABLE {rejects} AS
@@ -181,6 +183,13 @@ def read_into(con: duckdb.DuckDBPyConnection, landing: LandingFile, contract: Co
     )
     _number_lines(con, table, view, rejects)
     return ReadResult(view, rejects, header, extra)
+
+
+def _add_optional_columns(con, table: str, header: list[str], contract: Contract) -> None:
+    """An optional column the file leaves out loads as blank (unknown) in every row."""
+    for column in contract.columns:
+        if column.optional and column.name not in header:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {quote(column.name)} VARCHAR")
 
 
 def read_nothing(con: duckdb.DuckDBPyConnection, contract: Contract) -> ReadResult:

@@ -15,13 +15,14 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Callable
 
 import duckdb
 
 from assets.metrics import sqltext, suppression, versions
 from assets.metrics.catalog import Catalog, Metric, load_catalog
-from assets.metrics.suppression import apply_suppression
+from assets.metrics.suppression import CodingBand, apply_suppression, load_coding_bands
 from assets.warehouse import existing_tables
 from data_contracts.row_rules import quote
 
@@ -33,7 +34,7 @@ CREATE OR REPLACE TEMP TABLE metric_cells (
     cell_id BIGINT, metric_id VARCHAR, metric_version INTEGER, school_year INTEGER, period VARCHAR,
     level VARCHAR, entity_id VARCHAR, student_group VARCHAR,
     numerator DOUBLE, denominator DOUBLE, value DOUBLE, n BIGINT,
-    min_n INTEGER, n_unit VARCHAR, suppressed BOOLEAN, suppression_reason VARCHAR
+    min_n INTEGER, n_unit VARCHAR, suppressed BOOLEAN, suppression_reason VARCHAR, value_range VARCHAR
 )
 """
 
@@ -124,7 +125,7 @@ SELECT $first_cell_id + row_number() OVER (),
        CASE WHEN metric_id = $metric_id OR starts_with(metric_id, $metric_id || '.') THEN metric_id
             ELSE error('metric ' || $metric_id || ': its SQL produced metric_id ' || metric_id) END,
        $metric_version, school_year, 'year', level, entity_id, student_group,
-       numerator, denominator, value, n, $min_n, $n_unit, false, NULL
+       numerator, denominator, value, n, $min_n, $n_unit, false, NULL, NULL
 FROM ({{select}})
 """
 
@@ -152,7 +153,7 @@ ENGINE_FILES = (
     Path(__file__), Path(suppression.__file__),
     *(sqltext.SQL_DIR / name for name in (
         "group_dimensions.sql", "rollup_units.sql", "suppress_prepare.sql", "suppress_complementary.sql",
-        "suppress_apply.sql", "write_metric_values.sql")),
+        "suppress_code.sql", "suppress_apply.sql", "write_metric_values.sql")),
 )
 VALUES_TABLES = ["mart.metric_values", "mart.metric_value_counts"]
 CATALOG_TABLE = "mart.metric_catalog"
@@ -173,13 +174,20 @@ def family_inputs(metric: Metric) -> set[str]:
     return inputs
 
 
-def family_version(con: duckdb.DuckDBPyConnection, metric: Metric, as_of: dt.date, engine: str) -> str | None:
+def is_coded(metric: Metric) -> bool:
+    """Top and bottom coding applies to the shares that are suppressed for privacy."""
+    return metric.unit == "share" and metric.min_n > 0
+
+
+def family_version(con: duckdb.DuckDBPyConnection, metric: Metric, as_of: dt.date, engine: str,
+                   bands: Sequence[CodingBand] = ()) -> str | None:
     """The version of a family's values: its inputs' data versions, its definition, everything
-    else that changes its cells or their suppression, and the engine; None if an input has none."""
+    else that changes its cells or their suppression (the coding bands), and the engine; None if
+    an input has none."""
     settings = {
         "fingerprint": metric.fingerprint(), "version": metric.version, "levels": metric.levels,
         "min_n": metric.min_n, "n_unit": metric.n_unit, "kind": metric.kind, "output": metric.output,
-        "parameters": metric.parameters,
+        "parameters": metric.parameters, "coding": list(bands) if is_coded(metric) else None,
         "as_of": as_of if "as_of" in sqltext.parameters_used(metric.sql_text()) else None,
     }
     return versions.derived_version(con, family_inputs(metric), engine, settings)
@@ -205,6 +213,7 @@ def build_metric_values(
     as_of: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
     incremental: bool = True,
+    coding_bands: Sequence[CodingBand] | None = None,
 ) -> BuildSummary:
     """Create or update mart.metric_values, mart.metric_value_counts and mart.metric_catalog.
 
@@ -213,7 +222,9 @@ def build_metric_values(
     families). `incremental=False` recomputes every family. `as_of` (default today) decides
     which action steps are due and which meeting periods have ended; it is not part of any
     definition. `progress` receives one line per metric family. The tables are stamped with
-    their data versions (assets/warehouse.py).
+    their data versions (assets/warehouse.py). `coding_bands` (default: disclosure.yaml or
+    $ALIGNBOARD_CONFIG) are the top and bottom coding bands; () codes nothing (tests of the
+    arithmetic on tiny districts).
     """
     catalog = catalog or load_catalog()
     as_of = as_of or dt.date.today()
@@ -221,6 +232,7 @@ def build_metric_values(
     summary = BuildSummary()
     con.execute("CREATE SCHEMA IF NOT EXISTS mart")
     engine = engine_version()
+    bands = load_coding_bands() if coding_bands is None else list(coding_bands)
     computed = _computed_versions(con, present) if incremental else {}
     wanted: dict[str, str | None] = {}
     for metric in catalog.metrics.values():
@@ -228,7 +240,7 @@ def build_metric_values(
         if missing:
             summary.skipped[metric.id] = missing
             continue
-        wanted[metric.id] = family_version(con, metric, as_of, engine)
+        wanted[metric.id] = family_version(con, metric, as_of, engine, bands)
     kept = sorted(f for f, version in wanted.items() if version is not None and computed.get(f) == version)
     summary.kept = kept
     todo = [catalog.metrics[f] for f in wanted if f not in kept]
@@ -255,7 +267,7 @@ def build_metric_values(
             progress(f"{metric.id}: {summary.metrics[metric.id]:,} cells in {time.perf_counter() - started:.1f} s")
     if progress and kept:
         progress(f"unchanged inputs, values kept: {', '.join(kept)}")
-    apply_suppression(con, "metric_cells")
+    apply_suppression(con, "metric_cells", [m.id for m in todo if is_coded(m)], bands)
     sqltext.run_script(con, sqltext.read("write_metric_values.sql"), {"kept": kept})
     # a family computed from an input without a version gets none, so it is recomputed next time
     stored = {f: version for f, version in wanted.items() if version is not None}

@@ -1,26 +1,108 @@
 """Mark cells that may not be shown to viewers who cannot see the students behind them.
 
-Primary: fewer than the metric's min_n units. Complementary: where a breakdown (the groups of one
-dimension at an entity, or the child entities of one parent) has exactly one suppressed cell,
-the next smallest is suppressed too, repeated until nothing changes, so no hidden value can be
-derived from a total (DESIGN.md "Privacy"). The marts keep the values; dashboards/data.py blanks
-them for viewers and exports that must not see them.
+Primary: fewer than the metric's min_n units, or a share at either end of its range (top and
+bottom coding, NCES 2011-603: 11 of 11 students chronically absent discloses every one of them).
+Complementary: where a breakdown (the groups of one dimension at an entity, or the child entities
+of one parent) has exactly one suppressed cell, the next smallest is suppressed too, repeated
+until nothing changes, so no hidden value can be derived from a total (DESIGN.md "Privacy"). The
+marts keep the values; a coded cell also keeps the range it may be shown as (value_range), and
+dashboards/data.py blanks the values for viewers and exports that must not see them.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
 import duckdb
 
+from assets.config import config_path, read_mapping
 from assets.metrics import sqltext
 
 MAX_ROUNDS = 100
+DEFAULTS_FILE = Path(__file__).with_name("disclosure.yaml")
+NO_LIMIT = 2**62  # the max_n of the last band
 
 
-def apply_suppression(con: duckdb.DuckDBPyConnection, cells: str) -> int:
+class DisclosureError(ValueError):
+    """A coding band that cannot be used; the message names the file and the band."""
+
+
+@dataclass(frozen=True)
+class CodingBand:
+    max_n: int | None  # None: any n
+    bottom: float
+    top: float
+
+    def bottom_text(self) -> str:
+        return f"<={_percent(self.bottom)}"
+
+    def top_text(self) -> str:
+        return f">={_percent(self.top)}"
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.4g}%"
+
+
+def _bands(raw: object, where: str) -> list[CodingBand]:
+    if not isinstance(raw, list) or not raw:
+        raise DisclosureError(f"{where}: disclosure coding must be a list of {{max_n, bottom, top}} bands")
+    bands = []
+    for i, band in enumerate(raw, 1):
+        if not isinstance(band, dict) or set(band) != {"max_n", "bottom", "top"}:
+            raise DisclosureError(f"{where}: coding band {i} needs exactly max_n, bottom and top")
+        max_n, bottom, top = band["max_n"], band["bottom"], band["top"]
+        if max_n is not None and (isinstance(max_n, bool) or not isinstance(max_n, int) or max_n < 1):
+            raise DisclosureError(f"{where}: coding band {i}: max_n must be a whole number >= 1 or null")
+        numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (bottom, top))
+        if not numbers or not 0 <= bottom < 0.5 < top <= 1:
+            raise DisclosureError(f"{where}: coding band {i}: need 0 <= bottom < 0.5 < top <= 1")
+        bands.append(CodingBand(max_n, float(bottom), float(top)))
+    limits = [b.max_n for b in bands]
+    if None in limits[:-1] or limits != sorted(limits, key=lambda m: NO_LIMIT if m is None else m) \
+            or len(set(limits)) != len(limits):
+        raise DisclosureError(f"{where}: coding bands must have increasing max_n, null only on the last")
+    return bands
+
+
+def load_coding_bands() -> list[CodingBand]:
+    """The shipped bands (disclosure.yaml), or the `disclosure: coding:` list of $ALIGNBOARD_CONFIG."""
+    raw = read_mapping(DEFAULTS_FILE, DisclosureError)["coding"]
+    where = str(DEFAULTS_FILE)
+    config = config_path()
+    if config:
+        section = read_mapping(config, DisclosureError).get("disclosure") or {}
+        if not isinstance(section, dict) or set(section) - {"coding"}:
+            raise DisclosureError(f"{config}: the disclosure section has one setting, coding")
+        if "coding" in section:
+            raw, where = section["coding"], str(config)
+    return _bands(raw, where)
+
+
+def apply_suppression(con: duckdb.DuckDBPyConnection, cells: str, coded_families: Sequence[str] = (),
+                      bands: Sequence[CodingBand] = ()) -> int:
     """Mark `cells` (cell_id, metric_id, metric_version, school_year, period, level, entity_id,
-    student_group, denominator, n, min_n, n_unit, suppressed, suppression_reason); return how
-    many cells are suppressed. Needs staging.org_hierarchy for the parents of entities."""
+    student_group, denominator, value, n, min_n, n_unit, suppressed, suppression_reason; a
+    value_range column is added if missing); return how many cells are suppressed. Cells of
+    `coded_families` are top and bottom coded with `bands`. Needs staging.org_hierarchy for the
+    parents of entities."""
     table = {"cells": sqltext.table(cells)}
+    con.execute(f"ALTER TABLE {table['cells']} ADD COLUMN IF NOT EXISTS value_range VARCHAR")
     con.execute(sqltext.fill(sqltext.read("suppress_prepare.sql"), table))
+    con.execute("ALTER TABLE suppression_work ADD COLUMN coding VARCHAR")
+    con.execute("ALTER TABLE suppression_work ADD COLUMN value_range VARCHAR")
+    if coded_families and bands:
+        con.execute("CREATE OR REPLACE TEMP TABLE coding_families (family VARCHAR)")
+        con.executemany("INSERT INTO coding_families VALUES (?)", [[f] for f in coded_families])
+        con.execute("CREATE OR REPLACE TEMP TABLE coding_bands (max_n BIGINT, bottom DOUBLE, top DOUBLE, "
+                    "bottom_text VARCHAR, top_text VARCHAR)")
+        con.executemany("INSERT INTO coding_bands VALUES (?, ?, ?, ?, ?)",
+                        [[NO_LIMIT if b.max_n is None else b.max_n, b.bottom, b.top, b.bottom_text(), b.top_text()]
+                         for b in bands])
+        con.execute(sqltext.fill(sqltext.read("suppress_code.sql"), table))
+        con.execute("DROP TABLE coding_families")
+        con.execute("DROP TABLE coding_bands")
     complementary = sqltext.read("suppress_complementary.sql")
     for _ in range(MAX_ROUNDS):
         (changed,) = con.execute(complementary).fetchone()

@@ -8,7 +8,7 @@ WITH races AS (
     FROM raw.students
 )
 SELECT student_id, school_id, school_year, grade_level, sex, hispanic_latino, races,
-       english_learner, idea_disability, economically_disadvantaged,
+       english_learner, idea_disability, economically_disadvantaged, birth_date,
        CASE
            WHEN hispanic_latino THEN 'hispanic_latino'
            WHEN len(race_list) > 1 THEN 'two_or_more'

@@ -4,7 +4,8 @@
   alignboard export scorecard --level L --entity ID [--year Y] [--out FILE] [--public]
 
 The CLI user is a district-wide analyst who may see students; --public applies the rules of a
-public release (suppressed cells blank, no student-level rows). Exit 0 ok, 1 the request cannot
+public release (suppressed cells blank, coded cells as their range, no student-level rows, no
+classroom-level systems metrics). Exit 0 ok, 1 the request cannot
 be answered (no warehouse, unknown entity or metric), 2 usage error.
 """
 from __future__ import annotations
@@ -43,7 +44,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="warehouse file (default: $ALIGNBOARD_WAREHOUSE or data/warehouse.duckdb)")
     parser.add_argument("--out", metavar="FILE", help="write CSV here (default: stdout)")
     parser.add_argument("--public", action="store_true",
-                        help="public release: blank suppressed cells and leave out student-level rows")
+                        help="public release: blank suppressed cells (coded ones show their range) and "
+                             "leave out student-level rows and classroom-level systems metrics")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -127,9 +129,11 @@ def _print_scorecard(card, level: str, entity_id: str) -> None:
         print(f"  {header[0]:<{width}}{header[1]:>10}  {header[2]:>10}  {header[3]:<11}{header[4]}")
         for row in rows.itertuples():
             status = row.status if isinstance(row.status, str) else "-"
+            value = _show(row.value, row.unit)
             if status == "suppressed":
                 status = f"suppressed ({row.suppression_reason})"
+                value = row.value_range if isinstance(row.value_range, str) else value
             elif status == "no_data":
                 status = "no data"
-            print(f"  {row.metric_id:<{width}}{_show(row.value, row.unit):>10}  "
+            print(f"  {row.metric_id:<{width}}{value:>10}  "
                   f"{_show(row.target, row.unit):>10}  {status:<11}{_show_change(row.change_vs_prior, row.unit)}")

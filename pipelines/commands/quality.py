@@ -20,6 +20,8 @@ def latest_quality(warehouse_path: Path) -> list[dict]:
     from data_contracts.contract import load_contracts
     from assets.warehouse import open_read_only
 
+    from assets.equity.notes import data_notes
+
     with open_read_only(warehouse_path) as con:
         cursor = con.execute(
             """SELECT * FROM mart.data_quality
@@ -27,6 +29,7 @@ def latest_quality(warehouse_path: Path) -> list[dict]:
         )
         names = [d[0] for d in cursor.description]
         rows = {r["file"]: r for r in (dict(zip(names, row)) for row in cursor.fetchall())}
+        notes = data_notes(con)
     result = []
     for file in sorted(load_contracts()):
         row = rows.get(file) or {"file": file, "status": "missing", "rows_read": 0, "rows_loaded": 0,
@@ -43,6 +46,7 @@ def latest_quality(warehouse_path: Path) -> list[dict]:
                 "message": row["message"],
                 "loaded_at": row["loaded_at"].isoformat(timespec="seconds") if row["loaded_at"] else None,
                 "source_sha256": row.get("source_sha256"),
+                "notes": notes.get(file, []),
             }
         )
     return result
@@ -85,6 +89,9 @@ def run(args) -> int:
         print(json.dumps(rows, indent=2, default=str))
         return 0
     print_table(rows)
+    for row in rows:
+        for note in row["notes"]:
+            print(f"{row['file']}: {note}")
     for failure in recent_failures(args.warehouse):
         print(f"run {failure['run_id'][:8]} ({failure['job']}) failed at {failure['failed_at']}: {failure['message']}")
     return 0

@@ -11,10 +11,11 @@ import pytest
 
 from pipelines.cli import main
 
-HEADER = ["school_year", "lea_id", "category", "group", "count", "population", "risk",
+HEADER = ["school_year", "lea_id", "category", "group", "count", "population", "children", "risk",
           "comparison_count", "comparison_population", "comparison_risk", "ratio_type", "na_reason",
           "ratio", "weighted_risk_ratio", "risk_difference", "odds_ratio", "ci_low", "ci_high",
-          "composition", "flagged", "years_over_threshold", "significant"]
+          "composition", "flagged", "years_over_threshold", "reasonable_progress", "significant",
+          "unknown_race_population", "threshold", "min_cell", "min_n", "consecutive_years"]
 
 # D1 identifies black students for emotional disturbance (ED) over three times as often as its
 # other students, three years running. D2's other groups are too small (white: 4 identified), so
@@ -202,3 +203,46 @@ def test_console_script(counts_file):
     assert done.returncode == 0, done.stderr
     header, rows = parse(done.stdout)
     assert header == HEADER and len(rows) == 11
+
+
+def test_per_category_threshold_option_and_students_of_unknown_race(tmp_path, capsys):
+    # 2026 D1: ED 32 / 1000 black against 13 / 1500 others = 3.69; SLD 40 / 1000 against
+    # 20 / 1500 = 3.0 exactly (not above 3.0, above 2.5). 7 students of unknown race in D1 (given
+    # as group unknown): outside both ratios, reported on every row.
+    path = tmp_path / "counts.csv"
+    path.write_text(
+        "school_year,lea_id,category,group,count,population\n"
+        "2026,D1,identification_ed,black,32,1000\n2026,D1,identification_ed,white,13,1500\n"
+        "2026,D1,identification_ed,unknown,1,7\n"
+        "2026,D1,identification_sld,black,40,1000\n2026,D1,identification_sld,white,20,1500\n"
+        "2026,D1,identification_sld,unknown,2,7\n"
+    )
+    assert alignboard_disparity("--counts", str(path), "--threshold", "identification_sld=2.5",
+                                "--consecutive-years", "1") == 0
+    _, rows = parse(capsys.readouterr().out)
+    by = {(r["category"], r["group"]): r for r in rows}
+    assert len(rows) == 4  # no output row for the unknown group
+    assert (by["identification_sld", "black"]["flagged"], by["identification_sld", "black"]["threshold"]) == ("Y", "2.5")
+    assert (by["identification_ed", "black"]["flagged"], by["identification_ed", "black"]["threshold"]) == ("Y", "3.0")
+    assert by["identification_sld", "black"]["comparison_count"] == "20"  # the unknown 2 are not in it
+    assert {r["unknown_race_population"] for r in rows} == {"7"}
+    assert alignboard_disparity("--counts", str(path), "--threshold", "identification_sld=4",
+                                "--threshold", "3.5") == 0
+    _, rows = parse(capsys.readouterr().out)
+    by = {(r["category"], r["group"]): r for r in rows}
+    assert by["identification_sld", "black"]["flagged"] == "N"  # 3.0 against its own 4
+    assert by["identification_ed", "black"]["flagged"] == "Y"  # 3.69 against the default 3.5
+    with pytest.raises(SystemExit) as stop:
+        alignboard_disparity("--counts", str(path), "--threshold", "identification_sdl=4")
+    assert stop.value.code == 2
+    assert "unknown category 'identification_sdl'" in capsys.readouterr().err
+
+
+def test_total_removals_need_children_when_the_minimum_cell_counts_children(tmp_path, capsys):
+    path = tmp_path / "counts.csv"
+    path.write_text("school_year,lea_id,category,group,count,population\n"
+                    "2026,D1,discipline_total_removals,black,12,40\n")
+    assert alignboard_disparity("--counts", str(path)) == 1
+    err = capsys.readouterr().err
+    assert "line 2: discipline_total_removals needs the number of children" in err and err.count("\n") == 1
+    assert alignboard_disparity("--counts", str(path), "--total-removals-min-cell", "removals") == 0

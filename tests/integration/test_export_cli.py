@@ -13,7 +13,7 @@ from assets.resources import WarehouseResource
 from tests.unit.metrics_fixture import build_district
 
 HEADER = ["metric_id", "metric_version", "school_year", "period", "level", "entity_id", "student_group",
-          "numerator", "denominator", "value", "suppressed", "suppression_reason"]
+          "numerator", "denominator", "value", "suppressed", "suppression_reason", "value_range"]
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +85,7 @@ def test_filters(tmp_path, warehouse):
 def test_stdout_when_no_out_file(warehouse, capsys):
     assert main(["export", "metrics", "--warehouse", str(warehouse), "--metric", "kpi.meal_waste"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        ",".join(HEADER), "kpi.meal_waste,1,2026,year,department,NUT,all,,,0.12,N,"]
+        ",".join(HEADER), "kpi.meal_waste,1,2026,year,department,NUT,all,,,0.12,N,,"]
 
 
 def test_scorecard_prints_one_entity(warehouse, capsys):

@@ -64,7 +64,8 @@ TABLES = {
                     "reverse_coded BOOLEAN",
     "survey_responses": "survey_id VARCHAR, response_id VARCHAR, school_id VARCHAR, respondent_type VARCHAR, "
                         "grade_level VARCHAR, item_id VARCHAR, value INTEGER, submitted_date DATE, school_year INTEGER",
-    "survey_invitations": "survey_id VARCHAR, school_id VARCHAR, respondent_type VARCHAR, invited INTEGER",
+    "survey_invitations": "survey_id VARCHAR, school_id VARCHAR, respondent_type VARCHAR, invited INTEGER, "
+                          "school_year INTEGER",
     "walkthroughs": "walkthrough_id VARCHAR, school_id VARCHAR, section_id VARCHAR, observer_staff_id VARCHAR, "
                     "observed_date DATE, indicator VARCHAR, observed BOOLEAN, school_year INTEGER",
     "walkthrough_indicators": "indicator VARCHAR, label VARCHAR, focus_area VARCHAR",
@@ -254,7 +255,8 @@ def build_district(con: duckdb.DuckDBPyConnection, with_plans: bool = False) -> 
         ("SV2", "R10", "S1", "staff", None, "Q10", 3), ("SV2", "R11", "S1", "staff", None, "Q10", 2),
     ]
     rows["survey_responses"] = [(*a, D(2026, 2, 1), 2026) for a in answers]
-    rows["survey_invitations"] = [("SV1", "S1", "student", 4), ("SV1", "S2", "student", 2), ("SV2", "S1", "staff", 3)]
+    rows["survey_invitations"] = [("SV1", "S1", "student", 4, None), ("SV1", "S2", "student", 2, None),
+                                  ("SV2", "S1", "staff", 3, None)]
     rows["walkthrough_indicators"] = [
         ("I1", "Students set goals", "empowered_learning"),
         ("I2", "Student voice", "empowered_learning"),
@@ -297,6 +299,7 @@ def build_district(con: duckdb.DuckDBPyConnection, with_plans: bool = False) -> 
         _create(con, f"staging.{name}", columns, rows[name])
     # students, student_groups and org_hierarchy come from the real staging SQL
     _create(con, "raw.students", RAW_STUDENTS, STUDENTS)
+    con.execute("ALTER TABLE raw.students ADD COLUMN birth_date DATE")  # optional column, not in the file
     for name in ("students", "student_groups", "org_hierarchy"):
         con.execute((STAGING_SQL / f"{name}.sql").read_text(encoding="utf-8"))
     if with_plans:
@@ -320,10 +323,11 @@ def add_plans(con: duckdb.DuckDBPyConnection) -> None:
     ])
 
 
-def build_marts(con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None) -> Catalog:
-    """The three metric marts on `con`, as the assets build them."""
+def build_marts(con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None, coding_bands=None) -> Catalog:
+    """The three metric marts on `con`, as the assets build them (coding_bands=(): no top and
+    bottom coding, for tests of the arithmetic whose tiny groups are all 0% or 100%)."""
     catalog = catalog or load_catalog(config_path="")
-    build_metric_values(con, catalog, as_of=AS_OF)
+    build_metric_values(con, catalog, as_of=AS_OF, coding_bands=coding_bands)
     build_scorecard(con, catalog)
     build_needs_assessment(con, catalog)
     return catalog

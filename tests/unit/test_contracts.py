@@ -24,7 +24,7 @@ def test_every_student_perception_and_systems_file_has_a_contract_with_its_requi
             continue  # plans are a later issue
         name = file.removesuffix(".csv")
         assert name in contracts, file
-        assert contracts[name].column_names == required, file
+        assert contracts[name].required_column_names == required, file
 
 
 def test_contracts_are_ordered_after_the_files_they_reference():

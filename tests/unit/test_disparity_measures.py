@@ -218,7 +218,8 @@ def test_consecutive_years_over_the_threshold():
 
 def test_total_removals_may_exceed_population_and_use_the_rate_ratio_interval():
     cat = "discipline_total_removals"
-    r = one(run([("R", "black", 45, 30, cat), ("R", "white", 20, 100, cat)]), "R", "black", cat)
+    r = one(run([("R", "black", 45, 30, cat), ("R", "white", 20, 100, cat)], total_removals_min_cell="removals"),
+            "R", "black", cat)
     assert r["risk"] == 1.5  # removals per child
     assert r["ratio"] == 7.5  # (45 * 100) / (30 * 20)
     assert r["odds_ratio"] is None  # removals are events, not children: no odds
@@ -235,3 +236,46 @@ def test_categories_and_years_are_compared_separately():
     assert one(results, "A", "black", "identification_sld")["ratio"] == 4.0
     assert one(results, "A", "black", "identification_ed")["ratio"] == 0.25
     assert one(results, "A", "black", "identification_sld", 2023)["ratio"] == 0.25
+
+
+def test_total_removals_minimum_cell_counts_children_not_removals():
+    # 300.647(a): the minimum cell is "the number of children experiencing a particular outcome".
+    # Black: 12 removals by 2 children of 40; white: 30 removals by 15 children of 100.
+    cat = "discipline_total_removals"
+    rows = [CountRow(2, YEAR, "R", cat, "black", 12, 40, 2), CountRow(3, YEAR, "R", cat, "white", 30, 100, 15)]
+    (black, white) = measure(rows, load_settings())
+    assert (black["ratio_type"], black["na_reason"]) == ("NA", "group_count_below_min_cell")  # 2 < 10
+    assert black["children"] == 2 and black["count"] == 12
+    # white: 15 children >= 10, but its comparison (black) has 2 children: no LEA ratio, no state data
+    assert white["na_reason"] == "comparison_below_minimums_no_state_data"
+    # counted in removals (a setting), 12 >= 10 and 30 >= 10: the risk ratio of removals per child
+    (black, _) = measure(rows, load_settings(total_removals_min_cell="removals"))
+    assert black["ratio_type"] == "RR"
+    assert black["ratio"] == 1.0  # (12 / 40) / (30 / 100)
+
+
+def test_a_category_has_its_own_threshold():
+    # identification_sld: 35 of 100 against 10 of 100 = 3.5; identification_ed the same counts.
+    rows = [("A", "black", 35, 100, "identification_sld"), ("A", "white", 10, 100, "identification_sld"),
+            ("A", "black", 35, 100, "identification_ed"), ("A", "white", 10, 100, "identification_ed")]
+    counts = [CountRow(i, YEAR, lea, cat, group, a, n) for i, (lea, group, a, n, cat) in enumerate(rows)]
+    results = {r["category"]: r for r in measure(counts, load_settings({"identification_sld": {"threshold": "4"}}))
+               if r["group"] == "black"}
+    assert results["identification_sld"]["ratio"] == 3.5
+    assert results["identification_sld"]["flagged"] is False  # 3.5 is not above its own 4
+    assert results["identification_sld"]["threshold"] == "4"
+    assert results["identification_ed"]["flagged"] is True  # 3.5 > the default 3.0
+    assert results["identification_ed"]["threshold"] == "3.0"
+
+
+def test_reasonable_progress_is_off_by_default_and_a_state_decrease_when_set():
+    # black against white: 6.0, 5.0, 4.0 in 2022-2024 (each year 1.0 lower), three years flagged.
+    rows = []
+    for year, a in ((2022, 60), (2023, 50), (2024, 40)):
+        rows += [("L", "black", a, 100, CAT, year), ("L", "white", 10, 100, CAT, year)]
+    assert one(run(rows), "L", "black")["significant"] is True
+    assert one(run(rows), "L", "black")["reasonable_progress"] is False
+    decrease = run(rows, reasonable_progress="0.5")
+    assert one(decrease, "L", "black")["reasonable_progress"] is True
+    assert one(decrease, "L", "black")["significant"] is False  # 300.647(d)(2)
+    assert one(run(rows, reasonable_progress="1.5"), "L", "black")["significant"] is True  # fell by 1.0 only

@@ -72,3 +72,33 @@ def test_threshold_is_exact(text, value):
 def test_threshold_rejects(text):
     with pytest.raises(SettingsError):
         parse_threshold(text)
+
+
+def test_per_category_settings_from_the_config_file_and_the_caller(tmp_path, monkeypatch):
+    config = tmp_path / "alignboard.yaml"
+    config.write_text('disparity:\n  min_cell: 5\n  categories:\n    discipline_iss_gt10: {threshold: "2.5", min_n: 20}\n')
+    monkeypatch.setenv("ALIGNBOARD_CONFIG", str(config))
+    s = load_settings({"discipline_iss_gt10": {"consecutive_years": 2}})
+    iss = s.rule("discipline_iss_gt10")
+    # the category starts from the defaults (min cell 5 from the file) and takes its own values
+    assert (iss.threshold, iss.min_cell, iss.min_n, iss.consecutive_years) == (Fraction(5, 2), 5, 20, 2)
+    assert s.rule("identification_all") == s.default
+    assert (s.default.threshold, s.default.min_cell, s.default.min_n) == (Fraction(3), 5, 30)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [("disparity: {categories: {discipline_iss_gt11: {threshold: 2}}}\n", "unknown disparity category 'discipline_iss_gt11'"),
+     ("disparity: {categories: {discipline_iss_gt10: {treshold: 2}}}\n", "unknown setting 'treshold' for category"),
+     ("disparity: {categories: {discipline_iss_gt10: {min_n: -2}}}\n", "category discipline_iss_gt10: min_n must be at least 0"),
+     ("disparity: {total_removals_min_cell: incidents}\n", "total_removals_min_cell must be one of children, removals"),
+     ("disparity: {reasonable_progress: -0.1}\n", "reasonable_progress must be a positive decimal"),
+     ('disparity: {age_date: "02-30"}\n', "age_date must be a month and day"),
+     ('disparity: {age_date: "2024-12-01"}\n', "age_date must be a month and day")],
+)
+def test_bad_state_choices_say_what_is_wrong(tmp_path, monkeypatch, text, message):
+    config = tmp_path / "alignboard.yaml"
+    config.write_text(text)
+    monkeypatch.setenv("ALIGNBOARD_CONFIG", str(config))
+    with pytest.raises(SettingsError, match=message):
+        load_settings()

@@ -15,6 +15,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from data_contracts.contract import load_contracts
+
 from pipelines.commands import generate as generate_command
 from sample_data.generator import generate
 from sample_data.messy import KEYS
@@ -84,7 +86,10 @@ def test_every_file_has_exactly_the_contract_columns(clean):
     assert written == (set(contract) - PLAN_FILES) | {"state_counts.csv"}
     for name in written - {"state_counts.csv"}:
         header, rows = read_rows(clean / name)
-        assert header == contract[name], name
+        # the required columns of landing-files.md, then the optional ones the contract declares
+        declared = load_contracts()[name.removesuffix(".csv")]
+        assert declared.required_column_names == contract[name], name
+        assert header == declared.column_names, name
         assert all(len(r) == len(header) for r in rows), name
     header, _ = read_rows(clean / "state_counts.csv")
     assert header == ["school_year", "category", "group", "count", "population"]
@@ -412,3 +417,25 @@ def test_command_rejects_an_unwritable_folder(tmp_path, capsys):
     assert generate_command.run(parse("--out", str(blocker / "sub"))) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("alignboard generate: cannot write to") and "\n" not in err
+
+
+def test_birth_dates_fit_the_grade_and_stay_the_same_every_year(clean):
+    import datetime as dt
+
+    header, rows = read_rows(clean / "students.csv")
+    col = {name: i for i, name in enumerate(header)}
+    grades = ["PK", "KG"] + [f"{g:02d}" for g in range(1, 13)]
+    births: dict[str, set[str]] = {}
+    first: dict[str, tuple[int, str, str]] = {}
+    for row in rows:
+        student, year, grade, birth = (row[col["student_id"]], int(row[col["school_year"]]),
+                                       row[col["grade_level"]], row[col["birth_date"]])
+        births.setdefault(student, set()).add(birth)
+        if student not in first or year < first[student][0]:
+            first[student] = (year, grade, birth)
+    assert all(len(b) == 1 for b in births.values())  # one birth date per student
+    for year, grade, birth in first.values():
+        born = dt.date.fromisoformat(birth)
+        september = dt.date(year - 1, 9, 1)
+        age = september.year - born.year - ((september.month, september.day) < (born.month, born.day))
+        assert age == grades.index(grade) + 4  # 4 in PK, 5 in KG, 6 in grade 1 ... in their first year

@@ -94,9 +94,12 @@ def test_a_changed_minimum_n_recomputes_that_family_only(loaded):
     changed = with_overrides(catalog, oss_rate={"min_n": 3})
     summary, _, _ = _reload(con, changed)
     assert set(summary.metrics) == {"oss_rate"}
-    # C1 has 4 students: suppressed under 10, shown under 3
-    assert con.execute("SELECT suppressed FROM mart.metric_values WHERE metric_id = 'oss_rate' "
-                       "AND level = 'classroom' AND entity_id = 'C1' AND student_group = 'all'").fetchone() == (False,)
+    # C1 has 4 students (1 suspended) and C2 3 (none): under 10 both are too small; under 3 C2's
+    # 0 of 3 is bottom coded and C1 is hidden as its complement (C1 + C2 make up P1)
+    reasons = dict(con.execute(
+        "SELECT entity_id, suppression_reason FROM mart.metric_values WHERE metric_id = 'oss_rate' "
+        "AND level = 'classroom' AND entity_id IN ('C1', 'C2') AND student_group = 'all'").fetchall())
+    assert reasons == {"C1": "complementary", "C2": "bottom_coded"}
 
 
 def test_a_target_change_keeps_the_values_but_rebuilds_the_scorecard(loaded):

@@ -1,7 +1,8 @@
 """The needs assessment mart on the hand-built district (tests/unit/metrics_fixture.py).
 
-The district is tiny, so the student metrics use min_n 1 here (nothing suppressed); the last test
-keeps the default 10 and checks that suppressed cells produce no gap, rank or flag.
+The district is tiny, so the student metrics use min_n 1 and no top and bottom coding here
+(nothing suppressed); the last test keeps the defaults and checks that suppressed cells produce
+no gap, rank or flag.
 """
 import pytest
 
@@ -17,7 +18,7 @@ def con():
     catalog = load_catalog(config_path="")
     catalog = with_overrides(catalog, **{m: {"min_n": 1} for m in STUDENT_METRICS})
     connection = district()
-    build_marts(connection, catalog)
+    build_marts(connection, catalog, coding_bands=())
     yield connection
     connection.close()
 

@@ -177,4 +177,5 @@ def test_every_value_carries_its_version_and_period(con):
     assert rows == [(1, "year")]
     columns = [c[0] for c in con.execute("DESCRIBE mart.metric_values").fetchall()]
     assert columns == ["metric_id", "metric_version", "school_year", "period", "level", "entity_id",
-                       "student_group", "numerator", "denominator", "value", "suppressed", "suppression_reason"]
+                       "student_group", "numerator", "denominator", "value", "suppressed", "suppression_reason",
+                       "value_range"]

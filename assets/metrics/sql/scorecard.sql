@@ -44,7 +44,7 @@ WITH vals AS (
            coalesce(t.target, r.target, c.target) AS target,
            coalesce(t.near, c.near) * CASE WHEN c.near_mode = 'relative'
                THEN abs(coalesce(t.target, r.target, c.target)) ELSE 1 END AS near_band,
-           v.value, v.numerator, v.denominator, v.suppressed, v.suppression_reason,
+           v.value, v.numerator, v.denominator, v.suppressed, v.suppression_reason, v.value_range,
            p.value AS prior_value, p.suppressed AS prior_suppressed
     FROM skeleton AS s
     JOIN mart.metric_catalog AS c ON c.metric_key = s.family
@@ -71,7 +71,7 @@ SELECT school_year, level, entity_id, entity_name, perspective, metric_id, metri
            ELSE 'off'
        END AS status,
        prior_value, value - prior_value AS change_vs_prior, numerator, denominator,
-       coalesce(suppressed, false) AS suppressed, suppression_reason,
+       coalesce(suppressed, false) AS suppressed, suppression_reason, value_range,
        coalesce(prior_suppressed, false) AS prior_suppressed
 FROM resolved
 ORDER BY school_year, level, entity_id, perspective_order, metric_id;

@@ -1,7 +1,10 @@
--- Copy the flags back to the cells, with the reason a viewer is shown.
+-- Copy the flags back to the cells, with the reason a viewer is shown and, for a coded cell, the
+-- range a viewer who may not see students is shown instead of its value.
 UPDATE {{cells}} AS c
 SET suppressed = true,
     suppression_reason = CASE WHEN w.complementary THEN 'complementary'
-                              ELSE 'fewer than ' || c.min_n || ' ' || c.n_unit END
+                              WHEN w.coding IS NOT NULL THEN w.coding
+                              ELSE 'fewer than ' || c.min_n || ' ' || c.n_unit END,
+    value_range = w.value_range
 FROM suppression_work AS w
 WHERE w.cell_id = c.cell_id AND w.suppressed

@@ -1,6 +1,8 @@
 -- survey_response_rate.<respondent_type>: distinct respondents / invited, per survey and school,
--- summed over the surveys of the year. A survey belongs to the school year most of its responses
--- were submitted in; a school without an invitation row has no rate. n is the number invited.
+-- summed over the surveys of the year. A survey belongs to the school_year of its invitation row
+-- when given (so a survey nobody answered has a rate of 0), else to the school year most of its
+-- responses were submitted in (a survey with neither has no year and no rate); a school without
+-- an invitation row has no rate. n is the number invited.
 WITH responses AS (
     SELECT survey_id, school_id, school_year, response_id,
            regexp_replace(lower(trim(respondent_type)), '[^a-z0-9]+', '_', 'g') AS respondent_type
@@ -13,16 +15,17 @@ WITH responses AS (
     FROM responses
     GROUP BY ALL
 ), rates AS MATERIALIZED (
-    SELECT y.school_year, i.school_id, s.district_id,
+    SELECT coalesce(i.school_year, y.school_year) AS school_year, i.school_id, s.district_id,
            regexp_replace(lower(trim(i.respondent_type)), '[^a-z0-9]+', '_', 'g') AS respondent_type,
            coalesce(r.respondents, 0) AS respondents, i.invited
     FROM staging.survey_invitations AS i
-    JOIN survey_years AS y ON y.survey_id = i.survey_id
+    LEFT JOIN survey_years AS y ON y.survey_id = i.survey_id
     JOIN staging.schools AS s ON s.school_id = i.school_id
     LEFT JOIN respondents AS r
       ON r.survey_id = i.survey_id AND r.school_id = i.school_id
      AND r.respondent_type = regexp_replace(lower(trim(i.respondent_type)), '[^a-z0-9]+', '_', 'g')
     WHERE i.invited > 0 AND i.respondent_type IS NOT NULL
+      AND coalesce(i.school_year, y.school_year) IS NOT NULL
 )
 SELECT $metric_id || '.' || respondent_type AS metric_id, school_year, 'school' AS level,
        school_id AS entity_id, NULL::VARCHAR AS student_id,

@@ -7,7 +7,7 @@
 CREATE TABLE IF NOT EXISTS mart.metric_values (
     metric_id VARCHAR, metric_version INTEGER, school_year INTEGER, period VARCHAR, level VARCHAR,
     entity_id VARCHAR, student_group VARCHAR, numerator DOUBLE, denominator DOUBLE, value DOUBLE,
-    suppressed BOOLEAN, suppression_reason VARCHAR
+    suppressed BOOLEAN, suppression_reason VARCHAR, value_range VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS mart.metric_value_counts (
@@ -21,7 +21,7 @@ DELETE FROM mart.metric_value_counts WHERE NOT list_contains($kept::VARCHAR[], s
 
 INSERT INTO mart.metric_values
 SELECT metric_id, metric_version, school_year, period, level, entity_id, student_group,
-       numerator, denominator, value, suppressed, suppression_reason
+       numerator, denominator, value, suppressed, suppression_reason, value_range
 FROM metric_cells
 ORDER BY metric_id, school_year, level, entity_id, student_group;
 

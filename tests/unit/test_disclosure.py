@@ -1,0 +1,157 @@
+"""All-or-none disclosure (top and bottom coding, NCES 2011-603) and staff privacy, from the
+suppression step to the exports of dashboards/data.py."""
+import csv
+import io
+
+import duckdb
+import pytest
+
+from assets.metrics.catalog import load_catalog, with_overrides
+from assets.metrics.suppression import CodingBand, DisclosureError, apply_suppression, load_coding_bands
+from dashboards import data
+from dashboards.data import Viewer
+from tests.unit.metrics_fixture import build_warehouse_file
+
+BANDS = [CodingBand(30, 0.10, 0.90), CodingBand(60, 0.05, 0.95), CodingBand(None, 0.01, 0.99)]
+
+
+def _cells(rows):
+    """A cells table for share metric m (min_n 10) from (school, group, numerator, n) rows."""
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA staging")
+    con.execute("CREATE TABLE staging.org_hierarchy (entity_level VARCHAR, entity_id VARCHAR, entity_name VARCHAR, "
+                "parent_level VARCHAR, parent_id VARCHAR, district_id VARCHAR, school_id VARCHAR)")
+    con.execute("INSERT INTO staging.org_hierarchy VALUES ('district', 'D1', 'D1', NULL, NULL, 'D1', NULL), "
+                "('school', 'S1', 'S1', 'district', 'D1', 'D1', 'S1')")
+    con.execute("CREATE TABLE cells (cell_id BIGINT, metric_id VARCHAR, metric_version INTEGER, school_year INTEGER, "
+                "period VARCHAR, level VARCHAR, entity_id VARCHAR, student_group VARCHAR, numerator DOUBLE, "
+                "denominator DOUBLE, value DOUBLE, n BIGINT, min_n INTEGER, n_unit VARCHAR, suppressed BOOLEAN, "
+                "suppression_reason VARCHAR)")
+    con.executemany(
+        "INSERT INTO cells VALUES (?, 'm.x', 1, 2026, 'year', 'school', ?, ?, ?, ?, ?, ?, 10, 'students', false, NULL)",
+        [(i, school, group, a, n, a / n, n) for i, (school, group, a, n) in enumerate(rows)],
+    )
+    return con
+
+
+def _state(con):
+    return {g: (r, v) for g, r, v in con.execute(
+        "SELECT student_group, suppression_reason, value_range FROM cells").fetchall()}
+
+
+def test_cells_at_either_end_are_coded_by_the_band_of_their_n():
+    con = _cells([
+        ("S1", "all", 60, 120),
+        ("S1", "race_ethnicity:black", 11, 11),   # 100% of 11: n <= 30 -> ">=90%"
+        ("S1", "race_ethnicity:white", 0, 40),    # 0% of 40: n 31-60 -> "<=5%"
+        ("S1", "race_ethnicity:asian", 39, 40),   # 97.5% of 40 >= 95% -> coded too
+        ("S1", "race_ethnicity:hispanic_latino", 10, 29),  # 34%: shown
+        ("S1", "sex:F", 1, 10),                   # 10% of 10: at the bottom of its band -> "<=10%"
+        ("S1", "sex:M", 3, 9),                    # 9 < 10 students
+    ])
+    apply_suppression(con, "cells", ["m"], BANDS)
+    assert _state(con) == {
+        "all": (None, None),
+        "race_ethnicity:black": ("top_coded", ">=90%"),
+        "race_ethnicity:white": ("bottom_coded", "<=5%"),
+        "race_ethnicity:asian": ("top_coded", ">=95%"),
+        "race_ethnicity:hispanic_latino": (None, None),
+        "sex:F": ("bottom_coded", "<=10%"),
+        "sex:M": ("fewer than 10 students", None),
+    }
+    # the marts keep the exact values; only the flags and the range are added
+    assert con.execute("SELECT value FROM cells WHERE student_group = 'race_ethnicity:black'").fetchone() == (1.0,)
+
+
+def test_a_coded_cell_still_gets_its_complement():
+    # black 12 of 12 is coded; without a complement it would follow from all - white - asian
+    con = _cells([("S1", "all", 30, 52), ("S1", "race_ethnicity:black", 12, 12),
+                  ("S1", "race_ethnicity:white", 8, 20), ("S1", "race_ethnicity:asian", 10, 20)])
+    apply_suppression(con, "cells", ["m"], BANDS)
+    state = _state(con)
+    assert state["race_ethnicity:black"] == ("top_coded", ">=90%")
+    # the next smallest: white and asian both have n 20 and denominator 20, so the group name
+    # decides (asian before white)
+    assert state["race_ethnicity:asian"] == ("complementary", None)
+    assert state["race_ethnicity:white"] == (None, None)
+
+
+def test_families_not_coded_keep_their_ends():
+    con = _cells([("S1", "all", 12, 12)])
+    apply_suppression(con, "cells", [], BANDS)
+    assert _state(con) == {"all": (None, None)}
+
+
+def test_coding_bands_from_the_config_file(tmp_path, monkeypatch):
+    monkeypatch.delenv("ALIGNBOARD_CONFIG", raising=False)
+    shipped = load_coding_bands()
+    assert shipped[0] == CodingBand(30, 0.10, 0.90) and shipped[-1].max_n is None
+    config = tmp_path / "alignboard.yaml"
+    config.write_text("disclosure:\n  coding:\n    - {max_n: 100, bottom: 0.05, top: 0.95}\n"
+                      "    - {max_n: null, bottom: 0.02, top: 0.98}\n")
+    monkeypatch.setenv("ALIGNBOARD_CONFIG", str(config))
+    assert load_coding_bands() == [CodingBand(100, 0.05, 0.95), CodingBand(None, 0.02, 0.98)]
+    config.write_text("disclosure:\n  coding:\n    - {max_n: 100, bottom: 0.6, top: 0.95}\n")
+    with pytest.raises(DisclosureError, match="band 1: need 0 <= bottom < 0.5 < top <= 1"):
+        load_coding_bands()
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    # MTSS identification with min_n 3: at the district, black students 3 of 3 (s02, s04, s07 have
+    # tier 2 or 3 support) and white students 0 of 3 (s05, s06 tier 1 only, s08 none)
+    catalog = with_overrides(load_catalog(config_path=""), mtss_identified_rate={"min_n": 3})
+    return build_warehouse_file(tmp_path_factory.mktemp("wh") / "warehouse.duckdb", catalog)
+
+
+def _export(warehouse, viewer, public):
+    out = io.StringIO()
+    data.write_metric_values_csv(viewer, out, warehouse=warehouse, metric="mtss_identified_rate", year=2026,
+                                 level="district", public=public)
+    return {r["student_group"]: r for r in csv.DictReader(io.StringIO(out.getvalue()))}
+
+
+def test_public_output_shows_a_range_and_the_non_public_export_the_exact_value(warehouse):
+    public = _export(warehouse, Viewer.analyst(), public=True)
+    black, white = public["race_ethnicity:black"], public["race_ethnicity:white"]
+    assert (black["numerator"], black["denominator"], black["value"]) == ("", "", "")
+    assert (black["suppressed"], black["suppression_reason"], black["value_range"]) == ("Y", "top_coded", ">=90%")
+    assert (white["numerator"], white["value"], white["suppression_reason"], white["value_range"]) == (
+        "", "", "bottom_coded", "<=10%")
+    # a viewer who may not see students gets the public rule; the analyst's export keeps 3/3 and 0/3
+    school_viewer = data.metric_values(Viewer("district", "D1", may_see_students=False), warehouse=warehouse,
+                                       metric="mtss_identified_rate", year=2026, level="district")
+    row = school_viewer[school_viewer.student_group == "race_ethnicity:black"].iloc[0]
+    assert row[["numerator", "value"]].isna().all() and row.value_range == ">=90%"
+    internal = _export(warehouse, Viewer.analyst(may_see_students=True), public=False)
+    assert (internal["race_ethnicity:black"]["numerator"], internal["race_ethnicity:black"]["denominator"],
+            internal["race_ethnicity:black"]["value"]) == ("3", "3", "1")
+    assert (internal["race_ethnicity:white"]["numerator"], internal["race_ethnicity:white"]["value"]) == ("0", "0")
+    assert internal["race_ethnicity:black"]["suppression_reason"] == "top_coded"
+
+
+def _walkthrough_classrooms(frame):
+    rows = frame[frame.metric_id.str.startswith("walkthrough_lookfor_rate") & (frame.level == "classroom")]
+    return set(rows.entity_id)
+
+
+def test_classroom_systems_metrics_describe_a_teacher_and_are_never_public(warehouse):
+    everyone = data.metric_values(Viewer.analyst(), warehouse=warehouse, year=2026)
+    assert _walkthrough_classrooms(everyone) == {"C1", "C2", "C3"}
+    public = data.metric_values(Viewer.analyst(), warehouse=warehouse, year=2026, public=True)
+    assert _walkthrough_classrooms(public) == set()
+    assert not public[(public.level == "classroom")].metric_id.str.startswith(
+        ("walkthrough", "meeting_cadence", "action_steps")).any()
+    # the school's walkthrough rates stay public (many teachers); student metrics of a classroom too
+    assert {"S1", "S2"} <= set(public[public.metric_id.str.startswith("walkthrough")].entity_id)
+    # a teacher sees their own classroom, not the one next door; the school sees both of its own
+    teacher = data.metric_values(Viewer("classroom", "C2", may_see_students=False), warehouse=warehouse, year=2026)
+    assert _walkthrough_classrooms(teacher) == {"C2"}
+    school = data.metric_values(Viewer("school", "S1", may_see_students=False), warehouse=warehouse, year=2026)
+    assert _walkthrough_classrooms(school) == {"C1", "C2"}
+    # the classroom scorecard: systems rows only outside public output
+    card = data.scorecard(Viewer.analyst(), "classroom", "C1", warehouse=warehouse, year=2026)
+    public_card = data.scorecard(Viewer.analyst(), "classroom", "C1", warehouse=warehouse, year=2026, public=True)
+    assert card.metric_id.str.startswith("walkthrough").any()
+    assert not public_card.metric_id.str.startswith(("walkthrough", "meeting_cadence", "action_steps")).any()
+    assert public_card.metric_id.str.startswith("attendance_rate").any()
