@@ -44,6 +44,15 @@ COLUMNS: dict[str, list[str]] = {
     "department_kpis.csv": ["department_id", "kpi_id", "kpi_name", "period_end", "value", "target", "direction"],
     "team_meetings.csv": ["team", "owner_id", "meeting_date", "metrics_reviewed"],
     "state_counts.csv": ["school_year", "category", "group", "count", "population"],
+    "plans.csv": ["plan_id", "level", "owner_id", "title", "start_year", "end_year"],
+    "plan_goals.csv": ["goal_id", "plan_id", "parent_goal_id", "kind", "title", "metric_id", "student_group",
+                       "baseline_value", "baseline_date", "target_value", "target_date"],
+    "plan_strategies.csv": ["strategy_id", "goal_id", "if_we", "then_adults", "and_students", "evidence_metric_ids"],
+    "action_steps.csv": ["action_id", "goal_id", "strategy_id", "step_number", "description", "owner", "start_date",
+                         "due_date", "completed_date", "status"],
+    "plan_schedule.csv": ["plan_id", "stage", "task", "responsibility", "expected_date", "completed_date"],
+    "roadmap_reviews.csv": ["plan_id", "phase", "review_date", "done", "stakeholders_engaged", "still_to_do",
+                            "by_when", "responsible"],
 }
 MANIFEST = "_messy_manifest.json"
 BOM = b"\xef\xbb\xbf"
