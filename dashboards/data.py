@@ -324,10 +324,10 @@ def _as_of(as_of) -> "dt.date":
     return as_of if as_of is not None else dt.date.today()
 
 
-def _scoped(viewer: Viewer, query: tuple[str, dict], public: bool = False, tables: tuple[str, ...] = (),
-            warehouse: str | Path | None = None) -> pd.DataFrame:
+def _scoped(viewer: Viewer, query: tuple[str, dict], order: str, public: bool = False,
+            tables: tuple[str, ...] = (), warehouse: str | Path | None = None) -> pd.DataFrame:
     sql, params = query
-    scoped = SCOPE_SQL + f"SELECT t.* FROM ({sql}) AS t WHERE {_OWNER_VISIBLE}"
+    scoped = SCOPE_SQL + f"SELECT t.* FROM ({sql}) AS t WHERE {_OWNER_VISIBLE} ORDER BY {order}"
     params = {**params, **_scope_params(viewer), "students": viewer.may_see_students and not public}
     with _connect(warehouse, *PLAN_TABLES, *tables) as con:
         return con.execute(scoped, params).df()
@@ -338,7 +338,7 @@ def plan_alignment(viewer: Viewer, *, warehouse: str | Path | None = None, as_of
     plan_id, goal_id, strategy_id, action_id (as of `as_of`, default today: overdue steps)."""
     from assets.plans import engine
 
-    return _scoped(viewer, engine.alignment_query(_as_of(as_of)), warehouse=warehouse)
+    return _scoped(viewer, engine.alignment_query(_as_of(as_of)), "ALL", warehouse=warehouse)
 
 
 def goal_progress(viewer: Viewer, as_of=None, *, warehouse: str | Path | None = None, public: bool = False,
@@ -352,7 +352,8 @@ def goal_progress(viewer: Viewer, as_of=None, *, warehouse: str | Path | None = 
         query = engine.goal_progress_query(_as_of(as_of), band)
     except engine.PlansError as error:
         raise DataError(str(error)) from None
-    frame = _scoped(viewer, query, public, ("mart.metric_values", "staging.department_kpis"), warehouse)
+    frame = _scoped(viewer, query, "t.plan_id, t.goal_id", public, ("mart.metric_values", "staging.department_kpis"),
+                    warehouse)
     if _blank(viewer, public):
         hidden = frame["suppressed"].fillna(False).astype(bool)
         frame.loc[hidden, ["current_value", "projected_value"]] = None
@@ -401,7 +402,8 @@ def action_steps(viewer: Viewer, *, warehouse: str | Path | None = None, as_of=N
     overdue, open) as of `as_of` (default today), in plan and step order."""
     from assets.plans import engine
 
-    return _scoped(viewer, engine.action_steps_query(_as_of(as_of)), warehouse=warehouse)
+    return _scoped(viewer, engine.action_steps_query(_as_of(as_of)),
+                   "t.plan_id, t.goal_id, t.step_number, t.action_id", warehouse=warehouse)
 
 
 def plan_schedule(viewer: Viewer, *, warehouse: str | Path | None = None, as_of=None) -> pd.DataFrame:
@@ -409,7 +411,8 @@ def plan_schedule(viewer: Viewer, *, warehouse: str | Path | None = None, as_of=
     in days per task and per stage, as of `as_of` (default today)."""
     from assets.plans import engine
 
-    return _scoped(viewer, engine.plan_schedule_query(_as_of(as_of)), warehouse=warehouse)
+    return _scoped(viewer, engine.plan_schedule_query(_as_of(as_of)),
+                   "t.plan_id, t.stage, t.expected_date NULLS LAST, t.task", warehouse=warehouse)
 
 
 def meeting_cadence(viewer: Viewer, *, warehouse: str | Path | None = None, year: int | None = None) -> pd.DataFrame:
@@ -419,9 +422,8 @@ def meeting_cadence(viewer: Viewer, *, warehouse: str | Path | None = None, year
     from assets.metrics.catalog import load_catalog
 
     cadences = load_catalog().metrics["meeting_cadence_met"].parameters["cadences"]
-    teams = {c["level"]: c["team"] for c in cadences}
     sql = SCOPE_SQL + """
-    SELECT v.school_year, map_extract($teams, v.level)[1] AS team, v.level, v.entity_id, h.entity_name,
+    SELECT v.school_year, $teams[list_position($team_levels, v.level)] AS team, v.level, v.entity_id, h.entity_name,
            v.numerator AS periods_met, v.denominator AS periods, v.value,
            CASE WHEN v.numerator = v.denominator THEN 'met' ELSE 'missed' END AS cadence
     FROM mart.metric_values AS v
@@ -431,6 +433,7 @@ def meeting_cadence(viewer: Viewer, *, warehouse: str | Path | None = None, year
       AND ($year IS NULL OR v.school_year = $year)
     ORDER BY v.school_year, list_position($levels, v.level), v.entity_id
     """
-    params = {**_scope_params(viewer), "teams": teams, "year": year, "levels": list(ORG_LEVELS)}
+    params = {**_scope_params(viewer), "teams": [c["team"] for c in cadences],
+              "team_levels": [c["level"] for c in cadences], "year": year, "levels": list(ORG_LEVELS)}
     with _connect(warehouse, "mart.metric_values", "staging.org_hierarchy") as con:
         return con.execute(sql, params).df()

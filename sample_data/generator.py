@@ -81,7 +81,9 @@ def generate(out_dir: str | os.PathLike, students: int = 5000, seed: int = 42, y
     run.out.write("state_counts.csv", state_rows(run.tally, seed))
     for name, rows in plans.build(district, end_year, run.last_sections, seed).items():
         if rows:
-            run.out.write(f"{name}.csv", {col: [r[i] for r in rows] for i, col in enumerate(COLUMNS[f"{name}.csv"])})
+            columns = COLUMNS[f"{name}.csv"]
+            run.out.write(f"{name}.csv", {c: [None if r[i] is None else str(r[i]) for r in rows]
+                                          for i, c in enumerate(columns)})
 
     summary = Summary(str(out_dir), schools=len(district.schools), staff=len(staff.staff_id),
                       students_per_year={y: len(r) for y, r in zip(year_list, rosters)})

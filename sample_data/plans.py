@@ -199,22 +199,22 @@ def build(district: District, end_year: int, sections_by_school: dict[int, list[
                 continue  # flaw: a PLC without a SMART goal
             pplan = f"PLC-{plc.plc_id}"
             out.plan(pplan, "plc", plc.plc_id, f"{plc.name} SMART goals", end_year, end_year)
-            mastery = 0.5 + 0.2 * rng.random()
+            mastery = 0.45 + 0.12 * rng.random()
             group = "english_learner:yes" if rng.random() < 0.3 else "all"
             parent = f"{plan_id}-G1"
             if first_plc_flawed:
                 parent, first_plc_flawed = "SP-G2", False  # flaw: a PLC goal serving the district directly
             out.goal(f"{pplan}-G1", pplan, parent, "smart_goal",
-                     f"CFA mastery in {plc.name} rises by 10 points", "cfa_mastery_rate", group, mastery,
-                     _date(end_year - 1, 9, 30), mastery + 0.1, _date(end_year, 5, 31))
+                     f"CFA mastery in {plc.name} rises by 8 points", "cfa_mastery_rate", group, mastery,
+                     _date(end_year - 1, 9, 30), mastery + 0.08, _date(end_year, 5, 31))
         for c, (section_id, plc_id) in enumerate(sections_by_school.get(school.idx, ())[:3]):
             cplan = f"CL-{section_id}"
             out.plan(cplan, "classroom", section_id, f"Classroom SMART goal {section_id}", end_year, end_year)
-            mastery = 0.5 + 0.25 * rng.random()
+            mastery = 0.45 + 0.15 * rng.random()
             missing_date = c == 0 and school.idx == schools[0].idx  # flaw: no baseline date
             out.goal(f"{cplan}-G1", cplan, f"PLC-{plc_id}-G1" if plc_id else f"{plan_id}-G1", "smart_goal",
                      "Students master the unit standards on the CFA", "cfa_mastery_rate", "all", mastery,
-                     None if missing_date else _date(end_year - 1, 9, 30), min(0.95, mastery + 0.12),
+                     None if missing_date else _date(end_year - 1, 9, 30), mastery + 0.08,
                      _date(end_year, 5, 31))
 
     out.rows["plan_strategies"] = strategies
@@ -232,7 +232,7 @@ def build(district: District, end_year: int, sections_by_school: dict[int, list[
         out.rows["roadmap_reviews"].append((
             "SP", phase, _date(end_year - 1, 9 + k, 15), "Reviewed with the DLT",
             "Staff and family survey; board work session", "Share results with buildings",
-            _date(end_year, 1 + k, 30), "Superintendent"))
+            _date(end_year, 1 + k, 28), "Superintendent"))
     return out.rows
 
 

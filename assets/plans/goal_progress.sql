@@ -70,8 +70,8 @@
 )
 SELECT s.goal_id, s.plan_id, s.parent_goal_id, s.kind, s.title, s.level, s.entity_id, s.metric_id,
        s.student_group, CASE WHEN s.metric_id IS NOT NULL THEN s.direction END AS direction, s.baseline_value, s.baseline_date, s.target_value, s.target_date,
-       CAST($as_of AS DATE) AS as_of, s.current_year, s.current_value, s.suppressed, s.expected_value,
-       s.status, s.projected_value,
+       CAST($as_of AS DATE) AS as_of, s.current_year, s.current_value, s.suppressed,
+       round(s.expected_value, 9) AS expected_value, s.status, round(s.projected_value, 6) AS projected_value,
        coalesce(r.child_goals, 0) AS child_goals, coalesce(r.children_met, 0) AS children_met,
        coalesce(r.children_on_track, 0) AS children_on_track, coalesce(r.children_at_risk, 0) AS children_at_risk,
        coalesce(r.children_off_track, 0) AS children_off_track,
