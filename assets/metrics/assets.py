@@ -18,7 +18,7 @@ SCORECARD = dg.AssetKey(["mart", "scorecard"])
 
 
 def _staging_inputs() -> list[dg.AssetKey]:
-    """The staging tables the shipped metrics read (plans are optional: not loaded yet)."""
+    """The staging tables the shipped metrics read (an `optional` metric may read tables no contract builds)."""
     tables = {"staging.student_groups", "staging.org_hierarchy"}
     for metric in load_catalog(config_path="").metrics.values():
         if not metric.optional:
