@@ -318,10 +318,11 @@ _OWNER_VISIBLE = """(
         AND ($scope_id IS NULL OR t.entity_id IN (SELECT student_id FROM visible_students))))"""
 
 
-def _as_of(as_of) -> "dt.date":
-    import datetime as dt
+def _as_of(as_of):
+    """The caller's as-of date, or today: decided here, never inside SQL."""
+    import datetime
 
-    return as_of if as_of is not None else dt.date.today()
+    return as_of if as_of is not None else datetime.date.today()
 
 
 def _scoped(viewer: Viewer, query: tuple[str, dict], order: str, public: bool = False,

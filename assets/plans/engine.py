@@ -20,7 +20,6 @@ from data_contracts.row_rules import quote
 from data_contracts.vocabulary import GRADES, GROUPS
 
 SQL_DIR = Path(__file__).parent
-PLAN_FILES = ("plans", "plan_goals", "plan_strategies", "action_steps", "plan_schedule", "roadmap_reviews")
 DEFAULT_BAND = 0.05
 
 

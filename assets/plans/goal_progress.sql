@@ -25,7 +25,8 @@
     FROM goals AS g LEFT JOIN kpi_direction AS k USING (metric_id)
 ), series AS (
     SELECT m.goal_id, v.school_year, v.value, v.suppressed
-    FROM measured AS m, as_of
+    FROM measured AS m
+    CROSS JOIN as_of
     JOIN mart.metric_values AS v
       ON v.metric_id = m.metric_id AND v.level = m.level AND v.entity_id = m.entity_id
      AND v.student_group = m.student_group AND v.period = 'year'
