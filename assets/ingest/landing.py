@@ -17,6 +17,7 @@ import duckdb
 
 from data_contracts.contract import Contract
 from data_contracts.row_rules import literal, quote
+from data_contracts.vocabulary import PLAN_FILES
 
 
 WORKBOOK = "plans.xlsx"  # the plan files may come as one spreadsheet, a sheet per file
@@ -47,14 +48,14 @@ class ReadResult:
 
 
 def locate(landing_dir: Path, name: str) -> LandingFile | None:
-    """The file for a contract: `<name>.csv`, else `<name>.parquet`, else (plan files) the sheet
+    """The file for a contract: `<name>.csv`, else `<name>.parquet`, else (a plan file) the sheet
     `<name>` of the workbook plans.xlsx; None when there is none."""
     for suffix in (".csv", ".parquet"):
         path = landing_dir / f"{name}{suffix}"
         if path.is_file():
             return LandingFile(name=name, path=path, mtime=_mtime(path))
     workbook = landing_dir / WORKBOOK
-    if workbook.is_file():
+    if name in PLAN_FILES and workbook.is_file():
         from assets.ingest.workbook import WorkbookError, sheet_as_csv  # openpyxl only when needed
 
         try:

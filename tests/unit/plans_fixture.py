@@ -23,10 +23,10 @@ import duckdb
 
 from data_contracts.contract import load_contracts
 from data_contracts.row_rules import quote
+from data_contracts.vocabulary import PLAN_FILES
 
 D = dt.date
 AS_OF = D(2026, 1, 15)
-PLAN_FILES = ("plans", "plan_goals", "plan_strategies", "action_steps", "plan_schedule", "roadmap_reviews")
 
 
 def _smart(goal_id, plan_id, parent, metric, group="all"):

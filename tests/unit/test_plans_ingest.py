@@ -12,8 +12,9 @@ from openpyxl import Workbook
 from assets.ingest.load_file import check_file, ingest_file, promote_file
 from assets.warehouse import SETUP_SQL
 from data_contracts.contract import load_contracts
+from data_contracts.vocabulary import PLAN_FILES
 
-FILES = ("plans", "plan_goals", "plan_strategies", "action_steps", "plan_schedule", "roadmap_reviews")
+FILES = PLAN_FILES
 ROWS = {
     "plans": [
         ["P1", "district", "D1", "Strategic plan", "2026", "2028"],
@@ -141,3 +142,5 @@ def test_a_workbook_that_is_not_one_rejects_the_plan_files_with_one_line(tmp_pat
     profile = ingest_file(con, load_contracts()["plans"], tmp_path)
     assert profile["status"] == "unreadable"
     assert profile["message"].startswith("plans.xlsx: not a readable Excel workbook")
+    # only the plan files are read from the workbook: another missing file stays missing
+    assert ingest_file(con, load_contracts()["state_counts"], tmp_path)["status"] == "missing"
