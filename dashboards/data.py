@@ -303,3 +303,144 @@ def metric_definitions(*, warehouse: str | Path | None = None) -> pd.DataFrame:
     """The definitions and versions the values were computed with (for every tile)."""
     with _connect(warehouse, "mart.metric_catalog") as con:
         return con.execute("SELECT * FROM mart.metric_catalog ORDER BY perspective_order, metric_key").df()
+
+
+# --- plans (issue 11): alignment, goal progress and execution, for any as-of date -----------------
+# Computed on the read-only connection from the staging plan tables (a few thousand rows), so the
+# as-of date is the caller's, never "today" inside SQL. A goal, problem, step or task is visible
+# when the entity that owns its plan is (student plans: like student rows).
+
+PLAN_TABLES = ("staging.plans", "staging.plan_goals", "staging.plan_strategies", "staging.action_steps",
+               "staging.plan_schedule", "staging.roadmap_reviews", "staging.org_hierarchy")
+GOAL_PROGRESS_COLUMNS = (
+    "goal_id", "plan_id", "level", "entity_id", "metric_id", "student_group", "baseline_value", "baseline_date",
+    "target_value", "target_date", "current_value", "expected_value", "status", "projected_value",
+)
+
+_OWNER_VISIBLE = """(
+    (t.level IS DISTINCT FROM 'student'
+     AND ($scope_id IS NULL OR (t.level, t.entity_id) IN (SELECT level, entity_id FROM visible_org)))
+    OR (t.level = 'student' AND $students
+        AND ($scope_id IS NULL OR t.entity_id IN (SELECT student_id FROM visible_students))))"""
+
+
+def _as_of(as_of):
+    """The caller's as-of date, or today: decided here, never inside SQL."""
+    import datetime
+
+    return as_of if as_of is not None else datetime.date.today()
+
+
+def _scoped(viewer: Viewer, query: tuple[str, dict], order: str, public: bool = False,
+            tables: tuple[str, ...] = (), warehouse: str | Path | None = None) -> pd.DataFrame:
+    sql, params = query
+    scoped = SCOPE_SQL + f"SELECT t.* FROM ({sql}) AS t WHERE {_OWNER_VISIBLE} ORDER BY {order}"
+    params = {**params, **_scope_params(viewer), "students": viewer.may_see_students and not public}
+    with _connect(warehouse, *PLAN_TABLES, *tables) as con:
+        return con.execute(scoped, params).df()
+
+
+def plan_alignment(viewer: Viewer, *, warehouse: str | Path | None = None, as_of=None) -> pd.DataFrame:
+    """Alignment problems of the plans the viewer may see: problem, detail, level, entity_id,
+    plan_id, goal_id, strategy_id, action_id (as of `as_of`, default today: overdue steps)."""
+    from assets.plans import engine
+
+    return _scoped(viewer, engine.alignment_query(_as_of(as_of)), "ALL", warehouse=warehouse)
+
+
+def goal_progress(viewer: Viewer, as_of=None, *, warehouse: str | Path | None = None, public: bool = False,
+                  band: float | None = None) -> pd.DataFrame:
+    """Each visible goal's current, expected and projected value and status as of `as_of`
+    (default today). A current value whose cell is suppressed is blanked, with its projection,
+    for a viewer who may not see students and in public output, and its status says 'suppressed'."""
+    from assets.plans import engine
+
+    try:
+        query = engine.goal_progress_query(_as_of(as_of), band)
+    except engine.PlansError as error:
+        raise DataError(str(error)) from None
+    frame = _scoped(viewer, query, "t.plan_id, t.goal_id", public, ("mart.metric_values", "staging.department_kpis"),
+                    warehouse)
+    if _blank(viewer, public):
+        hidden = frame["suppressed"].fillna(False).astype(bool)
+        frame.loc[hidden, ["current_value", "projected_value"]] = None
+        frame.loc[hidden, "status"] = "suppressed"
+    return frame
+
+
+def write_goal_progress_csv(viewer: Viewer, out: str | Path | TextIO | None = None, *, as_of=None,
+                            warehouse: str | Path | None = None, public: bool = False) -> int:
+    """goal_progress() as CSV with exactly GOAL_PROGRESS_COLUMNS (whole numbers without .0, blank
+    for no data) to a path or a text stream (default stdout); return the row count."""
+    frame = goal_progress(viewer, as_of, warehouse=warehouse, public=public)
+    frame = frame[frame["metric_id"].notna()][list(GOAL_PROGRESS_COLUMNS)]
+    rows = [[_csv_text(v) for v in row] for row in frame.itertuples(index=False)]
+    if isinstance(out, (str, Path)):
+        target = Path(out)
+        if not target.parent.is_dir():
+            raise DataError(f"cannot write {target}: folder {target.parent} does not exist")
+        with target.open("w", newline="", encoding="utf-8") as handle:
+            _write_rows(handle, rows)
+    else:
+        _write_rows(out if out is not None else sys.stdout, rows)
+    return len(rows)
+
+
+def _write_rows(stream: TextIO, rows: list[list[str]]) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(GOAL_PROGRESS_COLUMNS)
+    writer.writerows(rows)
+
+
+def _csv_text(value) -> str:
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "date") and callable(value.date):  # a pandas Timestamp: the day
+        return value.date().isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def action_steps(viewer: Viewer, *, warehouse: str | Path | None = None, as_of=None) -> pd.DataFrame:
+    """Action steps of the visible plans with owner, due date and timing (on_time, late,
+    overdue, open) as of `as_of` (default today), in plan and step order."""
+    from assets.plans import engine
+
+    return _scoped(viewer, engine.action_steps_query(_as_of(as_of)),
+                   "t.plan_id, t.goal_id, t.step_number, t.action_id", warehouse=warehouse)
+
+
+def plan_schedule(viewer: Viewer, *, warehouse: str | Path | None = None, as_of=None) -> pd.DataFrame:
+    """The plan-development schedule of the visible plans: expected and actual dates, slippage
+    in days per task and per stage, as of `as_of` (default today)."""
+    from assets.plans import engine
+
+    return _scoped(viewer, engine.plan_schedule_query(_as_of(as_of)),
+                   "t.plan_id, t.stage, t.expected_date NULLS LAST, t.task", warehouse=warehouse)
+
+
+def meeting_cadence(viewer: Viewer, *, warehouse: str | Path | None = None, year: int | None = None) -> pd.DataFrame:
+    """Meeting cadence met or missed per team (seed 000 cadences) for the visible entities: the
+    periods that met the team's minimum out of the periods counted (mart.metric_values,
+    meeting_cadence_met); `cadence` is 'met' when every counted period met it."""
+    from assets.metrics.catalog import load_catalog
+
+    cadences = load_catalog().metrics["meeting_cadence_met"].parameters["cadences"]
+    sql = SCOPE_SQL + """
+    SELECT v.school_year, $teams[list_position($team_levels, v.level)] AS team, v.level, v.entity_id, h.entity_name,
+           v.numerator AS periods_met, v.denominator AS periods, v.value,
+           CASE WHEN v.numerator = v.denominator THEN 'met' ELSE 'missed' END AS cadence
+    FROM mart.metric_values AS v
+    LEFT JOIN staging.org_hierarchy AS h ON h.entity_level = v.level AND h.entity_id = v.entity_id
+    WHERE v.metric_id = 'meeting_cadence_met' AND v.student_group = 'all' AND v.level <> 'student'
+      AND ($scope_id IS NULL OR (v.level, v.entity_id) IN (SELECT level, entity_id FROM visible_org))
+      AND ($year IS NULL OR v.school_year = $year)
+    ORDER BY v.school_year, list_position($levels, v.level), v.entity_id
+    """
+    params = {**_scope_params(viewer), "teams": [c["team"] for c in cadences],
+              "team_levels": [c["level"] for c in cadences], "year": year, "levels": list(ORG_LEVELS)}
+    with _connect(warehouse, "mart.metric_values", "staging.org_hierarchy") as con:
+        return con.execute(sql, params).df()

@@ -50,3 +50,6 @@ CATEGORIES = (
     "mtss_any",
     *(f"mtss_{area}_tier{tier}" for area in ("reading", "math", "behavior", "attendance") for tier in (2, 3)),
 )
+
+# The plan files (landing-files.md, Plans): optional, and also read from the sheets of plans.xlsx.
+PLAN_FILES = ("plans", "plan_goals", "plan_strategies", "action_steps", "plan_schedule", "roadmap_reviews")

@@ -16,7 +16,7 @@ SETTLE_SECONDS = 60  # a file modified more recently may still be being copied i
 
 def landing_fingerprint(folder: Path) -> dict[str, list[int]]:
     """name -> [size, mtime_ns] for every landing file in the folder."""
-    files = sorted(p for p in folder.glob("*") if p.suffix in (".csv", ".parquet") and p.is_file())
+    files = sorted(p for p in folder.glob("*") if p.suffix in (".csv", ".parquet", ".xlsx") and p.is_file())
     return {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in files}
 
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sample_data import (assessments, attendance, cfa, codes, discipline, kpis, learning, meetings, perception,
-                         plc_sig, sections, supports, walkthroughs)
+                         plans, plc_sig, sections, supports, walkthroughs)
 from sample_data.calendar import school_calendar
 from sample_data.messy import Injector
 from sample_data.org import District, build_district
@@ -55,6 +55,7 @@ class _Run:
     response_ids: perception.ResponseIds
     plc_effect: list  # per school: persistent effect of each of its PLCs
     birth_days: np.ndarray  # per registry student: birth date as days since 1970-01-01, -1 = not yet set
+    last_sections: dict = field(default_factory=dict)  # school idx -> [(section_id, plc_id)] of the last year
 
 
 def generate(out_dir: str | os.PathLike, students: int = 5000, seed: int = 42, years: int = 3,
@@ -80,6 +81,11 @@ def generate(out_dir: str | os.PathLike, students: int = 5000, seed: int = 42, y
     for k, (year, roster) in enumerate(zip(year_list, rosters)):
         _write_year(run, k, year, roster, log)
     run.out.write("state_counts.csv", state_rows(run.tally, seed))
+    for name, rows in plans.build(district, end_year, run.last_sections, seed).items():
+        if rows:
+            columns = COLUMNS[f"{name}.csv"]
+            run.out.write(f"{name}.csv", {c: [None if r[i] is None else str(r[i]) for r in rows]
+                                          for i, c in enumerate(columns)})
 
     summary = Summary(str(out_dir), schools=len(district.schools), staff=len(staff.staff_id),
                       students_per_year={y: len(r) for y, r in zip(year_list, rosters)})
@@ -144,6 +150,7 @@ def _write_year(run: _Run, k: int, year: int, roster: YearRoster, log) -> None:
     seg_order, seg_bounds = group_bounds(roster.seg_school, n_schools)
     prim_order, prim_bounds = group_bounds(roster.school, n_schools)
     step = max(1, n_schools // 10)
+    run.last_sections.clear()
     for s, school in enumerate(d.schools):
         segs = seg_order[seg_bounds[s]:seg_bounds[s + 1]]
         prim = prim_order[prim_bounds[s]:prim_bounds[s + 1]]
@@ -190,6 +197,7 @@ def _write_school_year(run: _Run, k: int, year: int, cal, roster: YearRoster, sc
     ss = sections.build(sid, school.level, year, run.district.plc_index(s), run.staff.teachers[s],
                         roster.grade[seg_rows], first, last, roster.change_day[seg_rows], rng("sections"))
     if len(ss):
+        run.last_sections[s] = list(zip(ss.section_id, ss.plc_id))  # the last year's stay
         section_ids = pa.array(ss.section_id, type=pa.string())
         out.write("sections.csv", {
             "section_id": section_ids, "school_id": sid, "staff_id": ss.staff_id, "plc_id": ss.plc_id,

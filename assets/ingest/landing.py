@@ -17,6 +17,10 @@ import duckdb
 
 from data_contracts.contract import Contract
 from data_contracts.row_rules import literal, quote
+from data_contracts.vocabulary import PLAN_FILES
+
+
+WORKBOOK = "plans.xlsx"  # the plan files may come as one spreadsheet, a sheet per file
 
 
 class UnreadableFile(Exception):
@@ -28,6 +32,7 @@ class LandingFile:
     name: str  # contract name, e.g. "students"
     path: Path
     mtime: datetime
+    error: str | None = None  # why the file cannot be read at all (a broken workbook)
 
     @property
     def is_parquet(self) -> bool:
@@ -43,11 +48,22 @@ class ReadResult:
 
 
 def locate(landing_dir: Path, name: str) -> LandingFile | None:
-    """The file for a contract: `<name>.csv`, else `<name>.parquet`; None when neither exists."""
+    """The file for a contract: `<name>.csv`, else `<name>.parquet`, else (a plan file) the sheet
+    `<name>` of the workbook plans.xlsx; None when there is none."""
     for suffix in (".csv", ".parquet"):
         path = landing_dir / f"{name}{suffix}"
         if path.is_file():
             return LandingFile(name=name, path=path, mtime=_mtime(path))
+    workbook = landing_dir / WORKBOOK
+    if name in PLAN_FILES and workbook.is_file():
+        from assets.ingest.workbook import WorkbookError, sheet_as_csv  # openpyxl only when needed
+
+        try:
+            path = sheet_as_csv(workbook, name)
+        except WorkbookError as exc:  # every plan file is rejected with the workbook's reason
+            return LandingFile(name=name, path=workbook, mtime=_mtime(workbook), error=str(exc))
+        if path is not None:
+            return LandingFile(name=name, path=path, mtime=_mtime(workbook))
     return None
 
 
@@ -151,6 +167,8 @@ def read_into(con: duckdb.DuckDBPyConnection, landing: LandingFile, contract: Co
     """Read the file, as text, into its raw candidate; return the view that numbers its lines."""
     work = WorkTables(contract.file)
     table, view, rejects = work.landing, work.lines, work.rejects
+    if landing.error:
+        raise UnreadableFile(landing.error)
     if landing.is_parquet:
         header = _parquet_header(con, landing)
         extra = check_header(landing.path.name, header, contract)

@@ -22,7 +22,7 @@ def _key(table: str) -> dg.AssetKey:
 
 
 def _value_inputs() -> list[dg.AssetKey]:
-    """The tables the shipped metrics read (plans are optional: not loaded yet)."""
+    """The tables the shipped metrics read."""
     tables = set()
     for metric in load_catalog(config_path="").metrics.values():
         if not metric.optional:

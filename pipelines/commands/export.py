@@ -2,6 +2,7 @@
 
   alignboard export metrics [--warehouse PATH] [--out FILE] [--level L] [--metric M] [--year Y] [--public]
   alignboard export scorecard --level L --entity ID [--year Y] [--out FILE] [--public]
+  alignboard export goals [--warehouse PATH] [--as-of DATE] [--out FILE] [--public]
 
 The CLI user is a district-wide analyst who may see students; --public applies the rules of a
 public release (suppressed cells blank, coded cells as their range, no student-level rows, no
@@ -16,8 +17,9 @@ import math
 import sys
 
 from data_contracts.vocabulary import LEVELS, ORG_LEVELS
+from pipelines.commands.plans import add_as_of
 
-HELP = "Export metric values (CSV) or one entity's balanced scorecard."
+HELP = "Export metric values or goal progress (CSV), or one entity's balanced scorecard."
 PROG = "alignboard export"
 
 
@@ -38,6 +40,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     card.add_argument("--entity", required=True, metavar="ID", help="the entity's id (school_id, plc_id ...)")
     card.add_argument("--year", type=int, metavar="Y", help="school year (default: the latest with data)")
 
+    goals = what.add_parser("goals", help="goal progress of every plan as CSV",
+                            description="Write each goal's current, expected and projected value and status as CSV.")
+    _common(goals)
+    add_as_of(goals)
+
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--warehouse", metavar="PATH",
@@ -53,7 +60,10 @@ def run(args: argparse.Namespace) -> int:
 
     viewer = data.Viewer.analyst(may_see_students=not args.public)
     try:
-        if args.export == "metrics":
+        if args.export == "goals":
+            data.write_goal_progress_csv(viewer, args.out, as_of=args.as_of, warehouse=args.warehouse,
+                                         public=args.public)
+        elif args.export == "metrics":
             data.write_metric_values_csv(viewer, args.out, warehouse=args.warehouse, level=args.level,
                                          metric=args.metric, year=args.year, public=args.public)
         else:

@@ -1,9 +1,11 @@
 """A generated district loads cleanly, and a messy one quarantines exactly the injected faults."""
+import csv
 import json
 
 import pytest
 
 from pipelines.cli import main
+from sample_data import plans
 
 pytestmark = pytest.mark.integration
 
@@ -25,6 +27,25 @@ def test_clean_generated_district_loads_without_quarantine(tmp_path, capsys):
     assert {row["status"] for row in report.values()} == {"loaded"}
     assert sum(row["rows_quarantined"] for row in report.values()) == 0
     assert report["students.csv"]["rows_loaded"] > 1000  # two years of about 600 students
+
+    # the plans: every flaw the generator builds in is found, goal progress exports, and the
+    # catalog's action_steps_on_time has values once plans are loaded
+    capsys.readouterr()
+    check = ["plans", "check", "--warehouse", str(warehouse), "--as-of", "2026-06-30", "--format", "json"]
+    assert main(check) == 0
+    problems = json.loads(capsys.readouterr().out)
+    assert {p["problem"] for p in problems} == set(plans.FLAWS)
+    assert main([*check, "--strict"]) == 3
+    goals = tmp_path / "goals.csv"
+    assert main(["export", "goals", "--warehouse", str(warehouse), "--as-of", "2026-06-30", "--out", str(goals)]) == 0
+    rows = list(csv.DictReader(goals.open()))
+    assert {r["status"] for r in rows} <= {"met", "on_track", "at_risk", "off_track", "no_data", "not_measurable"}
+    assert {r["level"] for r in rows} == {"district", "department", "school", "plc", "classroom"}
+    values = tmp_path / "on_time.csv"
+    assert main(["export", "metrics", "--warehouse", str(warehouse), "--metric", "action_steps_on_time",
+                 "--out", str(values)]) == 0
+    on_time = list(csv.DictReader(values.open()))
+    assert {r["level"] for r in on_time} >= {"district", "department", "school"}
 
 
 def test_messy_generated_district_quarantines_exactly_the_manifest(tmp_path, capsys):

@@ -23,8 +23,6 @@ from sample_data.messy import KEYS
 from sample_data.writer import BOM, COLUMNS, MANIFEST
 
 LANDING_FILES = Path(__file__).parents[3] / "shared" / "landing-files.json"
-PLAN_FILES = {"plans.csv", "plan_goals.csv", "plan_strategies.csv", "action_steps.csv", "plan_schedule.csv",
-              "roadmap_reviews.csv"}
 ATTENDED = ("present", "tardy", "early_departure")
 STATUSES = ATTENDED + ("excused_absence", "unexcused_absence")
 
@@ -83,7 +81,7 @@ def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
 def test_every_file_has_exactly_the_contract_columns(clean):
     contract = json.loads(LANDING_FILES.read_text())
     written = {p.name for p in clean.iterdir() if p.suffix == ".csv"}
-    assert written == (set(contract) - PLAN_FILES) | {"state_counts.csv"}
+    assert written == set(contract) | {"state_counts.csv"}
     for name in written - {"state_counts.csv"}:
         header, rows = read_rows(clean / name)
         # the required columns of landing-files.md, then the optional ones the contract declares
@@ -395,7 +393,7 @@ def test_command_defaults_and_help():
 def test_command_writes_a_summary_and_never_student_rows(tmp_path, capsys):
     assert generate_command.run(parse("--out", str(tmp_path / "out"), "--students", "120", "--years", "1")) == 0
     err = capsys.readouterr().err
-    assert "attendance_daily.csv" in err and "wrote 24 files" in err
+    assert "attendance_daily.csv" in err and "wrote 30 files" in err  # 23 landing files, state_counts, 6 plan files
     first_student = read_rows(tmp_path / "out" / "students.csv")[1][0][0]
     assert first_student not in err
 
@@ -439,3 +437,21 @@ def test_birth_dates_fit_the_grade_and_stay_the_same_every_year(clean):
         september = dt.date(year - 1, 9, 1)
         age = september.year - born.year - ((september.month, september.day) < (born.month, born.day))
         assert age == grades.index(grade) + 4  # 4 in PK, 5 in KG, 6 in grade 1 ... in their first year
+
+
+def test_plans_are_shaped_like_the_seeds(clean):
+    con = connect(clean)
+    # seed 002: a district plan of four goals, each with objectives and action steps numbered 1..n
+    assert one(con, "SELECT count(*) FROM plan_goals WHERE plan_id = 'SP' AND kind = 'goal' AND parent_goal_id IS NULL") == 4
+    assert one(con, """SELECT min(n) FROM (SELECT g.parent_goal_id, count(*) AS n FROM plan_goals AS g
+                       WHERE g.plan_id = 'SP' AND g.kind = 'objective' GROUP BY 1)""") >= 2
+    assert one(con, """SELECT count(*) FROM (SELECT goal_id, list(step_number::INT ORDER BY step_number::INT) AS s
+                       FROM action_steps GROUP BY 1) WHERE s <> range(1, len(s) + 1)""") == 0
+    # every level of the alignment model has plans; SMART goals name a student group
+    assert {r[0] for r in con.execute("SELECT DISTINCT level FROM plans").fetchall()} == {
+        "district", "department", "school", "plc", "classroom"}
+    assert one(con, "SELECT count(*) FROM plan_goals WHERE kind = 'smart_goal' AND student_group IS NULL") == 0
+    # seed 003 stages and seed 001 phases
+    assert {r[0] for r in con.execute("SELECT DISTINCT stage FROM plan_schedule").fetchall()} == {
+        "prepare", "stage_1", "stage_2", "stage_3", "stage_4"}
+    assert one(con, "SELECT count(DISTINCT phase) FROM roadmap_reviews") == 4

@@ -9,6 +9,9 @@ def test_new_files_trigger_a_run_once_settled(tmp_path):
     (tmp_path / "notes.txt").write_text("ignored")
     fingerprint = landing_fingerprint(tmp_path)
     assert list(fingerprint) == ["students.csv"]
+    (tmp_path / "plans.xlsx").write_bytes(b"PK")  # the plan workbook is a landing file too
+    assert list(landing_fingerprint(tmp_path)) == ["plans.xlsx", "students.csv"]
+    (tmp_path / "plans.xlsx").unlink()
     written = fingerprint["students.csv"][1] / 1e9
 
     key, detail = decide_landing_run(fingerprint, None, now=written + 1)

@@ -1,0 +1,81 @@
+-- mart.goal_progress: one row per goal, as of $as_of. Appended to goal_tree.sql. Parameters:
+-- $as_of, $band (how far behind the expected value a goal is still at_risk), $lower_metrics
+-- (catalog families where lower is better; kpi.<id> takes its department_kpis direction).
+-- current: the goal's metric for the plan owner and student group, latest school year on or
+--   before the school year of $as_of with a value; expected: on the straight line from
+--   baseline to target; projected: the least-squares trend of the loaded years (at least two)
+--   read at the target date's school year. Differences are compared to 9 decimals, so a value a
+--   person computes exactly on a boundary lands on it.
+, as_of AS (
+    SELECT CAST($as_of AS DATE) AS as_of,
+           year(CAST($as_of AS DATE)) + CASE WHEN month(CAST($as_of AS DATE)) >= 7 THEN 1 ELSE 0 END AS as_of_year
+), kpi_direction AS (
+    SELECT 'kpi.' || kpi_id AS metric_id,
+           arg_max(CASE direction WHEN 'lower_is_better' THEN 'lower' ELSE 'higher' END, period_end) AS direction
+    FROM staging.department_kpis GROUP BY kpi_id
+), measured AS (
+    SELECT g.goal_id, g.plan_id, g.parent_goal_id, g.kind, g.title, g.level, g.owner_id AS entity_id,
+           g.metric_id, coalesce(g.student_group, 'all') AS student_group,
+           g.baseline_value, g.baseline_date, g.target_value, g.target_date,
+           coalesce(k.direction,
+                    CASE WHEN split_part(g.metric_id, '.', 1) IN (SELECT unnest($lower_metrics)) THEN 'lower'
+                         ELSE 'higher' END) AS direction,
+           CASE WHEN k.direction = 'lower' OR (k.direction IS NULL AND
+                     split_part(g.metric_id, '.', 1) IN (SELECT unnest($lower_metrics))) THEN -1 ELSE 1 END AS sign
+    FROM goals AS g LEFT JOIN kpi_direction AS k USING (metric_id)
+), series AS (
+    SELECT m.goal_id, v.school_year, v.value, v.suppressed
+    FROM measured AS m
+    CROSS JOIN as_of
+    JOIN mart.metric_values AS v
+      ON v.metric_id = m.metric_id AND v.level = m.level AND v.entity_id = m.entity_id
+     AND v.student_group = m.student_group AND v.period = 'year'
+    WHERE v.school_year <= as_of.as_of_year AND v.value IS NOT NULL
+), current AS (
+    SELECT goal_id, max(school_year) AS current_year, arg_max(value, school_year) AS current_value,
+           arg_max(suppressed, school_year) AS current_suppressed,
+           CASE WHEN count(*) >= 2 THEN regr_slope(value, school_year) END AS slope,
+           CASE WHEN count(*) >= 2 THEN regr_intercept(value, school_year) END AS intercept
+    FROM series GROUP BY goal_id
+), line AS (
+    SELECT m.*, c.current_year, c.current_value, coalesce(c.current_suppressed, false) AS suppressed,
+           CAST(m.target_date - m.baseline_date AS INTEGER) AS span_days,
+           greatest(0, least(CAST(as_of.as_of - m.baseline_date AS INTEGER),
+                             CAST(m.target_date - m.baseline_date AS INTEGER))) AS elapsed_days,
+           c.intercept + c.slope * (year(m.target_date) + CASE WHEN month(m.target_date) >= 7 THEN 1 ELSE 0 END)
+             AS projected_value
+    FROM measured AS m CROSS JOIN as_of LEFT JOIN current AS c USING (goal_id)
+), judged AS (
+    SELECT *,
+           CASE WHEN span_days > 0 AND baseline_value IS NOT NULL AND target_value IS NOT NULL
+                THEN baseline_value + (target_value - baseline_value) * elapsed_days / span_days END AS expected_value
+    FROM line
+), statused AS (
+    SELECT *,
+           CASE WHEN metric_id IS NULL THEN 'no_metric'
+                WHEN expected_value IS NULL THEN 'not_measurable'
+                WHEN current_value IS NULL THEN 'no_data'
+                WHEN round(sign * (current_value - target_value), 9) >= 0 THEN 'met'
+                WHEN round(sign * (current_value - expected_value), 9) >= 0 THEN 'on_track'
+                WHEN round(sign * (expected_value - current_value), 9) <= $band THEN 'at_risk'
+                ELSE 'off_track' END AS status
+    FROM judged
+), rollup AS (
+    SELECT parent_goal_id AS goal_id, count(*) AS child_goals,
+           count(*) FILTER (WHERE status = 'met') AS children_met,
+           count(*) FILTER (WHERE status = 'on_track') AS children_on_track,
+           count(*) FILTER (WHERE status = 'at_risk') AS children_at_risk,
+           count(*) FILTER (WHERE status = 'off_track') AS children_off_track,
+           count(*) FILTER (WHERE status NOT IN ('met', 'on_track', 'at_risk', 'off_track')) AS children_unmeasured
+    FROM statused WHERE parent_goal_id IS NOT NULL GROUP BY parent_goal_id
+)
+SELECT s.goal_id, s.plan_id, s.parent_goal_id, s.kind, s.title, s.level, s.entity_id, s.metric_id,
+       s.student_group, CASE WHEN s.metric_id IS NOT NULL THEN s.direction END AS direction, s.baseline_value, s.baseline_date, s.target_value, s.target_date,
+       CAST($as_of AS DATE) AS as_of, s.current_year, s.current_value, s.suppressed,
+       round(s.expected_value, 9) AS expected_value, s.status, round(s.projected_value, 6) AS projected_value,
+       coalesce(r.child_goals, 0) AS child_goals, coalesce(r.children_met, 0) AS children_met,
+       coalesce(r.children_on_track, 0) AS children_on_track, coalesce(r.children_at_risk, 0) AS children_at_risk,
+       coalesce(r.children_off_track, 0) AS children_off_track,
+       coalesce(r.children_unmeasured, 0) AS children_unmeasured
+FROM statused AS s LEFT JOIN rollup AS r USING (goal_id)
+ORDER BY s.level, s.entity_id, s.plan_id, s.goal_id
