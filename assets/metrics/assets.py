@@ -58,6 +58,7 @@ def metric_values(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     with warehouse.connect() as con:
         summary = build_metric_values(con, catalog, progress=context.log.info)
         catalog_version = data_version(con, CATALOG_TABLE)
+        counts_rows, catalog_rows = (_rows(con, table) for table in (VALUES_TABLES[1], CATALOG_TABLE))
     for family, missing in summary.skipped.items():
         context.log.info(f"{family}: no values, staging lacks {', '.join(missing)}")
     yield dg.MaterializeResult(
@@ -71,14 +72,19 @@ def metric_values(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
             "skipped": {family: ", ".join(tables) for family, tables in summary.skipped.items()},
         },
     )
-    yield dg.MaterializeResult(asset_key=_key(VALUES_TABLES[1]), data_version=dg.DataVersion(summary.version))
-    yield dg.MaterializeResult(asset_key=_key(CATALOG_TABLE), data_version=dg.DataVersion(catalog_version))
+    yield dg.MaterializeResult(asset_key=_key(VALUES_TABLES[1]), data_version=dg.DataVersion(summary.version),
+                               metadata={"rows": counts_rows})
+    yield dg.MaterializeResult(asset_key=_key(CATALOG_TABLE), data_version=dg.DataVersion(catalog_version),
+                               metadata={"rows": catalog_rows})
+
+
+def _rows(con, table: str) -> int:
+    return con.execute(f"SELECT count(*) FROM {sqltext.table(table)}").fetchone()[0]
 
 
 def _result(update: versions.Update, con, table: str) -> dg.MaterializeResult:
-    rows = con.execute(f"SELECT count(*) FROM {sqltext.table(table)}").fetchone()[0]
     return dg.MaterializeResult(data_version=dg.DataVersion(update.version),
-                                metadata={"rows": rows, "rebuilt": update.rebuilt})
+                                metadata={"rows": _rows(con, table), "rebuilt": update.rebuilt})
 
 
 @dg.asset(

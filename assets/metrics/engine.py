@@ -5,6 +5,7 @@ member, walkthrough ...) and entity; sql/rollup_units.sql rolls those up in one 
 pass per family, with the student groups as columns so nothing is exploded by group. Families
 with `output: cells` (kpi) yield final cells. Suppression (suppression.py) then marks small
 cells, and the result is published with the version of the definition each value came from.
+Only the families whose inputs changed are recomputed (family_version, docs/metrics.md).
 No Dagster here: assets.py wraps this, tests call it on a connection with hand-built staging.
 """
 from __future__ import annotations
@@ -248,8 +249,7 @@ def build_metric_values(
             con.execute(f"DROP TABLE IF EXISTS {sqltext.table(table)}")
     con.execute(CELLS_TABLE)
     prepared: dict[str, dict] = {}
-    if todo:
-        dimensions = group_dimensions(con, present) if any(m.kind == "student" for m in todo) else []
+    dimensions = group_dimensions(con, present) if any(m.kind == "student" for m in todo) else []
     for metric in todo:
         for name, path in zip(metric.prep, metric.prep_paths()):
             sql = path.read_text(encoding="utf-8")
