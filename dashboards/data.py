@@ -10,9 +10,9 @@ Access rules live here, not in the pages (DESIGN.md "Privacy"):
   "no data" stays blank (NULL), never zero.
 - A request for something outside the scope raises AccessDenied and is logged on the
   `alignboard.access` logger (the user and what was asked, never student rows).
-Every query opens its own short-lived read-only connection: DuckDB allows one writer per file and
-a load swaps the file atomically, so a reader never sees half a load. Dashboard queries are
-cached by warehouse_version(), which changes with every published load.
+Queries read through one read-only connection per published warehouse file (DuckDB allows one
+writer per file and a load swaps the file atomically, so a reader never sees half a load), and
+dashboard queries are cached by warehouse_version(), which changes with every published load.
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ import duckdb
 import pandas as pd
 
 from assets.metrics.cfa_mastery import LATEST_SQL as CFA_LATEST_SQL
-from assets.warehouse import default_path, existing_tables, open_read_only
+from assets.warehouse import default_path, existing_tables
 from data_contracts.row_rules import literal, quote
 from data_contracts.vocabulary import CATEGORIES, LEVELS, ORG_LEVELS
 
@@ -117,17 +117,51 @@ def _path(warehouse: str | Path | None) -> Path:
     return Path(warehouse if warehouse is not None else default_path())
 
 
+# One read-only connection per warehouse file and version, shared by the threads of a server
+# (each query runs on its own cursor). Opening a DuckDB file and listing its tables costs tens of
+# milliseconds; a cursor well under one. A load publishes a new file under the same name: the next
+# query sees a new version and opens it, while queries still on the old connection finish on the
+# old file (it stays readable until its last cursor is gone).
+_CONNECTIONS: dict[str, tuple[tuple[int, int], duckdb.DuckDBPyConnection, set[str]]] = {}
+_CONNECTIONS_LOCK = threading.Lock()
+
+
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
+    """The file attached read-only to a private in-memory database. duckdb.connect(path) would
+    hand back the instance already open on that path in this process, i.e. the previous load's
+    file for as long as any query still holds it."""
+    con = duckdb.connect(":memory:")
+    con.execute(f"ATTACH {literal(path)} AS warehouse (READ_ONLY)")  # ATTACH takes no parameters
+    return con
+
+
+def _shared(path: Path) -> tuple[duckdb.DuckDBPyConnection, set[str]]:
+    key = str(path.resolve())
+    version = warehouse_version(path)
+    with _CONNECTIONS_LOCK:
+        entry = _CONNECTIONS.get(key)
+        if entry is None or entry[0] != version:
+            con = _open(path)
+            con.execute("USE warehouse")
+            entry = (version, con, existing_tables(con))
+            _CONNECTIONS[key] = entry  # the old one closes when its last query ends
+        cursor = entry[1].cursor()
+    cursor.execute("USE warehouse")
+    # a missing table is an error, never a Python variable of the same name
+    cursor.execute("SET python_enable_replacements = false")
+    return cursor, entry[2]
+
+
 @contextmanager
 def _connect(warehouse: str | Path | None, *tables: str) -> Iterator[duckdb.DuckDBPyConnection]:
     path = _path(warehouse)
     if not path.is_file():
         raise DataError(f"warehouse not found: {path} (run `alignboard load` first)")
     try:
-        con = open_read_only(path)
-    except duckdb.Error as error:
+        con, present = _shared(path)
+    except (duckdb.Error, OSError) as error:
         raise DataError(f"cannot open warehouse {path}: {str(error).splitlines()[0]}") from None
     try:
-        present = existing_tables(con)
         for table in tables:
             if table not in present:
                 raise DataError(f"the warehouse {path} has no {table}; load and build the marts first")
@@ -618,8 +652,9 @@ SELECT school_year, level, entity_id, entity_name, student_group, perspective, p
        CASE WHEN $blank AND (suppressed OR prior_suppressed) THEN NULL ELSE value - prior_value END AS change_vs_prior,
        CASE WHEN $blank AND suppressed THEN NULL ELSE numerator END AS numerator,
        CASE WHEN $blank AND suppressed THEN NULL ELSE denominator END AS denominator,
-       CASE WHEN $blank AND suppressed THEN NULL ELSE n END AS n,
-       suppressed, suppression_reason, definition, $data_date::TIMESTAMPTZ AS data_date, trend
+       CASE WHEN $blank AND suppressed THEN NULL ELSE n END::DOUBLE AS n,
+       suppressed, suppression_reason, definition, $data_date::TIMESTAMPTZ AS data_date,
+       coalesce(trend, []) AS trend
 FROM card
 ORDER BY perspective_order, metric_id, school_year, level, entity_id
 """
@@ -627,9 +662,10 @@ ORDER BY perspective_order, metric_id, school_year, level, entity_id
 
 def _data_date(con: duckdb.DuckDBPyConnection):
     """When the data was last loaded (None for a warehouse without load records)."""
-    if "mart.data_quality" not in existing_tables(con):
+    try:
+        return con.execute("SELECT max(loaded_at) FROM mart.data_quality WHERE status = 'loaded'").fetchone()[0]
+    except duckdb.CatalogException:
         return None
-    return con.execute("SELECT max(loaded_at) FROM mart.data_quality WHERE status = 'loaded'").fetchone()[0]
 
 
 def _card(con: duckdb.DuckDBPyConnection, viewer: Viewer, public: bool, entities: list[tuple[str, str]],
@@ -708,7 +744,7 @@ def metric_by_group(viewer: Viewer, level: str, entity_id: str, metric_id: str, 
                       CASE WHEN $blank AND v.suppressed THEN NULL ELSE v.value END AS value,
                       CASE WHEN $blank AND v.suppressed THEN NULL ELSE v.numerator END AS numerator,
                       CASE WHEN $blank AND v.suppressed THEN NULL ELSE v.denominator END AS denominator,
-                      CASE WHEN $blank AND v.suppressed THEN NULL ELSE c.n END AS n,
+                      CASE WHEN $blank AND v.suppressed THEN NULL ELSE c.n END::DOUBLE AS n,
                       v.suppressed, v.suppression_reason
                FROM mart.metric_values AS v
                LEFT JOIN mart.metric_value_counts AS c
@@ -771,7 +807,7 @@ def needs_assessment(viewer: Viewer, level: str, entity_id: str, *, warehouse: s
     with _connect(warehouse, "mart.needs_assessment", "mart.scorecard", "staging.org_hierarchy") as con:
         _entity(con, viewer, level, entity_id)
         school_year = _year(con, level, entity_id, year)
-        blanked = ", ".join(f"CASE WHEN $blank AND suppressed THEN NULL ELSE {quote(c)} END AS {quote(c)}"
+        blanked = ", ".join(f"CASE WHEN $blank AND suppressed THEN NULL ELSE {quote(c)} END::DOUBLE AS {quote(c)}"
                             for c in NEEDS_HIDDEN)
         return con.execute(
             "SELECT * REPLACE (" + blanked + """)
@@ -834,11 +870,11 @@ WITH rows AS (
     FROM marked
 )
 SELECT school_year, lea_level, lea_id, lea_name, category, "group",
-       CASE WHEN suppressed THEN NULL ELSE count END AS count,
-       CASE WHEN suppressed THEN NULL ELSE population END AS population,
+       CASE WHEN suppressed THEN NULL ELSE count END::DOUBLE AS count,
+       CASE WHEN suppressed THEN NULL ELSE population END::DOUBLE AS population,
        CASE WHEN suppressed THEN NULL ELSE risk END AS risk,
-       CASE WHEN $blank THEN NULL ELSE comparison_count END AS comparison_count,
-       CASE WHEN $blank THEN NULL ELSE comparison_population END AS comparison_population,
+       CASE WHEN $blank THEN NULL ELSE comparison_count END::DOUBLE AS comparison_count,
+       CASE WHEN $blank THEN NULL ELSE comparison_population END::DOUBLE AS comparison_population,
        CASE WHEN suppressed THEN NULL ELSE comparison_risk END AS comparison_risk, ratio_type, ratio, weighted_risk_ratio, ci_low, ci_high, risk_difference,
        odds_ratio, CASE WHEN suppressed THEN NULL ELSE composition END AS composition,
        flagged, na_reason, years_over_threshold, significant, prior_year_ratio, two_years_prior_ratio,
@@ -937,8 +973,8 @@ def cfa_mastery(viewer: Viewer, level: str, entity_id: str, *, warehouse: str | 
                    SELECT min_n, n_unit FROM mart.metric_catalog WHERE metric_key = 'cfa_mastery_rate'
                )
                SELECT c.school_year, c.cfa_id, c.cfa_title, c.standard_code, c.administered_date,
-                      CASE WHEN hide THEN NULL ELSE c.students END AS students,
-                      CASE WHEN hide THEN NULL ELSE c.mastered END AS mastered,
+                      CASE WHEN hide THEN NULL ELSE c.students END::DOUBLE AS students,
+                      CASE WHEN hide THEN NULL ELSE c.mastered END::DOUBLE AS mastered,
                       CASE WHEN hide THEN NULL ELSE c.mastered / c.students END AS mastery_rate,
                       c.students < r.min_n AS suppressed,
                       CASE WHEN c.students < r.min_n THEN 'fewer than ' || r.min_n || ' ' || r.n_unit END
@@ -1002,7 +1038,6 @@ def student_folder(viewer: Viewer, student_id: str, *, warehouse: str | Path | N
     with _connect(warehouse, "staging.students", "staging.student_groups", "staging.org_hierarchy",
                   "staging.section_enrollments") as con:
         _student_in_scope(con, viewer, student_id)
-        present = existing_tables(con)
         params = {"student": student_id, "year": year}
         cursor = con.execute(
             """SELECT st.student_id, st.school_id, h.entity_name AS school_name, st.grade_level,
@@ -1019,7 +1054,7 @@ def student_folder(viewer: Viewer, student_id: str, *, warehouse: str | Path | N
         row = cursor.fetchone()
         profile = dict(zip([d[0] for d in cursor.description], row)) if row else {"student_id": student_id}
         queries = {
-            "attendance": ("staging.attendance_daily", """
+            "attendance": """
                 SELECT school_year, school_id, count(*) AS days_enrolled,
                        count(*) FILTER (WHERE attended) AS days_attended,
                        count(*) FILTER (WHERE attended) / count(*) AS attendance_rate,
@@ -1028,34 +1063,34 @@ def student_folder(viewer: Viewer, student_id: str, *, warehouse: str | Path | N
                        count(*) FILTER (WHERE status = 'tardy') AS tardy
                 FROM staging.attendance_daily
                 WHERE student_id = $student AND ($year IS NULL OR school_year = $year)
-                GROUP BY school_year, school_id ORDER BY school_year, school_id"""),
-            "assessments": ("staging.assessments", """
+                GROUP BY school_year, school_id ORDER BY school_year, school_id""",
+            "assessments": """
                 SELECT school_year, assessment_name, subject, "window", test_date, scale_score,
                        performance_level, proficient
                 FROM staging.assessments
                 WHERE student_id = $student AND ($year IS NULL OR school_year = $year)
-                ORDER BY test_date, assessment_name, subject"""),
-            "cfa": ("staging.cfa_results", CFA_LATEST_SQL + """
+                ORDER BY test_date, assessment_name, subject""",
+            "cfa": CFA_LATEST_SQL + """
                 SELECT school_year, cfa_id, cfa_title, standard_code, administered_date, score, max_score, mastered
-                FROM latest ORDER BY administered_date, cfa_id, standard_code"""),
-            "discipline": ("staging.discipline_incidents", """
+                FROM latest ORDER BY administered_date, cfa_id, standard_code""",
+            "discipline": """
                 SELECT school_year, incident_date, school_id, behavior, action, days_removed
                 FROM staging.discipline_incidents
                 WHERE student_id = $student AND ($year IS NULL OR school_year = $year)
-                ORDER BY incident_date"""),
-            "interventions": ("staging.mtss_interventions", """
+                ORDER BY incident_date""",
+            "interventions": """
                 SELECT school_year, area, tier, intervention_name, identified_date, start_date, end_date
                 FROM staging.mtss_interventions
                 WHERE student_id = $student AND ($year IS NULL OR school_year = $year)
-                ORDER BY identified_date, area, tier"""),
+                ORDER BY identified_date, area, tier""",
         }
         folder: dict = {"student": profile}
-        for name, (table, sql) in queries.items():
-            if table not in present:
-                folder[name] = pd.DataFrame()
-                continue
+        for name, sql in queries.items():
             query_params = {**params, "sections": None} if name == "cfa" else params
-            folder[name] = con.execute(sql, query_params).df()
+            try:
+                folder[name] = con.execute(sql, query_params).df()
+            except duckdb.CatalogException:
+                folder[name] = pd.DataFrame()  # that landing file was never loaded
         return folder
 
 
@@ -1151,7 +1186,12 @@ def banner(*, warehouse: str | Path | None = None, max_age_hours: float | None =
     return "; ".join(messages) or None
 
 
-def metric_definitions(*, warehouse: str | Path | None = None) -> pd.DataFrame:
-    """The definitions and versions the values were computed with (for every tile)."""
+@_cached
+def _catalog(viewer: Viewer, *, warehouse: str | Path | None = None) -> pd.DataFrame:
     with _connect(warehouse, "mart.metric_catalog") as con:
         return con.execute("SELECT * FROM mart.metric_catalog ORDER BY perspective_order, metric_key").df()
+
+
+def metric_definitions(*, warehouse: str | Path | None = None) -> pd.DataFrame:
+    """The definitions and versions the values were computed with (for every tile)."""
+    return _catalog(Viewer.analyst(False), warehouse=warehouse)
