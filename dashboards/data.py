@@ -35,7 +35,7 @@ import pandas as pd
 
 from assets.metrics.cfa_mastery import LATEST_SQL as CFA_LATEST_SQL
 from assets.warehouse import default_path, existing_tables
-from data_contracts.row_rules import literal, quote
+from data_contracts.row_rules import quote
 from data_contracts.vocabulary import CATEGORIES, LEVELS, ORG_LEVELS
 
 METRIC_VALUE_COLUMNS = (
@@ -131,7 +131,7 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
     hand back the instance already open on that path in this process, i.e. the previous load's
     file for as long as any query still holds it."""
     con = duckdb.connect(":memory:")
-    con.execute(f"ATTACH {literal(path)} AS warehouse (READ_ONLY)")  # ATTACH takes no parameters
+    con.execute("ATTACH $path AS warehouse (READ_ONLY)", {"path": str(path)})
     return con
 
 
@@ -364,9 +364,8 @@ def write_metric_values_csv(viewer: Viewer, out: str | Path | TextIO | None = No
             target = Path(out)
             if not target.parent.is_dir():
                 raise DataError(f"cannot write {target}: folder {target.parent} does not exist")
-            # COPY takes no parameter for its file: a quoted literal
-            copy = f"COPY ({query}) TO {literal(target)} (HEADER, DELIMITER ',')"
-            (rows,) = con.execute(copy, params).fetchone()
+            copy = "COPY (" + query + ") TO $out_path (HEADER, DELIMITER ',')"
+            (rows,) = con.execute(copy, {**params, "out_path": str(target)}).fetchone()
             return rows
         stream = out if out is not None else sys.stdout
         writer = csv.writer(stream, lineterminator="\n")
@@ -943,11 +942,17 @@ def _sections_of(con: duckdb.DuckDBPyConnection, viewer: Viewer, level: str, ent
     ).fetchall()]
 
 
-def _cfa_year(con: duckdb.DuckDBPyConnection, table: str, sections: list[str], year: int | None) -> int | None:
+_CFA_LATEST_YEAR = {
+    "mart": "SELECT max(school_year) FROM mart.cfa_mastery WHERE list_contains($s, section_id)",
+    "staging": "SELECT max(school_year) FROM staging.cfa_results WHERE list_contains($s, section_id)",
+}
+
+
+def _cfa_year(con: duckdb.DuckDBPyConnection, source: str, sections: list[str], year: int | None) -> int | None:
+    """The requested year, or the latest year with CFA results in these classrooms."""
     if year is not None:
         return year
-    return con.execute("SELECT max(school_year) FROM " + table + " WHERE list_contains($s, section_id)",
-                       {"s": sections}).fetchone()[0]
+    return con.execute(_CFA_LATEST_YEAR[source], {"s": sections}).fetchone()[0]
 
 
 @_cached
@@ -960,7 +965,7 @@ def cfa_mastery(viewer: Viewer, level: str, entity_id: str, *, warehouse: str | 
     with _connect(warehouse, "mart.cfa_mastery", "mart.metric_catalog", "staging.sections",
                   "staging.org_hierarchy") as con:
         sections = _sections_of(con, viewer, level, entity_id, None)
-        school_year = _cfa_year(con, "mart.cfa_mastery", sections, year)
+        school_year = _cfa_year(con, "mart", sections, year)
         return con.execute(
             """WITH cells AS (
                    SELECT school_year, cfa_id, any_value(cfa_title) AS cfa_title, standard_code,
@@ -995,7 +1000,7 @@ def cfa_students(viewer: Viewer, level: str, entity_id: str, *, warehouse: str |
         if not viewer.may_see_students:
             raise _refuse(viewer, f"students of {level} {entity_id!r}")
         sections = _sections_of(con, viewer, level, entity_id, None)
-        school_year = _cfa_year(con, "staging.cfa_results", sections, year)
+        school_year = _cfa_year(con, "staging", sections, year)
         return con.execute(
             CFA_LATEST_SQL + """
             SELECT student_id, section_id, cfa_id, cfa_title, standard_code, administered_date, score,
