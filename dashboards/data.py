@@ -35,6 +35,7 @@ import pandas as pd
 
 from assets.metrics.cfa_mastery import LATEST_SQL as CFA_LATEST_SQL
 from assets.warehouse import default_path, existing_tables
+from data_contracts.contract import load_contracts
 from data_contracts.row_rules import quote
 from data_contracts.vocabulary import CATEGORIES, LEVELS, ORG_LEVELS
 
@@ -1118,18 +1119,24 @@ def _quality_rows(viewer: Viewer, *, warehouse: str | Path | None = None) -> pd.
                    SELECT file, max(loaded_at) AS last_good_load FROM mart.data_quality
                    WHERE status = 'loaded' GROUP BY file
                )
-               SELECT coalesce(l.source_file, l.file || '.csv') AS file, l.status, l.rows_read, l.rows_loaded,
-                      l.rows_quarantined, CAST(l.reasons AS VARCHAR) AS reasons, l.checks_passed,
-                      l.checks_failed, l.message, l.loaded_at, g.last_good_load
-               FROM latest AS l LEFT JOIN good AS g USING (file)
-               ORDER BY l.file"""
+               SELECT c.file AS contract, coalesce(l.source_file, c.file || '.csv') AS file,
+                      coalesce(l.status, 'missing') AS status, coalesce(l.rows_read, 0) AS rows_read,
+                      coalesce(l.rows_loaded, 0) AS rows_loaded, coalesce(l.rows_quarantined, 0) AS rows_quarantined,
+                      CAST(l.reasons AS VARCHAR) AS reasons, l.checks_passed, l.checks_failed,
+                      coalesce(l.message, CASE WHEN l.file IS NULL THEN 'never loaded' END) AS message,
+                      l.loaded_at, g.last_good_load
+               FROM (SELECT unnest($files::VARCHAR[]) AS file) AS c
+               LEFT JOIN latest AS l USING (file) LEFT JOIN good AS g USING (file)
+               ORDER BY c.file""",
+            {"files": sorted(load_contracts())},
         ).df()
     frame["reasons"] = [json.loads(r) if isinstance(r, str) and r else {} for r in frame["reasons"]]
     return frame
 
 
 def data_quality(viewer: Viewer, *, warehouse: str | Path | None = None) -> pd.DataFrame:
-    """The latest load of every landing file: file, status ('loaded'|'rejected'|'missing'),
+    """The latest load of every landing file of the contracts: contract (the file's name without
+    extension), file, status ('loaded'|'rejected'|'missing'; never loaded = missing),
     rows_read, rows_loaded, rows_quarantined, reasons (dict reason -> rows), checks_passed,
     checks_failed, message, loaded_at, last_good_load, age_hours (since the last good load)."""
     frame = _quality_rows(viewer, warehouse=warehouse)

@@ -335,6 +335,7 @@ def test_data_quality_and_banner(copy):
     assert quality.loc["attendance_daily.csv", "reasons"] == {"file_rejected": 10}
     assert quality.loc["attendance_daily.csv", "age_hours"] == pytest.approx(50, abs=0.1)
     assert quality.loc["students.csv", "rows_loaded"] == 12
+    assert (quality.loc["plcs.csv", "status"], quality.loc["plcs.csv", "message"]) == ("missing", "never loaded")
     checks = data.failed_checks(ANALYST, warehouse=copy)
     assert list(checks.expectation) == ["row_count_within_change"]
     text = data.banner(warehouse=copy)
