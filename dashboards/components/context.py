@@ -46,4 +46,7 @@ def safe(render):
             return message(str(error))
         except PermissionError:
             return message("Please log in to see this page.")
+        except Exception:  # a bug: the user gets one line, the server log the traceback
+            log.exception("could not draw %s", render.__module__)
+            return message("This view could not be drawn; the server log has the details.")
     return wrapper

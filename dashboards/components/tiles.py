@@ -62,7 +62,7 @@ def tile(row: pd.Series, link: str, n_unit: str = "") -> html.Div:
             ]),
         ],
         className=f"tile {css}",
-        id={"type": "tile", "metric": row["metric_id"]},
+        **{"data-metric": row["metric_id"]},
     )
 
 

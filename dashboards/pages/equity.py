@@ -88,7 +88,7 @@ def flag_summary(flagged: pd.DataFrame) -> html.Div:
                         id="equity-flags")
     items = [html.Li([
         html.Strong(f"⚑ {race_label(r.group)}"),
-        f" · {category_label(r.category)}: {r.ratio_type} {r.ratio:.2f} > threshold {r.threshold:g}"
+        f" · {category_label(r.category)}: {r.ratio_type} {r.ratio:.2f} > threshold {r.threshold}"
         f" ({r.years_over_threshold} consecutive year{'s' if r.years_over_threshold != 1 else ''}"
         f"{', significant' if r.significant else ''})",
     ], className="flag") for r in flagged.itertuples()]
