@@ -82,20 +82,28 @@ class Viewer:
 
 
 # Entities a viewer sees: the scope and everything below it, plus its ancestors; the students
-# enrolled below it. $scope_id NULL = everything.
+# enrolled below it. $scope_id NULL = everything. The layers are fixed (staging/org_hierarchy.sql:
+# district -> department | school -> plc -> classroom, a classroom without a PLC under its school)
+# and every row carries its district_id and school_id, so no recursion is needed: on a district
+# of 44,000 entities a recursive walk cost hundreds of milliseconds per request.
 SCOPE_SQL = """
-WITH RECURSIVE below(level, entity_id) AS (
-    SELECT entity_level, entity_id FROM staging.org_hierarchy
-    WHERE $scope_id IS NULL OR (entity_level = $scope_level AND entity_id = $scope_id)
-    UNION
-    SELECT h.entity_level, h.entity_id
-    FROM staging.org_hierarchy AS h JOIN below AS b ON h.parent_level = b.level AND h.parent_id = b.entity_id
-), above(level, entity_id, parent_level, parent_id) AS (
-    SELECT entity_level, entity_id, parent_level, parent_id FROM staging.org_hierarchy
-    WHERE entity_level = $scope_level AND entity_id = $scope_id
-    UNION
-    SELECT h.entity_level, h.entity_id, h.parent_level, h.parent_id
-    FROM staging.org_hierarchy AS h JOIN above AS a ON h.entity_level = a.parent_level AND h.entity_id = a.parent_id
+WITH scope AS (
+    SELECT * FROM staging.org_hierarchy WHERE entity_level = $scope_level AND entity_id = $scope_id
+), below AS (
+    SELECT h.entity_level AS level, h.entity_id
+    FROM staging.org_hierarchy AS h
+    WHERE $scope_id IS NULL
+       OR ($scope_level = 'district' AND h.district_id = $scope_id)
+       OR ($scope_level = 'school' AND h.school_id = $scope_id)
+       OR ($scope_level = 'plc' AND ((h.entity_level = 'plc' AND h.entity_id = $scope_id)
+           OR (h.entity_level = 'classroom' AND h.parent_level = 'plc' AND h.parent_id = $scope_id)))
+       OR ($scope_level IN ('department', 'classroom') AND h.entity_level = $scope_level AND h.entity_id = $scope_id)
+), above AS (
+    SELECT 'district' AS level, district_id AS entity_id FROM scope WHERE entity_level <> 'district'
+    UNION ALL
+    SELECT 'school', school_id FROM scope WHERE entity_level IN ('plc', 'classroom')
+    UNION ALL
+    SELECT parent_level, parent_id FROM scope WHERE entity_level = 'classroom' AND parent_level = 'plc'
 ), visible_org AS (
     SELECT level, entity_id FROM below UNION SELECT level, entity_id FROM above
 ), visible_students AS (
@@ -452,16 +460,29 @@ def _student_in_scope(con: duckdb.DuckDBPyConnection, viewer: Viewer, student_id
         raise _refuse(viewer, f"student {student_id!r}")
 
 
-# The org entities a viewer may open: the scope and everything below it.
+# The org entities a viewer may open (the scope and everything below it); $school: only the PLCs
+# and classrooms of that school; $parent_level/$parent_id: only that entity's children;
+# $only_level: only that level.
 _OPENABLE_SQL = SCOPE_SQL + """
 SELECT h.entity_level AS level, h.entity_id, h.entity_name, h.parent_level, h.parent_id, h.school_id
 FROM staging.org_hierarchy AS h
 JOIN below AS b ON b.level = h.entity_level AND b.entity_id = h.entity_id
 LEFT JOIN staging.sections AS s ON h.entity_level = 'classroom' AND s.section_id = h.entity_id
-WHERE $year IS NULL OR s.school_year IS NULL OR s.school_year = $year
+WHERE ($year IS NULL OR s.school_year IS NULL OR s.school_year = $year)
+  AND ($school IS NULL OR (h.school_id = $school AND h.entity_level IN ('plc', 'classroom')))
+  AND ($parent_level IS NULL OR (h.parent_level = $parent_level AND h.parent_id = $parent_id))
+  AND ($only_level IS NULL OR h.entity_level = $only_level)
 ORDER BY list_position(['district', 'department', 'school', 'plc', 'classroom'], h.entity_level),
          h.entity_name, h.entity_id
 """
+
+
+def _openable(con: duckdb.DuckDBPyConnection, viewer: Viewer, year: int | None, school: str | None = None,
+              parent: tuple[str, str] | None = None, only_level: str | None = None) -> pd.DataFrame:
+    return con.execute(_OPENABLE_SQL, {
+        **_scope_params(viewer), "year": year, "school": school, "only_level": only_level,
+        "parent_level": parent[0] if parent else None, "parent_id": parent[1] if parent else None,
+    }).df()
 
 
 @_cached
@@ -498,17 +519,20 @@ def breadcrumbs(viewer: Viewer, level: str, entity_id: str, *, warehouse: str | 
         _entity(con, viewer, level, entity_id)
         rows = con.execute(
             SCOPE_SQL + """
-            , path(level, entity_id, entity_name, parent_level, parent_id, depth) AS (
-                SELECT entity_level, entity_id, entity_name, parent_level, parent_id, 0
-                FROM staging.org_hierarchy WHERE entity_level = $level AND entity_id = $id
-                UNION ALL
-                SELECT h.entity_level, h.entity_id, h.entity_name, h.parent_level, h.parent_id, p.depth + 1
-                FROM staging.org_hierarchy AS h JOIN path AS p
-                  ON h.entity_level = p.parent_level AND h.entity_id = p.parent_id
+            , target AS (
+                SELECT * FROM staging.org_hierarchy WHERE entity_level = $level AND entity_id = $id
+            ), chain(depth, level, entity_id) AS (
+                SELECT 0, 'district', district_id FROM target
+                UNION ALL SELECT 1, 'school', school_id FROM target WHERE entity_level IN ('plc', 'classroom')
+                UNION ALL SELECT 2, parent_level, parent_id FROM target
+                          WHERE entity_level = 'classroom' AND parent_level = 'plc'
+                UNION ALL SELECT 3, entity_level, entity_id FROM target WHERE entity_level <> 'district'
             )
-            SELECT p.level, p.entity_id, p.entity_name,
-                   (p.level, p.entity_id) IN (SELECT level, entity_id FROM below) AS in_scope
-            FROM path AS p ORDER BY p.depth DESC
+            SELECT c.level, c.entity_id, h.entity_name,
+                   (c.level, c.entity_id) IN (SELECT level, entity_id FROM below) AS in_scope
+            FROM chain AS c
+            JOIN staging.org_hierarchy AS h ON h.entity_level = c.level AND h.entity_id = c.entity_id
+            ORDER BY c.depth
             """,
             {**_scope_params(viewer), "level": level, "id": entity_id},
         ).fetchall()
@@ -529,13 +553,11 @@ def _children(con: duckdb.DuckDBPyConnection, viewer: Viewer, level: str, entity
               year: int | None) -> pd.DataFrame:
     if year is None:
         year = con.execute("SELECT max(school_year) FROM staging.sections").fetchone()[0]
-    frame = con.execute(_OPENABLE_SQL, {**_scope_params(viewer), "year": year}).df()
-    if level == "school":
-        # a school's classrooms, with or without a PLC; PLCs of the school
-        mask = (frame.school_id == entity_id) & frame.level.isin(["plc", "classroom"])
+    if level == "school":  # its PLCs and its classrooms, with or without a PLC
+        frame = _openable(con, viewer, year, school=entity_id)
     else:
-        mask = (frame.parent_level == level) & (frame.parent_id == entity_id)
-    return frame.loc[mask, ["level", "entity_id", "entity_name", "parent_level", "parent_id"]].reset_index(drop=True)
+        frame = _openable(con, viewer, year, parent=(level, entity_id))
+    return frame[["level", "entity_id", "entity_name", "parent_level", "parent_id"]]
 
 
 @_cached
@@ -543,7 +565,7 @@ def entity_tree(viewer: Viewer, *, warehouse: str | Path | None = None, year: in
     """Every org entity the viewer may open (scope and below): level, entity_id, entity_name,
     parent_level, parent_id, school_id (classrooms of `year` only, when given)."""
     with _connect(warehouse, "staging.org_hierarchy", "staging.sections") as con:
-        return con.execute(_OPENABLE_SQL, {**_scope_params(viewer), "year": year}).df()
+        return _openable(con, viewer, year)
 
 
 @_cached
@@ -921,8 +943,7 @@ def equity_schools(viewer: Viewer, category: str, *, warehouse: str | Path | Non
     """One category for every school the viewer may open, side by side (equity() columns);
     'mtss_any' or 'mtss_<area>_tier<t>' gives MTSS identification by building."""
     with _connect(warehouse, "mart.disparity", "staging.org_hierarchy", "staging.sections") as con:
-        schools = con.execute(_OPENABLE_SQL, {**_scope_params(viewer), "year": None}).df()
-        schools = schools[schools.level == "school"]
+        schools = _openable(con, viewer, None, only_level="school")
         return _equity(con, viewer, [("school", s) for s in schools.entity_id], year, category)
 
 

@@ -384,3 +384,20 @@ def test_csv_text_formats_like_the_export():
     frame = pd.DataFrame({"n": [2.0, None], "value": [0.25, float("nan")], "flag": [True, False],
                           "trend": [[1], [2]]})
     assert data.csv_text(frame) == "n,value,flag\n2,0.25,Y\n,,N\n"
+
+
+def test_scope_of_a_plc_and_a_department(warehouse):
+    tree = data.entity_tree(PLC_LEAD, warehouse=warehouse)
+    # P1's classrooms of both years (C9 in 2025), never S1 or C3
+    assert list(zip(tree.level, tree.entity_id)) == [
+        ("plc", "P1"), ("classroom", "C9"), ("classroom", "C1"), ("classroom", "C2")]
+    nutrition = Viewer("department", "NUT")
+    assert list(data.entity_tree(nutrition, warehouse=warehouse).entity_id) == ["NUT"]
+    assert data.entity(nutrition, "district", "D1", warehouse=warehouse)["entity_name"] == "Demo District"
+    with pytest.raises(AccessDenied):
+        data.scorecard(nutrition, "department", "TRN", warehouse=warehouse)
+    with pytest.raises(AccessDenied):
+        data.scorecard(PLC_LEAD, "school", "S2", warehouse=warehouse)
+    # the school above a PLC is visible as an aggregate, its other entities are not
+    assert data.entity(PLC_LEAD, "school", "S1", warehouse=warehouse)["entity_name"] == "Maple Elementary"
+    assert list(data.children(PLC_LEAD, "school", "S1", warehouse=warehouse).entity_id) == ["P1", "C1", "C2"]
