@@ -50,16 +50,21 @@ def bar_labels(values, ns, suppressed_reasons, unit) -> list[str]:
 
 
 def horizontal_bars(names, values, ns, reasons, unit, *, title: str, colours=None, ids=None,
-                    target=None, height: int | None = None) -> go.Figure:
-    """One bar per name (a group or a child entity); missing values keep their row with a note."""
+                    target=None, height: int | None = None, notes=None) -> go.Figure:
+    """One bar per name (a group or a child entity); missing values keep their row with a note.
+    `notes` (one per bar) are added to the bar's text, e.g. its status in words."""
     names = list(names)
     plotted = [fmt.plot_value(v, unit) for v in values]
     labels = bar_labels(values, ns, reasons, unit)
+    if notes is not None:
+        labels = [f"{label} {note}".strip() for label, note in zip(labels, notes)]
     fig = go.Figure(go.Bar(
         y=names, x=[0 if p is None else p for p in plotted], orientation="h",
         marker={"color": [GREY if p is None else (colours[i] if colours else BLUE) for i, p in enumerate(plotted)],
                 "opacity": [0 if p is None else 1 for p in plotted]},
-        text=labels, textposition="auto", insidetextanchor="end", cliponaxis=False,
+        # a missing or zero bar has no inside: its text goes beside it, never hidden
+        text=labels, textposition=["outside" if not p else "auto" for p in plotted],
+        insidetextanchor="end", cliponaxis=False,
         customdata=ids if ids is not None else names,
         hovertemplate="%{y}: %{text}<extra></extra>",
     ))
@@ -88,6 +93,7 @@ def trend(years, values, ns, reasons, unit, *, title: str, target=None) -> go.Fi
         fig.add_hline(y=fmt.plot_value(target, unit), line_dash="dash", line_color=GREY,
                       annotation_text=f"target {fmt.number(target, unit)}", annotation_position="bottom right")
     if unit == "share":
-        fig.update_yaxes(range=[0, 105])
-    fig.update_xaxes(type="category")
+        fig.update_yaxes(range=[0, 112])
+    # room left and right of the first and last year for their labels
+    fig.update_xaxes(type="category", range=[-0.5, len(labels) - 0.5])
     return layout(fig, title, x_title="school year", y_title=value_axis(unit), height=320)

@@ -116,19 +116,22 @@ def card(part: str, title: str, content) -> html.Div:
 
 
 def children_part(kids: pd.DataFrame, info: dict, unit, year, group_text, n_unit) -> list:
-    kids = kids.assign(label=[f"{LEVEL_NAMES.get(lv, lv)}: {nm}" for lv, nm in zip(kids["level"], kids["entity_name"])],
+    kids = kids.assign(level_name=kids["level"].map(LEVEL_NAMES), label=[f"{LEVEL_NAMES.get(lv, lv)}: {nm}" for lv, nm in zip(kids["level"], kids["entity_name"])],
                        key=[f"{lv}|{e}" for lv, e in zip(kids["level"], kids["entity_id"])])
     colours = [figures.STATUS_COLOURS.get(s, figures.BLUE) for s in kids["status"]]
+    words = [fmt.status_of(s) for s in kids["status"]]
+    kids = kids.assign(status_text=[f"{icon} {word}" for _, icon, word in words])
     fig = figures.horizontal_bars(
         kids["label"], kids["value"], kids["n"], kids["suppression_reason"], unit, colours=colours,
         ids=list(kids["key"]), target=info.get("target"),
+        notes=[f"{icon} {word.lower()}" if css in figures.STATUS_COLOURS else "" for css, icon, word in words],
         title=f"The layer below, {school_year_label(year)}, {group_text} ({unit_text(unit)}, n = {n_unit}); "
               "bar colour = status")
     columns = [
         grids.column("entity_name", "Name (click to open)", minWidth=220),
-        grids.column("level", "Layer", maxWidth=120),
+        grids.column("level_name", "Layer", maxWidth=120),
         grids.column("value", "Value", "percent" if unit == "share" else "decimal"),
-        grids.column("status", "Status", maxWidth=130),
+        grids.column("status_text", "Status", minWidth=130),
         grids.column("n", "n", "integer", maxWidth=110),
         grids.column("suppression_reason", "Suppressed because"),
     ]

@@ -64,5 +64,5 @@ def layout(student=None, year=None, **_):
         if frame is None or frame.empty:
             body.append(html.P(f"No {title.lower()} records.", className="note"))
         else:
-            body.append(grids.grid(f"student-{key}", frame, columns, height=300))
+            body.append(grids.grid(f"student-{key}", frame, columns))
     return html.Div(header + body, id="student-folder")
