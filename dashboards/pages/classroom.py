@@ -57,10 +57,12 @@ def layout(level=None, entity=None, year=None, **_):
 def picker(viewer, wh, name, level, entity, year) -> list:
     """Above a school: choose a school or PLC (the data center is per school, PLC or classroom)."""
     tree = data.entity_tree(viewer, warehouse=wh, year=year)
+    schools = dict(zip(tree.loc[tree["level"] == "school", "entity_id"], tree.loc[tree["level"] == "school", "entity_name"]))
     tree = tree[tree["level"].isin(("school", "plc"))]
-    tree = tree.assign(level_name=tree["level"].map(LEVEL_NAMES))
+    tree = tree.assign(level_name=tree["level"].map(LEVEL_NAMES), school_name=tree["school_id"].map(schools))
     columns = [grids.column("entity_name", "School or PLC (click to open)", minWidth=260),
-               grids.column("level_name", "Layer", maxWidth=140)]
+               grids.column("level_name", "Layer", maxWidth=140),
+               grids.column("school_name", "School", minWidth=220)]
     table = grids.grid("classroom-picker", tree, columns, clickable=True)
     table.getRowId = "params.data.level + '|' + params.data.entity_id"
     return [html.H1(f"{name}: classroom data"),
