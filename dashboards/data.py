@@ -570,10 +570,10 @@ def entity_tree(viewer: Viewer, *, warehouse: str | Path | None = None, year: in
 
 @_cached
 def years(viewer: Viewer, *, warehouse: str | Path | None = None) -> list[int]:
-    """The school years with metric values, oldest first."""
-    with _connect(warehouse, "mart.metric_values") as con:
+    """The school years with scorecards (metric values of the organisation), oldest first."""
+    with _connect(warehouse, "mart.scorecard") as con:
         return [y for (y,) in con.execute(
-            "SELECT DISTINCT school_year FROM mart.metric_values ORDER BY school_year").fetchall()]
+            "SELECT DISTINCT school_year FROM mart.scorecard ORDER BY school_year").fetchall()]
 
 
 @_cached
@@ -624,7 +624,8 @@ def _year(con: duckdb.DuckDBPyConnection, level: str, entity_id: str, year: int 
 
 # Scorecard rows of some entities ($levels/$ids zipped), years ($year NULL = all) and metrics
 # ($metric NULL = all) for one student group: the rows of mart.scorecard (which metrics, targets,
-# direction) with the group's own value, n and prior year. The status rule is scorecard.sql's.
+# direction) with the group's own value, n and prior year from mart.metric_cells (the same cells
+# sorted by entity). The status rule is scorecard.sql's.
 CARD_SQL = """
 WITH wanted AS (
     SELECT unnest($levels::VARCHAR[]) AS level, unnest($ids::VARCHAR[]) AS entity_id
@@ -632,11 +633,9 @@ WITH wanted AS (
     SELECT s.* FROM mart.scorecard AS s JOIN wanted AS w USING (level, entity_id)
     WHERE ($year IS NULL OR s.school_year = $year) AND ($metric IS NULL OR s.metric_id = $metric)
 ), cells AS (
-    SELECT v.*, c.n
-    FROM mart.metric_values AS v
+    SELECT v.*
+    FROM mart.metric_cells AS v
     JOIN wanted AS w USING (level, entity_id)
-    LEFT JOIN mart.metric_value_counts AS c
-      USING (metric_id, metric_version, school_year, period, level, entity_id, student_group)
     WHERE v.student_group = $group AND v.period = 'year' AND ($metric IS NULL OR v.metric_id = $metric)
 ), trend AS (
     SELECT level, entity_id, metric_id,
@@ -698,8 +697,8 @@ def _card(con: duckdb.DuckDBPyConnection, viewer: Viewer, public: bool, entities
     }).df()
 
 
-_CARD_TABLES = ("mart.scorecard", "mart.metric_values", "mart.metric_value_counts", "mart.metric_catalog",
-                "staging.org_hierarchy", "staging.student_groups")
+_CARD_TABLES = ("mart.scorecard", "mart.metric_cells", "mart.metric_catalog", "staging.org_hierarchy",
+                "staging.student_groups")
 
 
 @_cached
@@ -766,11 +765,9 @@ def metric_by_group(viewer: Viewer, level: str, entity_id: str, metric_id: str, 
                       CASE WHEN $blank AND v.suppressed THEN NULL ELSE v.value END AS value,
                       CASE WHEN $blank AND v.suppressed THEN NULL ELSE v.numerator END AS numerator,
                       CASE WHEN $blank AND v.suppressed THEN NULL ELSE v.denominator END AS denominator,
-                      CASE WHEN $blank AND v.suppressed THEN NULL ELSE c.n END::DOUBLE AS n,
+                      CASE WHEN $blank AND v.suppressed THEN NULL ELSE v.n END::DOUBLE AS n,
                       v.suppressed, v.suppression_reason
-               FROM mart.metric_values AS v
-               LEFT JOIN mart.metric_value_counts AS c
-                 USING (metric_id, metric_version, school_year, period, level, entity_id, student_group)
+               FROM mart.metric_cells AS v
                WHERE v.level = $level AND v.entity_id = $id AND v.metric_id = $metric
                  AND v.school_year = $year AND v.period = 'year'
                ORDER BY v.student_group <> 'all', v.student_group""",

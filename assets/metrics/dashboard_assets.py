@@ -1,7 +1,10 @@
-"""Dagster asset for mart.cfa_mastery: a thin wrapper over cfa_mastery.py."""
+"""Dagster assets for the dashboard's read-optimised marts: thin wrappers over cfa_mastery.py and
+entity_cells.py."""
 import dagster as dg
 
+from assets.metrics.assets import METRIC_VALUES
 from assets.metrics.cfa_mastery import build_cfa_mastery
+from assets.metrics.entity_cells import build_metric_cells
 from assets.resources import WarehouseResource
 
 
@@ -18,4 +21,17 @@ def cfa_mastery(warehouse: WarehouseResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"rows": rows})
 
 
-cfa_assets = [cfa_mastery]
+@dg.asset(
+    key=dg.AssetKey(["mart", "metric_cells"]),
+    group_name="marts",
+    deps=[METRIC_VALUES],
+    kinds={"duckdb"},
+    description="Metric cells of the organisation's entities with their n, sorted by entity for the dashboard.",
+)
+def metric_cells(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    with warehouse.connect() as con:
+        rows = build_metric_cells(con)
+    return dg.MaterializeResult(metadata={"rows": rows})
+
+
+dashboard_assets = [cfa_mastery, metric_cells]

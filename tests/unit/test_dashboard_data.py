@@ -152,7 +152,7 @@ def test_cache_follows_the_warehouse_version(copy):
     build = copy.with_name("warehouse.duckdb.build-1")
     shutil.copyfile(copy, build)
     con = duckdb.connect(str(build))
-    con.execute("UPDATE mart.metric_values SET value = 0.5 WHERE metric_id = 'attendance_rate' "
+    con.execute("UPDATE mart.metric_cells SET value = 0.5 WHERE metric_id = 'attendance_rate' "
                 "AND entity_id = 'S2' AND school_year = 2026 AND student_group = 'all'")
     con.close()
     os.replace(build, copy)
