@@ -5,6 +5,11 @@ BIN := $(VENV)/bin
 DEMO_LANDING := data/demo_landing
 WAREHOUSE ?= data/warehouse.duckdb
 DEMO_STUDENTS ?= 3000
+HOST ?= 127.0.0.1
+PORT ?= 8050
+# The demo logins (name scope [--students]); their password is demo-<name>. Demo only.
+DEMO_USERS := "analyst district --students" "principal school:01001" "depthead department:TRN" \
+	"plclead plc:01001-grade_03" "teacher classroom:01001-2026-0041 --students"
 
 LOCK := requirements.lock
 
@@ -30,6 +35,17 @@ demo: install
 	$(BIN)/alignboard generate --out $(DEMO_LANDING) --students $(DEMO_STUDENTS) --years 3 --seed 42
 	$(BIN)/alignboard load --landing $(DEMO_LANDING) --warehouse $(WAREHOUSE)
 	$(BIN)/alignboard quality --warehouse $(WAREHOUSE)
+	@for user in $(DEMO_USERS); do set -- $$user; \
+		echo "demo-$$1" | $(BIN)/alignboard users add $$1 --scope $$2 $$3 --password-stdin || exit 1; done
+	@echo
+	@echo "Alignboard dashboard: http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo "Demo logins (user / password):"
+	@echo "  analyst   / demo-analyst    district analyst, may see students"
+	@echo "  principal / demo-principal  principal of school 01001"
+	@echo "  depthead  / demo-depthead   head of the Transportation department"
+	@echo "  plclead   / demo-plclead    lead of the Grade 3 PLC of school 01001"
+	@echo "  teacher   / demo-teacher    teacher of classroom 01001-2026-0041, may see its students"
+	$(BIN)/alignboard dashboard --warehouse $(WAREHOUSE) --host $(HOST) --port $(PORT)
 
 # Debian's chromium and chromedriver, for the browser tests in tests/e2e.
 browsers:
@@ -51,4 +67,4 @@ dev: install
 	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dg dev
 
 clean:
-	rm -rf data/warehouse.duckdb* $(DEMO_LANDING) .dagster_home
+	rm -rf data/warehouse.duckdb* data/users.yaml $(DEMO_LANDING) .dagster_home test-artifacts

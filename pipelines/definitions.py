@@ -5,13 +5,14 @@ from assets.equity.assets import disparity_assets
 from assets.ingest.assets import ingest_assets, ingest_checks
 from assets.metrics.assets import metric_assets
 from assets.plans.assets import plan_assets
+from assets.metrics.dashboard_assets import dashboard_assets
 from assets.staging.assets import staging_assets
 from assets.resources import LandingResource, WarehouseResource, default_landing
 from pipelines.schedules import nightly_load, nightly_schedule
 from pipelines.sensors import landing_folder_sensor, record_run_failure
 from assets.warehouse import default_path
 
-all_assets = [*ingest_assets, *staging_assets, *metric_assets, *disparity_assets, *plan_assets]
+all_assets = [*ingest_assets, *staging_assets, *metric_assets, *dashboard_assets, *disparity_assets, *plan_assets]
 all_checks = [*ingest_checks]
 
 

@@ -30,6 +30,7 @@ import duckdb
 
 from assets.metrics.catalog import Catalog, load_catalog
 from assets.metrics.engine import build_metric_values
+from assets.metrics.entity_cells import build_metric_cells
 from assets.metrics.needs import build_needs_assessment
 from assets.metrics.scorecard import build_scorecard
 
@@ -350,11 +351,13 @@ def cell(con: duckdb.DuckDBPyConnection, metric_id: str, level: str, entity_id: 
 
 
 def build_warehouse_file(path: str | Path, catalog: Catalog | None = None) -> Path:
-    """A warehouse file with the hand-built staging tables (plans included) and the metric marts."""
+    """A warehouse file with the hand-built staging tables (plans included), the metric marts and
+    mart.metric_cells."""
     con = duckdb.connect(str(path))
     try:
         build_district(con, with_plans=True)
         build_marts(con, catalog)
+        build_metric_cells(con)  # the dashboard reads the marts through it
     finally:
         con.close()
     return Path(path)

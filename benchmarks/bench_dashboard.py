@@ -1,0 +1,299 @@
+"""Benchmark: the dashboard's main callbacks against a bare Dash callback, side by side in one run.
+
+    python benchmarks/bench_dashboard.py --warehouse /tmp/bench/warehouse.duckdb
+    python benchmarks/bench_dashboard.py                  # generates and loads 200,000 students first
+
+1. Two servers on 127.0.0.1, each in its own process (Flask's threaded server):
+   - the dashboard (dashboards/app.py: login, data.py with its cache, the real pages);
+   - a bare Dash app whose one callback reads one entity's scorecard from mart.scorecard of the
+     same warehouse (one open read-only connection, a cursor per call, no cache) and returns one
+     Plotly bar: the least a callback over this mart costs.
+2. Callbacks over HTTP (POST /_dash-update-component, bounded loops, cases interleaved so that
+   noise hits all alike): each page's render (scorecard of the district, of a school, of a
+   student group, metric detail, needs, equity, classroom data, data quality) and the frame
+   callback (top bar and banner), logged in as a district analyst. The first request of each
+   case runs before the cache holds it and is shown apart ("first").
+3. Time to a loaded page in headless Chromium (Debian's chromium + chromedriver): from
+   driver.get() until the page's content is drawn and no component is loading.
+Prints p50/p95 per case, the ratios to the bare callback (targets: p95 <= 150 ms and <= 2x the
+bare callback) and page-ready times (target <= 2 s).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "bench-password"
+
+BARE_APP = textwrap.dedent("""
+    import sys
+    import duckdb
+    import plotly.graph_objects as go
+    from dash import Dash, Input, Output, dcc, html
+
+    warehouse, port = sys.argv[1], int(sys.argv[2])
+    app = Dash(__name__)
+    app.layout = html.Div([dcc.Input(id="entity"), dcc.Graph(id="bar")])
+
+    shared = duckdb.connect(warehouse, read_only=True)
+
+    @app.callback(Output("bar", "figure"), Input("entity", "value"))
+    def bar(entity):
+        level, entity_id, year = entity.split("|")
+        con = shared.cursor()
+        try:
+            rows = con.execute(
+                "SELECT metric_id, value FROM mart.scorecard WHERE level = $l AND entity_id = $e "
+                "AND school_year = $y ORDER BY metric_id", {"l": level, "e": entity_id, "y": int(year)}).fetchall()
+        finally:
+            con.close()
+        return go.Figure(go.Bar(x=[r[0] for r in rows], y=[r[1] for r in rows]))
+
+    app.run(host="127.0.0.1", port=port, debug=False, threaded=True)
+""")
+
+DASHBOARD_APP = textwrap.dedent("""
+    import logging, sys
+    from dashboards.app import create_app
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    create_app(sys.argv[1]).run(host="127.0.0.1", port=int(sys.argv[2]), debug=False, threaded=True)
+""")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, process: subprocess.Popen, seconds: float = 120) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server on port {port} exited: {process.stderr.read().decode()[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server on port {port} did not start")
+
+
+def pick_entities(warehouse: Path) -> dict:
+    """A school with PLCs and classrooms, its first PLC, the latest year, a student group."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        year = con.execute("SELECT max(school_year) FROM mart.scorecard").fetchone()[0]
+        district = con.execute("SELECT min(entity_id) FROM staging.org_hierarchy WHERE entity_level = 'district'").fetchone()[0]
+        school, plc = con.execute(
+            "SELECT school_id, min(plc_id) FROM staging.plcs GROUP BY school_id ORDER BY school_id LIMIT 1").fetchone()
+        group = con.execute("SELECT student_group FROM mart.metric_values WHERE student_group LIKE 'race_ethnicity:%' "
+                            "GROUP BY ALL ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    finally:
+        con.close()
+    return {"year": year, "district": district, "school": school, "plc": plc, "group": group}
+
+
+def cases(e: dict) -> dict[str, tuple[str, str]]:
+    """(pathname, search) of each page render to time."""
+    from urllib.parse import urlencode
+
+    def q(**kw):
+        return "?" + urlencode(kw)
+
+    return {
+        "scorecard district": ("/", q(level="district", entity=e["district"], year=e["year"])),
+        "scorecard school": ("/", q(level="school", entity=e["school"], year=e["year"])),
+        "scorecard group": ("/", q(level="school", entity=e["school"], year=e["year"], group=e["group"])),
+        "metric detail": ("/metric", q(level="district", entity=e["district"], metric="attendance_rate", year=e["year"])),
+        "needs": ("/needs", q(level="school", entity=e["school"], year=e["year"])),
+        "equity": ("/equity", q(level="district", entity=e["district"], year=e["year"])),
+        "classroom data": ("/classroom", q(level="plc", entity=e["plc"], year=e["year"])),
+        "data quality": ("/quality", ""),
+    }
+
+
+def page_payload(pathname: str, search: str) -> dict:
+    return {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "changedPropIds": ["_pages_location.pathname"],
+        "state": [],
+    }
+
+
+def frame_payload(pathname: str, search: str) -> dict:
+    return {
+        "output": "..nav.children...user.children...banner.children..",
+        "outputs": [{"id": "nav", "property": "children"}, {"id": "user", "property": "children"},
+                    {"id": "banner", "property": "children"}],
+        "inputs": [{"id": "url", "property": "pathname", "value": pathname},
+                   {"id": "url", "property": "search", "value": search}],
+        "changedPropIds": ["url.pathname"],
+        "state": [],
+    }
+
+
+def bare_payload(entity: str) -> dict:
+    return {"output": "bar.figure", "outputs": {"id": "bar", "property": "figure"},
+            "inputs": [{"id": "entity", "property": "value", "value": entity}], "changedPropIds": ["entity.value"]}
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p
+    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def time_callbacks(dash_port: int, bare_port: int, e: dict, rounds: int) -> tuple[dict, dict]:
+    import requests
+
+    session = requests.Session()
+    login = session.post(f"http://127.0.0.1:{dash_port}/login",
+                         data={"username": "analyst", "password": PASSWORD, "next": "/"}, allow_redirects=False)
+    if login.status_code != 302:
+        raise SystemExit(f"login failed: {login.status_code}")
+    bare = requests.Session()
+    requests_by_case = {name: (session, f"http://127.0.0.1:{dash_port}/_dash-update-component", page_payload(*url))
+                        for name, url in cases(e).items()}
+    requests_by_case["frame (top bar, banner)"] = (
+        session, f"http://127.0.0.1:{dash_port}/_dash-update-component", frame_payload("/", ""))
+    requests_by_case["bare Plotly bar"] = (
+        bare, f"http://127.0.0.1:{bare_port}/_dash-update-component",
+        bare_payload(f"school|{e['school']}|{e['year']}"))
+    first, times = {}, {name: [] for name in requests_by_case}
+    for round_ in range(rounds + 1):
+        for name, (client, url, payload) in requests_by_case.items():
+            start = time.perf_counter()
+            response = client.post(url, json=payload)
+            elapsed = (time.perf_counter() - start) * 1000
+            if response.status_code != 200:
+                raise SystemExit(f"{name}: HTTP {response.status_code}: {response.text[:300]}")
+            if round_ == 0:
+                first[name] = elapsed
+                if name != "bare Plotly bar" and '"role":"alert"' in response.text.replace(" ", ""):
+                    print(f"  note: {name} rendered a message: {response.text[:300]}")
+            else:
+                times[name].append(elapsed)
+    return first, times
+
+
+def time_page_loads(dash_port: int, e: dict, loads: int) -> dict[str, list[float]]:
+    """Seconds from driver.get() to a drawn page with nothing loading, in headless Chromium."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,800"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    base = f"http://127.0.0.1:{dash_port}"
+    ready = ("return document.querySelector('#_pages_content') !== null"
+             " && document.querySelector('#_pages_content').children.length > 0"
+             " && document.querySelector('#_pages_content h1') !== null"
+             " && document.querySelectorAll('[data-dash-is-loading=\"true\"]').length === 0")
+    results: dict[str, list[float]] = {}
+    try:
+        driver.get(f"{base}/login")
+        driver.find_element(By.NAME, "username").send_keys("analyst")
+        driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+        driver.find_element(By.ID, "login-button").click()
+        WebDriverWait(driver, 60).until(lambda d: d.execute_script(ready))
+        pages = {k: v for k, v in cases(e).items() if k in ("scorecard district", "scorecard school", "metric detail",
+                                                           "equity", "classroom data")}
+        for _ in range(loads):
+            for name, (path, search) in pages.items():
+                start = time.perf_counter()
+                driver.get(base + path + search)
+                WebDriverWait(driver, 60, poll_frequency=0.02).until(lambda d: d.execute_script(ready))
+                results.setdefault(name, []).append(time.perf_counter() - start)
+    finally:
+        driver.quit()
+    return results
+
+
+def build_warehouse(students: int, workdir: Path) -> Path:
+    landing, warehouse = workdir / "landing", workdir / "warehouse.duckdb"
+    cli = [sys.executable, "-m", "pipelines"]
+    print(f"generating {students:,} students and loading them (minutes) into {workdir}", flush=True)
+    subprocess.run(cli + ["generate", "--out", str(landing), "--students", str(students), "--years", "1"],
+                   check=True, cwd=ROOT)
+    subprocess.run(cli + ["load", "--landing", str(landing), "--warehouse", str(warehouse)], check=True, cwd=ROOT)
+    return warehouse
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warehouse", type=Path, help="a loaded warehouse (default: generate and load one)")
+    parser.add_argument("--students", type=int, default=200_000)
+    parser.add_argument("--rounds", type=int, default=40, help="timed requests per callback")
+    parser.add_argument("--page-loads", type=int, default=5, help="timed loads per page in Chromium")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium page loads")
+    args = parser.parse_args()
+
+    from dashboards import auth
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench_dashboard_"))
+    warehouse = args.warehouse or build_warehouse(args.students, workdir)
+    entities = pick_entities(warehouse)
+    env = {**os.environ, "ALIGNBOARD_USERS": str(workdir / "users.yaml"), "PYTHONPATH": str(ROOT),
+           "ALIGNBOARD_SECRET_KEY": "bench"}
+    auth.add_user("analyst", "district", PASSWORD, students=True, path=workdir / "users.yaml")
+    dash_port, bare_port = free_port(), free_port()
+    servers = [
+        subprocess.Popen([sys.executable, "-c", DASHBOARD_APP, str(warehouse), str(dash_port)], env=env, cwd=ROOT,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE),
+        subprocess.Popen([sys.executable, "-c", BARE_APP, str(warehouse), str(bare_port)], env=env, cwd=ROOT,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE),
+    ]
+    try:
+        wait_for(dash_port, servers[0])
+        wait_for(bare_port, servers[1])
+        print(f"warehouse {warehouse}: {json.dumps(entities)}")
+        first, times = time_callbacks(dash_port, bare_port, entities, args.rounds)
+        pages = {} if args.no_browser else time_page_loads(dash_port, entities, args.page_loads)
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+
+    bare50, bare95 = percentile(times["bare Plotly bar"], 0.5), percentile(times["bare Plotly bar"], 0.95)
+    print(f"\ncallbacks over HTTP, {args.rounds} requests each (ms; 'first' = before the cache holds it)")
+    print(f"{'callback':<26}{'first':>9}{'p50':>9}{'p95':>9}{'p50/bare':>10}{'p95/bare':>10}  targets p95<=150 ms, <=2x")
+    for name, values in times.items():
+        p50, p95 = percentile(values, 0.5), percentile(values, 0.95)
+        ok = "ok" if p95 <= 150 and p95 <= 2 * bare95 else "MISSED"
+        if name == "bare Plotly bar":
+            ok = ""
+        print(f"{name:<26}{first[name]:>9.1f}{p50:>9.1f}{p95:>9.1f}{p50 / bare50:>10.2f}{p95 / bare95:>10.2f}  {ok}")
+    if pages:
+        print(f"\ntime to a loaded page in headless Chromium, {args.page_loads} loads each (s; target <= 2 s)")
+        print(f"{'page':<26}{'p50':>9}{'max':>9}")
+        for name, values in pages.items():
+            print(f"{name:<26}{statistics.median(values):>9.2f}{max(values):>9.2f}  "
+                  f"{'ok' if max(values) <= 2 else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Building blocks the pages share: tiles, breadcrumbs, the banner, grids, figures and URLs."""

@@ -1,0 +1,23 @@
+"""Breadcrumbs from the district down to the entity on screen: each step opens that layer."""
+from __future__ import annotations
+
+from dash import dcc, html
+
+from dashboards.components.state import href
+
+LEVEL_NAMES = {"district": "District", "department": "Department", "school": "School",
+               "plc": "PLC", "classroom": "Classroom"}
+
+
+def breadcrumbs(steps: list[dict], path: str = "/", **state) -> html.Nav:
+    """`steps` as data.breadcrumbs() returns them; the last is the current entity (not a link)."""
+    items = []
+    for i, step in enumerate(steps):
+        label = f"{LEVEL_NAMES.get(step['level'], step['level'])}: {step['entity_name']}"
+        if i:
+            items.append(html.Span("›", className="sep"))
+        if i == len(steps) - 1 or not step.get("in_scope", True):
+            items.append(html.Span(label, **({"aria-current": "page"} if i == len(steps) - 1 else {})))
+        else:
+            items.append(dcc.Link(label, href=href(path, level=step["level"], entity=step["entity_id"], **state)))
+    return html.Nav(items, className="crumbs", **{"aria-label": "breadcrumbs"})

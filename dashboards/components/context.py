@@ -1,0 +1,52 @@
+"""What every page needs from the request: the viewer, the warehouse, and a safe way to render.
+
+The viewer always comes from the login (auth.current_viewer), never from the URL: a page only
+passes the URL's entity to data.py, which refuses what the viewer may not see."""
+from __future__ import annotations
+
+import functools
+import logging
+
+import flask
+from dash import html
+
+from dashboards import auth, data
+
+log = logging.getLogger("alignboard.dashboard")
+
+
+def warehouse():
+    """The warehouse create_app() was given (None: data.py's default)."""
+    return flask.current_app.config.get("ALIGNBOARD_WAREHOUSE")
+
+
+def viewer() -> data.Viewer:
+    return auth.current_viewer()
+
+
+def home(level: str | None, entity: str | None) -> tuple[str, str]:
+    """The entity a URL names, or the viewer's own when it names none."""
+    if level and entity:
+        return level, entity
+    return data.home(viewer(), warehouse=warehouse())
+
+
+def message(text: str) -> html.Div:
+    return html.Div(text, className="message", role="alert")
+
+
+def safe(render):
+    """Render a page or a callback's output; a refused or impossible request shows its one-line
+    reason instead of data (data.py has logged it), never a traceback."""
+    @functools.wraps(render)
+    def wrapper(*args, **kwargs):
+        try:
+            return render(*args, **kwargs)
+        except data.DataError as error:
+            return message(str(error))
+        except PermissionError:
+            return message("Please log in to see this page.")
+        except Exception:  # a bug: the user gets one line, the server log the traceback
+            log.exception("could not draw %s", render.__module__)
+            return message("This view could not be drawn; the server log has the details.")
+    return wrapper

@@ -1,0 +1,25 @@
+"""Readable names for the codes of the disparity marts (data_contracts.vocabulary.CATEGORIES)."""
+from __future__ import annotations
+
+from dashboards import data
+
+WORDS = {"oss": "out-of-school suspension", "iss": "in-school suspension", "exp": "expulsion",
+         "le10": "10 days or fewer", "gt10": "more than 10 days", "rc": "regular class", "lt40": "under 40%",
+         "mtss": "MTSS", "id": "intellectual disability", "sld": "specific learning disability",
+         "ed": "emotional disturbance", "sli": "speech or language impairment", "ohi": "other health impairment",
+         "aut": "autism", "tier2": "tier 2", "tier3": "tier 3", "any": "any tier 2 or 3"}
+
+
+def category_label(code: str) -> str:
+    """'discipline_oss_exp_le10' -> 'Discipline: out-of-school suspension expulsion 10 days or fewer'."""
+    head, *rest = code.split("_")
+    words = [WORDS.get(w, w) for w in rest]
+    first = WORDS.get(head, head)
+    first = first if first.isupper() else first.capitalize()
+    return f"{first}: {' '.join(words)}" if words else first
+
+
+def race_label(code: str) -> str:
+    """'black' -> 'Black' (the group label without its 'Race/ethnicity:' prefix)."""
+    label = data.group_label(f"race_ethnicity:{code}").split(": ", 1)[-1]
+    return label[:1].upper() + label[1:]

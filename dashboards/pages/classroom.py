@@ -1,0 +1,167 @@
+"""The classroom data center (seed 000: PLCs look at their common formative assessments): CFA
+mastery by standard and assessment for a school, PLC or classroom; aggregates only, unless the
+viewer may see students, who then also get the roster (to the student folders) and the results."""
+from __future__ import annotations
+
+import dash
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from dashboards import data
+from dashboards.components import context, figures, grids
+from dashboards.components.breadcrumbs import LEVEL_NAMES, breadcrumbs
+from dashboards.components.controls import year_select
+from dashboards.components.state import href, parse, school_year_label, year_of
+
+dash.register_page(__name__, path="/classroom", name="Classroom data", title="Alignboard · Classroom data",
+                   order=4)
+
+LEVELS = ("school", "plc", "classroom")
+
+
+@context.safe
+def layout(level=None, entity=None, year=None, **_):
+    viewer, wh = context.viewer(), context.warehouse()
+    level, entity = context.home(level, entity)
+    crumbs = data.breadcrumbs(viewer, level, entity, warehouse=wh)
+    year = year_of(year)
+    header = [breadcrumbs(crumbs, "/classroom", year=year)]
+    if level not in LEVELS:
+        return html.Div(header + picker(viewer, wh, crumbs[-1]["entity_name"], level, entity, year))
+    name = crumbs[-1]["entity_name"]
+    mastery = data.cfa_mastery(viewer, level, entity, warehouse=wh, year=year)
+    shown_year = int(mastery["school_year"].iloc[0]) if len(mastery) else year
+    header += [
+        html.H1(f"{name}: common formative assessments"),
+        html.P(f"{LEVEL_NAMES[level]} · {school_year_label(shown_year)} · mastery = share of students at or "
+               "above the assessment's proficiency cut on a standard (latest result of each student)",
+               className="subtitle"),
+        html.Div([year_select(data.years(viewer, warehouse=wh), shown_year)], className="controls"),
+    ]
+    body = []
+    if mastery.empty:
+        body.append(context.message(f"No CFA results for {name} in {school_year_label(shown_year)}."))
+    else:
+        body += [html.Div(heatmap(mastery), className="card"), html.H2("By assessment and standard"),
+                 mastery_grid(mastery)]
+    body += below(viewer, wh, level, entity, shown_year)
+    if viewer.may_see_students:
+        body += students(viewer, wh, level, entity, shown_year)
+    else:
+        body.append(html.P("Aggregates only: this login may not see student-level rows.", className="note",
+                           id="classroom-aggregate-only"))
+    return html.Div(header + body)
+
+
+def picker(viewer, wh, name, level, entity, year) -> list:
+    """Above a school: choose a school or PLC (the data center is per school, PLC or classroom)."""
+    tree = data.entity_tree(viewer, warehouse=wh, year=year)
+    schools = dict(zip(tree.loc[tree["level"] == "school", "entity_id"], tree.loc[tree["level"] == "school", "entity_name"]))
+    tree = tree[tree["level"].isin(("school", "plc"))]
+    tree = tree.assign(level_name=tree["level"].map(LEVEL_NAMES), school_name=tree["school_id"].map(schools))
+    columns = [grids.column("entity_name", "School or PLC (click to open)", minWidth=260),
+               grids.column("level_name", "Layer", maxWidth=140),
+               grids.column("school_name", "School", minWidth=220)]
+    table = grids.grid("classroom-picker", tree, columns, clickable=True)
+    table.getRowId = "params.data.level + '|' + params.data.entity_id"
+    return [html.H1(f"{name}: classroom data"),
+            html.P("Common formative assessment data is kept by school, PLC and classroom: choose one.",
+                   className="subtitle"), table]
+
+
+def heatmap(mastery: pd.DataFrame):
+    """Standards x assessments: mastery rate, with n; a hidden cell says so instead of a colour."""
+    labels = mastery.assign(assessment=mastery["cfa_title"] + " (" + mastery["administered_date"].astype(str) + ")")
+    rate = labels.pivot_table(index="standard_code", columns="assessment", values="mastery_rate", aggfunc="first",
+                              dropna=False, sort=False)
+    n = labels.pivot_table(index="standard_code", columns="assessment", values="students", aggfunc="first",
+                           dropna=False, sort=False)
+    text = [[("–" if pd.isna(r) else f"{r * 100:.0f}%") for r in row] for row in rate.to_numpy()]
+    hover = [[f"{std} · {cfa}: " + ("suppressed or not assessed" if pd.isna(r) else
+                                    f"{r * 100:.1f}% mastered, n = {int(k)} students")
+              for cfa, r, k in zip(rate.columns, rrow, nrow)]
+             for std, rrow, nrow in zip(rate.index, rate.to_numpy(), n.to_numpy())]
+    fig = go.Figure(go.Heatmap(
+        z=rate.to_numpy() * 100, x=list(rate.columns), y=list(rate.index), text=text, texttemplate="%{text}",
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>", zmin=0, zmax=100, xgap=1, ygap=1,
+        colorscale=[[0, figures.OFF], [0.5, "#f7f7f7"], [1, figures.BLUE]],
+        colorbar={"title": {"text": "% mastered"}},
+    ))
+    fig.update_xaxes(tickangle=-30, automargin=True)
+    fig.update_yaxes(automargin=True, autorange="reversed")
+    figures.layout(fig, "CFA mastery by standard and assessment (% of students; – = suppressed or not assessed)",
+                   height=max(340, 140 + 30 * len(rate.index)))
+    return figures.graph("classroom-heatmap", fig)
+
+
+def mastery_grid(mastery: pd.DataFrame):
+    columns = [
+        grids.column("cfa_title", "Assessment", minWidth=220),
+        grids.column("standard_code", "Standard", minWidth=140),
+        grids.column("administered_date", "Given", maxWidth=130),
+        grids.column("students", "Students", "integer", maxWidth=110),
+        grids.column("mastered", "Mastered", "integer", maxWidth=110),
+        grids.column("mastery_rate", "Mastery", "percent", maxWidth=110),
+        grids.column("suppression_reason", "Suppressed because", minWidth=160),
+    ]
+    return grids.grid("classroom-mastery", mastery, columns, height=380)
+
+
+def below(viewer, wh, level, entity, year) -> list:
+    kids = data.children(viewer, level, entity, warehouse=wh, year=year)
+    kids = kids[kids["level"].isin(LEVELS)]
+    if kids.empty:
+        return []
+    kids = kids.assign(level_name=kids["level"].map(LEVEL_NAMES))
+    columns = [grids.column("entity_name", "PLC or classroom (click to open)", minWidth=260),
+               grids.column("level_name", "Layer", maxWidth=140)]
+    table = grids.grid("classroom-children", kids, columns, clickable=True)
+    table.getRowId = "params.data.level + '|' + params.data.entity_id"
+    return [html.H2("The layer below"), table]
+
+
+def students(viewer, wh, level, entity, year) -> list:
+    """Only for a viewer who may see these students (data.py refuses the others)."""
+    roster = data.roster(viewer, level, entity, warehouse=wh, year=year)
+    roster = roster.assign(group=roster["race_ethnicity"].map(lambda c: data.group_label(f"race_ethnicity:{c}")))
+    columns = [grids.column("student_id", "Student (click for the data folder)", minWidth=200),
+               grids.column("grade_level", "Grade", maxWidth=100),
+               grids.column("school_id", "School", maxWidth=140),
+               grids.column("group", "Race/ethnicity", minWidth=160)]
+    table = grids.grid("classroom-roster", roster, columns, clickable=True, height=360)
+    table.getRowId = "params.data.student_id"
+    results = data.cfa_students(viewer, level, entity, warehouse=wh, year=year)
+    result_columns = [grids.column("student_id", "Student"), grids.column("section_id", "Classroom"),
+                      grids.column("cfa_title", "Assessment", minWidth=200),
+                      grids.column("standard_code", "Standard"),
+                      grids.column("score", "Score", "decimal", maxWidth=100),
+                      grids.column("max_score", "Max", "decimal", maxWidth=100),
+                      grids.column("mastered", "Mastered", maxWidth=110)]
+    return [html.H2(f"Students ({len(roster)})"), table,
+            html.H2("Each student's latest CFA results"),
+            grids.grid("classroom-results", results, result_columns, height=360)]
+
+
+def _open(grid_id: str, to_student: bool = False) -> None:
+    """A row of `grid_id` opens that PLC's or classroom's data, or that student's folder. One
+    callback per grid: a callback does not run while one of its inputs is not on the page."""
+    @callback(
+        Output("url", "href", allow_duplicate=True),
+        Input(grid_id, "cellClicked"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def open_row(cell, search):
+        if not cell or not cell.get("rowId"):
+            return no_update
+        state = parse(search)
+        if to_student:
+            return href("/student", student=cell["rowId"], year=state.get("year"))
+        level, _, entity = cell["rowId"].partition("|")
+        return href("/classroom", level=level, entity=entity, year=state.get("year"))
+
+
+_open("classroom-children")
+_open("classroom-picker")
+_open("classroom-roster", to_student=True)

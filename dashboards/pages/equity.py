@@ -1,0 +1,180 @@
+"""Disproportionality (34 CFR 300.647 and the complementary measures) for the district or a
+school: every category x group with its ratio, CI, risk difference, n, flag and reason; one
+category for every school side by side; MTSS identification by building; several years."""
+from __future__ import annotations
+
+import dash
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from dashboards import data
+from dashboards.components import context, figures, grids
+from dashboards.components.breadcrumbs import LEVEL_NAMES, breadcrumbs
+from dashboards.components.controls import select, year_select
+from dashboards.components.labels import category_label, race_label
+from dashboards.components.state import href, parse, school_year_label, year_of
+from dashboards.pages.needs import needs_entity
+
+dash.register_page(__name__, path="/equity", name="Equity", title="Alignboard · Equity", order=3)
+
+@context.safe
+def layout(level=None, entity=None, year=None, category=None, **_):
+    viewer, wh = context.viewer(), context.warehouse()
+    level, entity = needs_entity(viewer, wh, *context.home(level, entity))
+    rows = data.equity(viewer, level, entity, warehouse=wh, year=year_of(year))
+    name = data.entity(viewer, level, entity, warehouse=wh)["entity_name"]
+    shown_year = int(rows["school_year"].iloc[0]) if len(rows) else year_of(year)
+    flagged = rows[rows["flagged"].fillna(False).astype(bool)]
+    if category not in data.equity_categories():
+        category = flagged["category"].iloc[0] if len(flagged) else "identification_all"
+    state = {"year": shown_year, "category": category}
+    header = [
+        breadcrumbs([c for c in data.breadcrumbs(viewer, level, entity, warehouse=wh)
+                     if c["level"] in ("district", "school")], "/equity", **state),
+        html.H1(f"{name}: disproportionality by student group"),
+        html.P(f"{LEVEL_NAMES[level]} · {school_year_label(shown_year)} · risk ratio (RR) against all other "
+               "groups, or the alternate risk ratio (ARR) against the state's when the other groups are too "
+               "small · a ratio is flagged when it exceeds the threshold", className="subtitle"),
+        html.Div([
+            year_select(data.years(viewer, warehouse=wh), shown_year),
+            select("category", "Category for the comparisons below",
+                   [{"label": category_label(c), "value": c} for c in data.equity_categories()], category,
+                   width=420),
+            html.Button("Download this table (CSV)", id="equity-csv", className="button"),
+            dcc.Download(id="equity-download"),
+        ], className="controls"),
+    ]
+    body = [flag_summary(flagged), html.H2(f"Every category and group, {school_year_label(shown_year)}"),
+            table(rows)]
+    schools = data.equity_schools(viewer, category, warehouse=wh, year=shown_year)
+    if schools["lea_id"].nunique() > 1 or level == "district":
+        body.append(html.Div([
+            html.Div(schools_chart("equity-schools", schools, f"{category_label(category)}: by school"),
+                     className="card"),
+            html.Div(schools_chart("equity-mtss", data.equity_schools(viewer, "mtss_any", warehouse=wh,
+                                                                       year=shown_year),
+                                   "MTSS tier 2 or 3 identification by building"), className="card"),
+        ], className="cards"))
+    history = data.equity(viewer, level, entity, warehouse=wh, year=0, category=category)
+    body.append(html.Div(years_chart(history, category), className="card"))
+    return html.Div(header + body)
+
+
+def flag_summary(flagged: pd.DataFrame) -> html.Div:
+    if flagged.empty:
+        return html.Div([html.H2("Flagged groups"), html.P("No group's ratio exceeds the threshold this year.")],
+                        id="equity-flags")
+    items = [html.Li([
+        html.Strong(f"⚑ {race_label(r.group)}"),
+        f" · {category_label(r.category)}: {r.ratio_type} {r.ratio:.2f} > threshold {r.threshold}"
+        f" ({r.years_over_threshold} consecutive year{'s' if r.years_over_threshold != 1 else ''}"
+        f"{', significant' if r.significant else ''})",
+    ], className="flag") for r in flagged.itertuples()]
+    return html.Div([html.H2("Flagged groups"), html.Ul(items)], id="equity-flags")
+
+
+def table(rows: pd.DataFrame):
+    rows = rows.sort_values(["flagged", "ratio"], ascending=[False, False], na_position="last")
+    rows = rows.assign(category_label=rows["category"].map(category_label),
+                       group_label=rows["group"].map(race_label),
+                       ci=[None if pd.isna(lo) else f"{lo:.2f}–{hi:.2f}" for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
+                       flag=["⚑ flagged" if f else "" for f in rows["flagged"].fillna(False)])
+    ratio = {"function": "params.value == null ? '' : d3.format('.2f')(params.value)"}
+    columns = [
+        grids.column("category_label", "Category", minWidth=230),
+        grids.column("group_label", "Group", minWidth=170),
+        grids.column("count", "Count", "integer", minWidth=110),
+        grids.column("population", "n", "integer", minWidth=110),
+        grids.column("risk", "Risk", "percent", minWidth=110),
+        grids.column("comparison_risk", "Comparison risk", "percent", minWidth=130),
+        grids.column("ratio_type", "Type", minWidth=110),
+        grids.column("ratio", "Ratio", "decimal", valueFormatter=ratio, minWidth=110),
+        grids.column("weighted_risk_ratio", "Weighted RR", "decimal", valueFormatter=ratio, minWidth=120),
+        grids.column("ci", "95% CI", minWidth=120),
+        grids.column("risk_difference", "Risk difference", "percent", minWidth=130),
+        grids.column("flag", "Flag", minWidth=110),
+        grids.column("years_over_threshold", "Consecutive years", "integer", minWidth=130),
+        grids.column("na_reason", "Why no ratio", minWidth=200),
+        grids.column("suppression_reason", "Suppressed because", minWidth=160),
+    ]
+    return grids.grid("equity-grid", rows, columns, height=480,
+                      row_class_rules={"flagged-row": "params.data.flagged === true"})
+
+
+def schools_chart(graph_id: str, rows: pd.DataFrame, title: str):
+    """Grouped bars: for each group, the ratio in every school; the threshold as a dashed line."""
+    if rows.empty:
+        return html.P(f"{title}: no data.", className="note")
+    fig = go.Figure()
+    for i, (school, part) in enumerate(rows.groupby("lea_name", sort=True)):
+        fig.add_bar(name=school, x=part["group"].map(race_label), y=part["ratio"],
+                    marker_color=figures.SERIES[i % len(figures.SERIES)],
+                    customdata=list(zip(part["lea_level"], part["lea_id"], part["population"].fillna(-1),
+                                        part["na_reason"].fillna(""))),
+                    hovertemplate="%{fullData.name} · %{x}: ratio %{y:.2f}, n = %{customdata[2]}"
+                                  "<br>%{customdata[3]}<extra></extra>")
+    threshold = rows["threshold"].dropna()
+    if len(threshold):
+        fig.add_hline(y=float(threshold.iloc[0]), line_dash="dash", line_color=figures.OFF,
+                      annotation_text=f"threshold {float(threshold.iloc[0]):g}")
+    fig.update_layout(barmode="group")
+    figures.layout(fig, title, x_title="student group (no bar: no ratio, the table says why)",
+                   y_title="risk ratio (RR or ARR)", height=400)
+    fig.update_layout(legend={"orientation": "h", "y": -0.35})
+    return figures.graph(graph_id, fig)
+
+
+def years_chart(history: pd.DataFrame, category: str):
+    title = f"{category_label(category)}: ratio by school year"
+    if history.empty:
+        return html.P(f"{title}: no data.", className="note")
+    fig = go.Figure()
+    for i, (group, part) in enumerate(history.groupby("group", sort=True)):
+        part = part.sort_values("school_year")
+        fig.add_scatter(name=race_label(group), x=part["school_year"].map(school_year_label), y=part["ratio"],
+                        mode="lines+markers", connectgaps=False,
+                        line={"color": figures.SERIES[i % len(figures.SERIES)]},
+                        customdata=part["population"].fillna(-1),
+                        hovertemplate="%{fullData.name} %{x}: %{y:.2f} (n = %{customdata})<extra></extra>")
+    threshold = history["threshold"].dropna()
+    if len(threshold):
+        fig.add_hline(y=float(threshold.iloc[0]), line_dash="dash", line_color=figures.OFF,
+                      annotation_text=f"threshold {float(threshold.iloc[0]):g}")
+    fig.update_xaxes(type="category")
+    figures.layout(fig, title + " (risk ratio by group)", x_title="school year", y_title="risk ratio", height=360)
+    return figures.graph("equity-years", fig)
+
+
+@callback(
+    Output("url", "href", allow_duplicate=True),
+    Input("equity-schools", "clickData"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def open_school(click, search):
+    """A school's bar: that school's equity page."""
+    point = (click or {}).get("points", [{}])[0]
+    if not point.get("customdata"):
+        return no_update
+    level, entity = point["customdata"][0], point["customdata"][1]
+    state = parse(search)
+    return href("/equity", level=level, entity=entity, year=state.get("year"), category=state.get("category"))
+
+
+@callback(
+    Output("equity-download", "data"),
+    Input("equity-csv", "n_clicks"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def download(clicks, search):
+    """The table shown, as CSV (the export's cell formatting)."""
+    if not clicks:
+        return no_update
+    state = parse(search)
+    viewer, wh = context.viewer(), context.warehouse()
+    level, entity = needs_entity(viewer, wh, *context.home(state.get("level"), state.get("entity")))
+    rows = data.equity(viewer, level, entity, warehouse=wh, year=year_of(state.get("year")))
+    return {"content": data.csv_text(rows), "filename": f"disproportionality_{level}_{entity}.csv",
+            "type": "text/csv"}

@@ -1,0 +1,89 @@
+"""The balanced scorecard of one entity (district, department, school, PLC or classroom): tiles
+grouped by the five perspectives, re-cut by year and student group, and the layer below it."""
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, callback, html, no_update
+
+from dashboards import data
+from dashboards.components import context, grids
+from dashboards.components.breadcrumbs import LEVEL_NAMES, breadcrumbs
+from dashboards.components.controls import group_select, year_select
+from dashboards.components.state import href, parse, school_year_label, year_of
+from dashboards.components.tiles import perspective_sections
+
+dash.register_page(__name__, path="/", name="Scorecard", title="Alignboard · Scorecard", order=0)
+
+CHILDREN_GRID = "scorecard-children"
+
+
+def n_units(wh) -> dict:
+    """What each metric's n counts (students, staff, walkthroughs...), by metric family."""
+    catalog = data.metric_definitions(warehouse=wh)
+    if "n_unit" not in catalog:
+        return {}
+    return dict(zip(catalog["metric_key"], catalog["n_unit"]))
+
+
+@context.safe
+def layout(level=None, entity=None, year=None, group="all", **_):
+    viewer, wh = context.viewer(), context.warehouse()
+    level, entity = context.home(level, entity)
+    group = group or "all"
+    card = data.scorecard(viewer, level, entity, warehouse=wh, year=year_of(year), group=group)
+    info = data.entity(viewer, level, entity, warehouse=wh)
+    shown_year = int(card["school_year"].iloc[0]) if len(card) else year_of(year)
+    state = {"year": shown_year, "group": group}
+
+    def link_for(metric_id):
+        return href("/metric", level=level, entity=entity, metric=metric_id, **state)
+
+    title = f"{info['entity_name']}: balanced scorecard"
+    header = [
+        breadcrumbs(data.breadcrumbs(viewer, level, entity, warehouse=wh), "/", **state),
+        html.H1(title),
+        html.P(f"{LEVEL_NAMES.get(level, level)} · {school_year_label(shown_year)} · "
+               f"{data.group_label(group)}", className="subtitle"),
+        html.Div([
+            year_select(data.years(viewer, warehouse=wh), shown_year),
+            group_select(data.student_groups(viewer, warehouse=wh), group, data.group_label),
+            html.A("Download these values (CSV)", className="button", id="scorecard-export",
+                   href=href("/export/metrics.csv", level=level, entity=entity, year=shown_year, group=group)),
+        ], className="controls"),
+    ]
+    if card.empty:
+        body = [context.message(f"No scorecard for {info['entity_name']} in {school_year_label(shown_year)}.")]
+    else:
+        body = perspective_sections(card, link_for, n_units(wh))
+    return html.Div(header + body + children_section(viewer, wh, level, entity, shown_year))
+
+
+def children_section(viewer, wh, level, entity, year) -> list:
+    kids = data.children(viewer, level, entity, warehouse=wh, year=year)
+    if kids.empty:
+        return []
+    kids = kids.assign(level_name=kids["level"].map(LEVEL_NAMES))
+    columns = [
+        grids.column("entity_name", "Name (click to open its scorecard)", minWidth=260),
+        grids.column("level_name", "Layer", maxWidth=160),
+        grids.column("entity_id", "ID", maxWidth=160),
+    ]
+    table = grids.grid(CHILDREN_GRID, kids, columns, clickable=True)
+    table.getRowId = "params.data.level + '|' + params.data.entity_id"
+    return [html.H2("The layer below"), html.P("Open a department, school, PLC or classroom.", className="note"),
+            table]
+
+
+@callback(
+    Output("url", "href", allow_duplicate=True),
+    Input(CHILDREN_GRID, "cellClicked"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def open_child(cell, search):
+    """A row of the layer below was clicked: its scorecard, same year and group."""
+    if not cell or not cell.get("rowId"):
+        return no_update
+    level, _, entity = cell["rowId"].partition("|")
+    state = parse(search)
+    return href("/", level=level, entity=entity, year=state.get("year"), group=state.get("group"))
