@@ -3,9 +3,7 @@ import json
 import sys
 from pathlib import Path
 
-HELP = "Show the last load of each landing file: rows read, loaded, quarantined (by reason), status."
-
-COLUMNS = ["file", "status", "rows_read", "rows_loaded", "rows_quarantined", "reasons", "message", "loaded_at"]
+HELP = "Show what the last load did with each landing file: status, rows read, loaded, quarantined (by reason)."
 
 
 def add_arguments(parser) -> None:
@@ -16,14 +14,15 @@ def add_arguments(parser) -> None:
 
 
 def latest_quality(warehouse_path: Path) -> list[dict]:
-    """The latest load of every contract's file; never-loaded files are reported as missing."""
+    """The last run's row for every contract's file (every run records every file); a file the
+    last run did not know of (a contract added since) is reported as never loaded."""
     from data_contracts.contract import load_contracts
     from assets.warehouse import open_read_only
 
     with open_read_only(warehouse_path) as con:
         cursor = con.execute(
             """SELECT * FROM mart.data_quality
-               QUALIFY row_number() OVER (PARTITION BY file ORDER BY loaded_at DESC) = 1"""
+               WHERE run_id = (SELECT run_id FROM mart.data_quality ORDER BY loaded_at DESC LIMIT 1)"""
         )
         names = [d[0] for d in cursor.description]
         rows = {r["file"]: r for r in (dict(zip(names, row)) for row in cursor.fetchall())}
@@ -43,6 +42,8 @@ def latest_quality(warehouse_path: Path) -> list[dict]:
                 "message": row["message"],
                 "loaded_at": row["loaded_at"].isoformat(timespec="seconds") if row["loaded_at"] else None,
                 "source_sha256": row.get("source_sha256"),
+                "upstream_file": row.get("upstream_file"),
+                "run_id": row.get("run_id"),
             }
         )
     return result
@@ -84,7 +85,12 @@ def run(args) -> int:
     if args.format == "json":
         print(json.dumps(rows, indent=2, default=str))
         return 0
+    if rows and rows[0]["run_id"]:
+        print(f"run {rows[0]['run_id'][:8]}, {rows[0]['loaded_at']}")
     print_table(rows)
+    for row in rows:
+        if row["status"] in ("rejected", "not_run") and row["message"]:
+            print(row["message"])
     for failure in recent_failures(args.warehouse):
         print(f"run {failure['run_id'][:8]} ({failure['job']}) failed at {failure['failed_at']}: {failure['message']}")
     return 0
