@@ -70,7 +70,7 @@ def marts_phase(warehouse: str, scratch: str, result: mp.Queue) -> None:
     catalog = load_catalog()
     con = _connect(copy)
     start = time.perf_counter()
-    summary = build_metric_values(con, catalog, as_of=dt.date.today())
+    summary = build_metric_values(con, catalog, as_of=dt.date.today(), incremental=False)
     values_done = time.perf_counter()
     build_scorecard(con, catalog)
     build_needs_assessment(con, catalog)

@@ -20,10 +20,13 @@ FALSE_WORDS = "('n', 'no', 'false', 'f', '0')"
 
 
 def quote(name: str) -> str:
+    """The one identifier quoting helper of the project: a column, table or schema name."""
     return '"' + name.replace('"', '""') + '"'
 
 
 def literal(value: object) -> str:
+    """A text value for the few statements DuckDB cannot parameterize (COMMENT ON, a compiled
+    contract's code lists, file paths in DDL); everywhere else values are $parameters."""
     return "'" + str(value).replace("'", "''") + "'"
 
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import duckdb
 
-from data_contracts.vocabulary import EVENT_CATEGORIES, GROUPS
 from assets.equity.settings import Settings
+from assets.metrics.sqltext import table
+from data_contracts.vocabulary import EVENT_CATEGORIES, GROUPS
 
 SQL_DIR = Path(__file__).parent
 
@@ -26,10 +27,10 @@ def sql_text(name: str) -> str:
 def build_counts(con: duckdb.DuckDBPyConnection, target: str) -> int:
     """Create table `target` with the counts by year, LEA, category and group from staging."""
     con.execute(
-        f"CREATE OR REPLACE TABLE {target} AS {sql_text('counts_from_warehouse.sql')}",
+        f"CREATE OR REPLACE TABLE {table(target)} AS {sql_text('counts_from_warehouse.sql')}",
         {"groups": list(GROUPS)},
     )
-    return con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM {table(target)}").fetchone()[0]
 
 
 def build_disparity(
@@ -44,8 +45,8 @@ def build_disparity(
     `counts` has (school_year, lea_level, lea_id, category, "group", count, population) and
     `state_counts` the state's (school_year, category, "group", count, population).
     """
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _disparity_counts AS SELECT * FROM {counts}")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _disparity_state AS SELECT * FROM {state_counts}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _disparity_counts AS SELECT * FROM {table(counts)}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _disparity_state AS SELECT * FROM {table(state_counts)}")
     try:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE _disparity_measures AS {sql_text('measures.sql')}",
@@ -58,7 +59,7 @@ def build_disparity(
             },
         )
         con.execute(
-            f"CREATE OR REPLACE TABLE {target} AS {sql_text('years.sql')}",
+            f"CREATE OR REPLACE TABLE {table(target)} AS {sql_text('years.sql')}",
             {
                 "consecutive_years": settings.consecutive_years,
                 "threshold": settings.threshold_text,
@@ -70,4 +71,4 @@ def build_disparity(
         con.execute("DROP TABLE IF EXISTS _disparity_measures")
         con.execute("DROP VIEW IF EXISTS _disparity_state")
         con.execute("DROP VIEW IF EXISTS _disparity_counts")
-    return con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM {table(target)}").fetchone()[0]

@@ -44,6 +44,11 @@ OPTIONAL = {
 DEFINITION_FIELDS = ("kind", "direction", "unit", "numerator", "denominator", "definition",
                      "sql", "prep", "parameters", "output")
 NEEDS_KEYS = {"large_gap_bands": float, "systemic_min_metrics": int}
+# Parameter names the engine binds itself (engine.py); a metric parameter may not reuse them.
+ENGINE_PARAMETERS = ("metric_id", "as_of", "levels", "first_cell_id", "metric_version", "min_n", "n_unit")
+# Texts rendered from the parameters, so what a tile says is what was computed.
+RENDERED_FIELDS = ("numerator", "denominator", "definition")
+_PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*(?:\|\s*([a-z]+)\s*)?\}\}")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TABLE = re.compile(r"^[a-z_]+\.[a-z_][a-z0-9_]*$")
 
@@ -120,6 +125,37 @@ def _read_yaml(path: Path) -> dict:
     return read_mapping(path, CatalogError)
 
 
+def _text_value(value, style: str | None) -> str:
+    """A parameter as the definition text shows it: 0.1|percent -> 10%, a list -> a, b."""
+    if style == "percent":
+        return f"{value * 100:g}%"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {_text_value(item, None)}" for key, item in value.items())
+    if isinstance(value, list):
+        separator = "; " if any(isinstance(item, dict) for item in value) else ", "
+        return separator.join(_text_value(item, None) for item in value)
+    return str(value)
+
+
+def render_text(metric_id: str, name: str, template: str, parameters: dict) -> str:
+    """`template` with each {{parameter}} (or {{parameter|percent}}) written out."""
+    def fill(match: re.Match) -> str:
+        parameter, style = match.group(1), match.group(2)
+        if parameter not in parameters:
+            raise CatalogError(f"metric {metric_id}: {name} names {{{{{parameter}}}}}, which is not a parameter")
+        if style not in (None, "percent"):
+            raise CatalogError(f"metric {metric_id}: {name}: unknown style |{style} (only |percent)")
+        if style == "percent" and (isinstance(parameters[parameter], bool)
+                                   or not isinstance(parameters[parameter], (int, float))):
+            raise CatalogError(f"metric {metric_id}: {name}: |percent needs a number, {parameter} is not one")
+        return _text_value(parameters[parameter], style)
+    return " ".join(_PLACEHOLDER.sub(fill, template).split())
+
+
 def _number(metric_id: str, name: str, value, allow_none: bool = False) -> float | None:
     if value is None and allow_none:
         return None
@@ -175,6 +211,9 @@ def _parse_metric(metric_id: str, raw: dict, sql_dir: Path, perspectives: tuple[
     for name in entry["parameters"]:
         if not _ID.match(str(name)):
             raise CatalogError(f"metric {metric_id}: parameter name {name!r} must be lower_snake_case")
+        if name in ENGINE_PARAMETERS:
+            raise CatalogError(f"metric {metric_id}: parameter name {name} is reserved for the engine")
+    texts = {name: render_text(metric_id, name, entry[name], entry["parameters"]) for name in RENDERED_FIELDS}
     requires = entry["requires"]
     if not isinstance(requires, list) or any(not _TABLE.match(str(t)) for t in requires):
         raise CatalogError(f"metric {metric_id}: requires must list schema.table names")
@@ -204,15 +243,15 @@ def _parse_metric(metric_id: str, raw: dict, sql_dir: Path, perspectives: tuple[
         levels=tuple(level for level in LEVELS if level in levels),
         direction=choice("direction", DIRECTIONS),
         unit=choice("unit", UNITS),
-        numerator=entry["numerator"].strip(),
-        denominator=entry["denominator"].strip(),
+        numerator=texts["numerator"],
+        denominator=texts["denominator"],
         target=_number(metric_id, "target", entry["target"], allow_none=True),
         near=near,
         near_mode=choice("near_mode", ("absolute", "relative")),
         min_n=_whole(metric_id, "min_n", entry["min_n"], 0),
         n_unit=entry["n_unit"].strip(),
         version=_whole(metric_id, "version", entry["version"], 1),
-        definition=" ".join(entry["definition"].split()),
+        definition=texts["definition"],
         sql_path=sql_path,
         prep=tuple(prep),
         parameters=dict(entry["parameters"]),

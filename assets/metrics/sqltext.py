@@ -1,67 +1,71 @@
-"""Fill the {{name}} placeholders of the metric SQL files.
+"""Read and run the metric SQL files: values as DuckDB parameters, identifiers as {{name}}.
 
-Metric parameters come from YAML a district edits, so they are written as SQL literals here
-(numbers, quoted text, dates, lists, or a VALUES table for a list of mappings) and never pasted
-as text. Only fragments the engine builds itself are passed through as `Sql`.
+Values (a metric's parameters from the catalog YAML a district edits, ids, dates) are always
+DuckDB parameters (`$name`), never pasted into the text. A few files also need an identifier
+(a table name, quoted with data_contracts.row_rules.quote) or a fragment the engine builds
+itself (the grouping sets of a rollup); those are `{{name}}` placeholders, filled by `fill`.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
+import duckdb
+
+from data_contracts.row_rules import quote
+
 SQL_DIR = Path(__file__).parent / "sql"
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
-_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
-
-
-class Sql(str):
-    """A SQL fragment built by the engine, inserted as is."""
+_PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_COMMENT = re.compile(r"--[^\n]*")
 
 
 def read(name: str) -> str:
     return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
-def literal(value: object) -> str:
-    """One Python value as a SQL literal."""
-    if isinstance(value, Sql):
-        return str(value)
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"not a finite number: {value}")
-        return repr(value)
-    if isinstance(value, dt.date):
-        return f"DATE '{value.isoformat()}'"
-    if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
-    if isinstance(value, (list, tuple)):
-        if value and all(isinstance(item, dict) for item in value):
-            return _values_table(list(value))
-        if not value:
-            raise ValueError("an empty list cannot be written as SQL")
-        return ", ".join(literal(item) for item in value)
-    raise ValueError(f"cannot write {type(value).__name__} {value!r} as SQL")
+def table(name: str) -> str:
+    """A table name, plain or schema-qualified, as a quoted identifier."""
+    return ".".join(quote(part) for part in name.split("."))
 
 
-def _values_table(rows: list[dict]) -> str:
-    """A list of mappings with the same keys as (VALUES (...), ...) AS t(key, ...)."""
-    columns = list(rows[0])
-    if any(list(row) != columns for row in rows) or not all(_IDENTIFIER.match(c) for c in columns):
-        raise ValueError("every row of a table parameter needs the same lower_snake_case keys")
-    body = ", ".join("(" + ", ".join(literal(row[c]) for c in columns) + ")" for row in rows)
-    return f"(VALUES {body}) AS t({', '.join(columns)})"
-
-
-def render(text: str, values: dict[str, object]) -> str:
-    """`text` with every {{name}} replaced; a placeholder without a value is an error."""
-    missing = sorted({m.group(1) for m in _PLACEHOLDER.finditer(text)} - set(values))
+def fill(text: str, fragments: dict[str, str]) -> str:
+    """`text` with every {{name}} replaced by an identifier or an engine-built fragment."""
+    missing = sorted({m.group(1) for m in _PLACEHOLDER.finditer(text)} - set(fragments))
     if missing:
         raise KeyError(f"no value for SQL placeholder(s): {', '.join(missing)}")
-    return _PLACEHOLDER.sub(lambda m: literal(values[m.group(1)]), text)
+    return _PLACEHOLDER.sub(lambda m: fragments[m.group(1)], text)
+
+
+def parameters_used(sql: str) -> set[str]:
+    """The $names a statement reads (comments do not count)."""
+    return set(_PARAMETER.findall(_COMMENT.sub("", sql)))
+
+
+def bind(sql: str, values: dict[str, object]) -> dict[str, object]:
+    """The values `sql` reads (DuckDB refuses extra ones); a missing one is a KeyError."""
+    used = parameters_used(sql)
+    missing = sorted(used - set(values))
+    if missing:
+        raise KeyError(f"no value for SQL parameter(s): {', '.join('$' + m for m in missing)}")
+    return {name: values[name] for name in used}
+
+
+def run(con: duckdb.DuckDBPyConnection, sql: str, values: dict[str, object] | None = None):
+    """Execute one statement with the values it reads bound as parameters."""
+    return con.execute(sql, bind(sql, values or {}))
+
+
+def run_script(con: duckdb.DuckDBPyConnection, text: str, values: dict[str, object] | None = None) -> None:
+    """Execute the statements of a file one by one (DuckDB binds parameters per statement)."""
+    for statement in re.split(r";\s*\n", text):
+        if _COMMENT.sub("", statement).strip():
+            run(con, statement, values)
+
+
+_TABLE = re.compile(r"\b((?:raw|staging|mart)\.[a-z_][a-z0-9_]*)\b")
+
+
+def tables_read(*texts: str) -> set[str]:
+    """The warehouse tables (raw, staging, mart) that SQL texts name, comments left out."""
+    return {name for text in texts for name in _TABLE.findall(_COMMENT.sub("", text))}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import duckdb
 
 from assets.metrics import sqltext
-from assets.metrics.sqltext import Sql
 
 MAX_ROUNDS = 100
 
@@ -20,8 +19,8 @@ def apply_suppression(con: duckdb.DuckDBPyConnection, cells: str) -> int:
     """Mark `cells` (cell_id, metric_id, metric_version, school_year, period, level, entity_id,
     student_group, denominator, n, min_n, n_unit, suppressed, suppression_reason); return how
     many cells are suppressed. Needs staging.org_hierarchy for the parents of entities."""
-    table = {"cells": Sql(cells)}
-    con.execute(sqltext.render(sqltext.read("suppress_prepare.sql"), table))
+    table = {"cells": sqltext.table(cells)}
+    con.execute(sqltext.fill(sqltext.read("suppress_prepare.sql"), table))
     complementary = sqltext.read("suppress_complementary.sql")
     for _ in range(MAX_ROUNDS):
         (changed,) = con.execute(complementary).fetchone()
@@ -29,6 +28,6 @@ def apply_suppression(con: duckdb.DuckDBPyConnection, cells: str) -> int:
             break
     else:
         raise RuntimeError(f"complementary suppression did not settle in {MAX_ROUNDS} rounds")
-    con.execute(sqltext.render(sqltext.read("suppress_apply.sql"), table))
+    con.execute(sqltext.fill(sqltext.read("suppress_apply.sql"), table))
     con.execute("DROP TABLE suppression_work")
-    return con.execute(f"SELECT count(*) FROM {cells} WHERE suppressed").fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM {table['cells']} WHERE suppressed").fetchone()[0]

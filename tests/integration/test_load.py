@@ -42,9 +42,10 @@ def test_clean_folder_loads_every_row(tmp_path, capsys):
     assert report["attendance_daily.csv"]["rows_loaded"] == 30  # 6 students x 5 days
     assert report["special_education.csv"]["status"] == "missing"  # optional file, not an error
     assert query(warehouse, "SELECT count(*) FROM staging.students") == [(6,)]
-    # the staging view counts tardy/early departure as attended; here 1 day in 5 is an absence
+    # attendance_rate counts present days as attended; here 1 day in 5 is an excused absence
     absences = sum(1 for row in CLEAN["attendance_daily.csv"][1:] if row[3] == "excused_absence")
-    assert query(warehouse, "SELECT count(*) FILTER (NOT attended) FROM staging.attendance_daily") == [(absences,)]
+    assert query(warehouse, "SELECT numerator, denominator FROM mart.metric_values WHERE metric_id = "
+                            "'attendance_rate' AND level = 'district' AND student_group = 'all'") == [(30 - absences, 30)]
     # no build files, work tables or candidates are left behind
     assert [p.name for p in warehouse.parent.iterdir() if ".build-" in p.name] == []
     assert query(warehouse, "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE '%__candidate'") == [(0,)]

@@ -46,7 +46,7 @@ TABLES = {
                 "school_year INTEGER, course_name VARCHAR, subject VARCHAR, grade_level VARCHAR",
     "section_enrollments": "section_id VARCHAR, student_id VARCHAR, entry_date DATE, exit_date DATE, school_year INTEGER",
     "attendance_daily": "student_id VARCHAR, school_id VARCHAR, calendar_date DATE, status VARCHAR, "
-                        "school_year INTEGER, attended BOOLEAN",
+                        "school_year INTEGER",
     "assessments": "student_id VARCHAR, school_id VARCHAR, school_year INTEGER, assessment_name VARCHAR, "
                    "assessment_type VARCHAR, subject VARCHAR, \"window\" VARCHAR, test_date DATE, "
                    "scale_score DOUBLE, performance_level VARCHAR, proficient BOOLEAN",
@@ -151,8 +151,7 @@ def _attendance_rows() -> list[tuple]:
                 if code == ".":
                     continue
                 status = STATUS[code]
-                rows.append((student, school, first + dt.timedelta(days=offset), status, year,
-                             status in ("present", "tardy", "early_departure")))
+                rows.append((student, school, first + dt.timedelta(days=offset), status, year))
     return rows
 
 

@@ -36,7 +36,11 @@ def test_every_design_metric_is_in_the_catalog_with_every_field():
         assert set(metric.levels) <= set(LEVELS) and metric.levels
         assert metric.version >= 1 and metric.min_n >= 0 and metric.near >= 0
         assert metric.sql_path.is_file()
-    assert catalog.metrics["chronic_absence_rate"].parameters == {"cutoff": 0.10, "min_enrolled_days": 10}
+    # DESIGN.md: tardy and early departure count as attended; chronic absence is >= 0.10 of >= 10 days
+    attended = ["present", "tardy", "early_departure"]
+    assert catalog.metrics["chronic_absence_rate"].parameters == {
+        "cutoff": 0.10, "min_enrolled_days": 10, "attended_statuses": attended}
+    assert catalog.metrics["attendance_rate"].parameters == {"attended_statuses": attended}
     assert catalog.metrics["kpi"].perspective == "Resources & Operations"
     assert catalog.metrics["proficiency_rate"].levels == ("district", "school", "student")
     assert catalog.metrics["cfa_mastery_rate"].levels == ("plc", "classroom", "student")
@@ -48,7 +52,8 @@ def test_shipped_definitions_match_their_locked_versions():
 
 def test_editing_a_shipped_definition_without_a_bump_is_caught():
     catalog = load_catalog(config_path="")
-    edited = with_overrides(catalog, chronic_absence_rate={"parameters": {"cutoff": 0.2, "min_enrolled_days": 10}})
+    parameters = {**catalog.metrics["chronic_absence_rate"].parameters, "cutoff": 0.2}
+    edited = with_overrides(catalog, chronic_absence_rate={"parameters": parameters})
     assert lock_problems(edited) == [
         "chronic_absence_rate: the definition changed but version 1 is locked to another definition; "
         "bump its version in catalog.yaml"
@@ -88,8 +93,63 @@ def test_changing_the_chronic_cutoff_needs_a_new_version(tmp_path):
           chronic_absence_rate:
             parameters: {cutoff: 0.15}
     """)
-    with pytest.raises(CatalogError, match="chronic_absence_rate: parameters changed.*set version to 2"):
+    with pytest.raises(CatalogError, match="chronic_absence_rate: numerator, definition, parameters changed.*"
+                                           "set version to 2"):
         load_catalog(path)
+
+
+def test_the_definition_text_shows_the_configured_parameters(tmp_path):
+    default = load_catalog(config_path="").metrics["chronic_absence_rate"]
+    assert "is 10% or more (exactly 10% counts)" in default.definition
+    assert "at least 10 enrolled days" in default.definition
+    assert "one of present, tardy, early_departure" in default.definition
+    path = _config(tmp_path, """
+        metrics:
+          chronic_absence_rate:
+            parameters: {cutoff: 0.15, min_enrolled_days: 20}
+            version: 2
+    """)
+    changed = load_catalog(path).metrics["chronic_absence_rate"]
+    assert "is 15% or more (exactly 15% counts)" in changed.definition
+    assert "at least 20 enrolled days" in changed.definition
+    assert "10%" not in changed.definition
+    assert changed.numerator.endswith(">= 15%")
+    assert changed.denominator == "students with at least 20 enrolled days at the entity"
+
+
+def test_changing_the_attended_statuses_needs_a_new_version(tmp_path):
+    path = _config(tmp_path, """
+        metrics:
+          attendance_rate:
+            parameters: {attended_statuses: [present]}
+    """)
+    with pytest.raises(CatalogError, match="attendance_rate: numerator, definition, parameters changed.*"
+                                           "set version to 2"):
+        load_catalog(path)
+    catalog = load_catalog(config_path="")
+    edited = with_overrides(catalog, attendance_rate={"parameters": {"attended_statuses": ["present"]}})
+    assert lock_problems(edited) == [
+        "attendance_rate: the definition changed but version 1 is locked to another definition; "
+        "bump its version in catalog.yaml"
+    ]
+
+
+def test_attended_statuses_are_a_parameter_of_each_attendance_metric(tmp_path):
+    path = _config(tmp_path, """
+        metrics:
+          attendance_rate:
+            parameters: {attended_statuses: [present]}
+            version: 2
+    """)
+    catalog = load_catalog(path)
+    assert "one of present; every other status" in catalog.metrics["attendance_rate"].definition
+    con = district()
+    build_marts(con, catalog)
+    # S1 present days: s01 9, s02 4, s03 6 (3 tardy, 1 early departure now absent), s04 10, s05 8,
+    # s06 10, s09 6 = 53 of 10+9+10+10+10+10+6 = 65 enrolled days
+    assert cell(con, "attendance_rate", "school", "S1") == (53, 65, 53 / 65)
+    # chronic_absence_rate keeps its own statuses (tardy attended): S1 still 2 / 5
+    assert cell(con, "chronic_absence_rate", "school", "S1") == (2, 5, 0.4)
 
 
 def test_a_changed_cutoff_with_a_new_version_is_computed_and_carried(tmp_path):
@@ -118,7 +178,7 @@ def test_a_district_adds_a_metric_with_its_own_sql(tmp_path):
         WITH iss AS (
             SELECT DISTINCT school_year, student_id FROM staging.discipline_incidents WHERE action = 'iss'
         )
-        SELECT {{metric_id}} AS metric_id, e.school_year, e.level, e.entity_id, e.student_id,
+        SELECT $metric_id AS metric_id, e.school_year, e.level, e.entity_id, e.student_id,
                CASE WHEN i.student_id IS NULL THEN 0 ELSE 1 END AS numerator, 1 AS denominator, 1 AS n
         FROM metric_enrolled_scopes AS e
         LEFT JOIN iss AS i ON i.school_year = e.school_year AND i.student_id = e.student_id
@@ -167,6 +227,8 @@ def test_a_district_adds_a_metric_with_its_own_sql(tmp_path):
     ("metrics: {attendance_rate: {target: high}}", "target must be a number"),
     ("needs_assessment: {systemic_min_metrics: 0}", "systemic_min_metrics"),
     ("metrics: [1, 2]", "metrics must map"),
+    ("metrics: {attendance_rate: {definition: 'Days {{nothing}}', version: 2}}", "names {{nothing}}, which is not"),
+    ("metrics: {chronic_absence_rate: {definition: 'At {{min_enrolled_days|odd}}', version: 2}}", "unknown style"),
 ])
 def test_invalid_configuration_is_refused_with_a_reason(tmp_path, text, message):
     with pytest.raises(CatalogError, match=message):

@@ -12,17 +12,17 @@ WITH latest AS MATERIALIZED (
         PARTITION BY r.school_year, r.student_id, r.cfa_id, r.standard_code
         ORDER BY r.administered_date DESC NULLS LAST, r.score DESC) = 1
 )
-SELECT {{metric_id}} AS metric_id, school_year, 'classroom' AS level, section_id AS entity_id,
+SELECT $metric_id AS metric_id, school_year, 'classroom' AS level, section_id AS entity_id,
        student_id, count(*) FILTER (WHERE mastered) AS numerator, count(*) AS denominator, 1 AS n
 FROM latest WHERE section_id IS NOT NULL
 GROUP BY school_year, section_id, student_id
 UNION ALL
-SELECT {{metric_id}}, school_year, 'plc', plc_id, student_id,
+SELECT $metric_id, school_year, 'plc', plc_id, student_id,
        count(*) FILTER (WHERE mastered), count(*), 1
 FROM latest WHERE plc_id IS NOT NULL
 GROUP BY school_year, plc_id, student_id
 UNION ALL
-SELECT {{metric_id}}, school_year, 'student', student_id, student_id,
+SELECT $metric_id, school_year, 'student', student_id, student_id,
        count(*) FILTER (WHERE mastered), count(*), 1
 FROM latest
 GROUP BY school_year, student_id

@@ -7,7 +7,7 @@ WITH latest AS (
     QUALIFY row_number() OVER (
         PARTITION BY school_year, department_id, trim(kpi_id) ORDER BY period_end DESC NULLS LAST) = 1
 )
-SELECT {{metric_id}} || '.' || kpi_id AS metric_id, school_year, 'department' AS level,
+SELECT $metric_id || '.' || kpi_id AS metric_id, school_year, 'department' AS level,
        department_id AS entity_id, 'all' AS student_group,
        NULL::DOUBLE AS numerator, NULL::DOUBLE AS denominator, value, 1 AS n
 FROM latest

@@ -1,10 +1,10 @@
 -- meeting_cadence_met: periods in which a team met at least its minimum / periods counted. Each
 -- entity of a team's level is expected to meet (DLT district, OLT department, BLT school, PLC,
 -- CLC classroom). Periods are the school months, or the school-year quarters containing them, of
--- every year with meeting data; a period counts once it has ended by {{as_of}}, or earlier if it
+-- every year with meeting data; a period counts once it has ended by $as_of, or earlier if it
 -- is already met. One row per entity.
 WITH cadences AS (
-    SELECT * FROM {{cadences}}
+    SELECT unnest($cadences, recursive := true)
 ), meetings AS (
     SELECT school_year, upper(trim(team)) AS team, owner_id, meeting_date
     FROM staging.team_meetings
@@ -15,7 +15,7 @@ WITH cadences AS (
     SELECT y.school_year,
            make_date(CASE WHEN m.month >= 7 THEN y.school_year - 1 ELSE y.school_year END, m.month, 1) AS month_start
     FROM years AS y
-    CROSS JOIN (SELECT unnest([{{school_months}}]) AS month) AS m
+    CROSS JOIN (SELECT unnest($school_months) AS month) AS m
 ), periods AS (
     SELECT school_year, 'month' AS period, month_start AS period_start,
            CAST(month_start + INTERVAL 1 MONTH AS DATE) AS period_end
@@ -47,8 +47,8 @@ WITH cadences AS (
      AND m.meeting_date >= x.period_start AND m.meeting_date < x.period_end
     GROUP BY x.school_year, x.level, x.entity_id, x.team, x.period_start, x.period_end
 )
-SELECT {{metric_id}} AS metric_id, school_year, level, entity_id, NULL::VARCHAR AS student_id,
+SELECT $metric_id AS metric_id, school_year, level, entity_id, NULL::VARCHAR AS student_id,
        count(*) FILTER (WHERE met) AS numerator, count(*) AS denominator, count(*) AS n
 FROM counted
-WHERE period_end <= {{as_of}} OR met
+WHERE period_end <= $as_of OR met
 GROUP BY school_year, level, entity_id

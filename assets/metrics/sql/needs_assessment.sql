@@ -4,7 +4,7 @@
 --   strength or a need and ranked by the gap measured in status bands (near_band).
 -- row_type 'group_gap': each student group against all other students at the same entity
 --   (others = all minus the group, with both n); a gap is large when the group does worse by at
---   least {{large_gap_bands}} bands; a group with large gaps in {{systemic_min_metrics}} or more
+--   least $large_gap_bands bands; a group with large gaps in $systemic_min_metrics or more
 --   metrics is a possible systemic inequity.
 -- Suppressed cells get no assessment, rank or flag, so nothing here reveals a hidden value.
 CREATE OR REPLACE TABLE mart.needs_assessment AS
@@ -58,7 +58,7 @@ WITH card AS (
 ), group_gaps AS (
     SELECT *, (value - others_value) * sign + 0.0 AS group_gap,
            NOT suppressed AND (value - others_value) * sign < 0
-               AND (value - others_value) * sign <= -({{large_gap_bands}} * near_band) AS large_gap
+               AND (value - others_value) * sign <= -($large_gap_bands * near_band) AS large_gap
     FROM group_pairs
 ), flagged AS (
     SELECT *,
@@ -84,6 +84,6 @@ SELECT school_year, level, entity_id, 'group_gap', metric_id, metric_version, pe
            PARTITION BY school_year, level, entity_id, suppressed
            ORDER BY coalesce(group_gap / nullif(near_band, 0), group_gap), metric_id, student_group) END,
        large_gap, systemic_metric_count,
-       systemic_metric_count >= {{systemic_min_metrics}}, suppressed
+       systemic_metric_count >= $systemic_min_metrics, suppressed
 FROM flagged
 ORDER BY school_year, level, entity_id, row_type DESC, rank NULLS LAST, metric_id, student_group;

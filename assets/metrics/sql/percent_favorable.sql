@@ -19,11 +19,11 @@ WITH answers AS (
     FROM answers
     GROUP BY ALL
 )
-SELECT {{metric_id}} || '.' || respondent_type || '.' || construct AS metric_id, school_year,
+SELECT $metric_id || '.' || respondent_type || '.' || construct AS metric_id, school_year,
        'school' AS level, school_id AS entity_id, NULL::VARCHAR AS student_id,
        favorable AS numerator, answered AS denominator, 1 AS n
 FROM per_respondent
 UNION ALL
-SELECT {{metric_id}} || '.' || respondent_type || '.' || construct, school_year,
+SELECT $metric_id || '.' || respondent_type || '.' || construct, school_year,
        'district', district_id, NULL, favorable, answered, 1
 FROM per_respondent

@@ -1,13 +1,13 @@
 -- Enrolled and attended days of each student at every entity the student counts at, from one
--- pass over staging.attendance_daily (one row per enrolled day; tardy and early departure are
--- attended). At a school: the days there. At the district and the student level: all days in
--- the district. At a classroom or PLC: the days at that section's school (attendance is daily,
--- not per period). Needs metric_section_members.
+-- pass over staging.attendance_daily (one row per enrolled day; a day is attended when its
+-- status is one of the metric parameter attended_statuses). At a school: the days there. At the
+-- district and the student level: all days in the district. At a classroom or PLC: the days at
+-- that section's school (attendance is daily, not per period). Needs metric_section_members.
 CREATE OR REPLACE TEMP TABLE metric_attendance_scopes AS
 WITH by_school AS MATERIALIZED (
     SELECT school_year, student_id, school_id,
            count(*) AS enrolled,
-           count(*) FILTER (WHERE attended) AS attended
+           count(*) FILTER (WHERE list_contains($attended_statuses, status)) AS attended
     FROM staging.attendance_daily
     WHERE school_year IS NOT NULL
     GROUP BY school_year, student_id, school_id

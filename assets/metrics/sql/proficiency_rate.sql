@@ -20,15 +20,15 @@ WITH results AS (
         PARTITION BY school_year, student_id, subject, district_id
         ORDER BY test_date DESC NULLS LAST, scale_score DESC NULLS LAST, proficient DESC) = 1
 )
-SELECT {{metric_id}} || '.' || subject AS metric_id, school_year, 'school' AS level,
+SELECT $metric_id || '.' || subject AS metric_id, school_year, 'school' AS level,
        school_id AS entity_id, student_id,
        CASE WHEN proficient THEN 1 ELSE 0 END AS numerator, 1 AS denominator, 1 AS n
 FROM at_school
 UNION ALL
-SELECT {{metric_id}} || '.' || subject, school_year, 'district', district_id, student_id,
+SELECT $metric_id || '.' || subject, school_year, 'district', district_id, student_id,
        CASE WHEN proficient THEN 1 ELSE 0 END, 1, 1
 FROM at_district
 UNION ALL
-SELECT {{metric_id}} || '.' || subject, school_year, 'student', student_id, student_id,
+SELECT $metric_id || '.' || subject, school_year, 'student', student_id, student_id,
        CASE WHEN proficient THEN 1 ELSE 0 END, 1, 1
 FROM at_district

@@ -13,7 +13,7 @@ FROM (
            CAST(sum(u.n) AS BIGINT) AS n
     FROM ({{units}}) AS u
     {{group_join}}
-    WHERE u.level IN ({{levels}})
+    WHERE list_contains($levels, u.level)
     GROUP BY GROUPING SETS ({{grouping_sets}})
 )
 WHERE student_group IS NOT NULL AND denominator > 0

@@ -24,11 +24,11 @@ WITH responses AS (
      AND r.respondent_type = regexp_replace(lower(trim(i.respondent_type)), '[^a-z0-9]+', '_', 'g')
     WHERE i.invited > 0 AND i.respondent_type IS NOT NULL
 )
-SELECT {{metric_id}} || '.' || respondent_type AS metric_id, school_year, 'school' AS level,
+SELECT $metric_id || '.' || respondent_type AS metric_id, school_year, 'school' AS level,
        school_id AS entity_id, NULL::VARCHAR AS student_id,
        respondents AS numerator, invited AS denominator, invited AS n
 FROM rates
 UNION ALL
-SELECT {{metric_id}} || '.' || respondent_type, school_year, 'district', district_id, NULL,
+SELECT $metric_id || '.' || respondent_type, school_year, 'district', district_id, NULL,
        respondents, invited, invited
 FROM rates

@@ -15,16 +15,16 @@ WITH checks AS (
     FROM checks
     GROUP BY ALL
 )
-SELECT {{metric_id}} || '.' || focus_area AS metric_id, school_year, 'classroom' AS level,
+SELECT $metric_id || '.' || focus_area AS metric_id, school_year, 'classroom' AS level,
        section_id AS entity_id, NULL::VARCHAR AS student_id,
        observed AS numerator, checked AS denominator, 1 AS n
 FROM visits WHERE section_id IS NOT NULL
 UNION ALL
-SELECT {{metric_id}} || '.' || focus_area, school_year, 'plc', plc_id, NULL, observed, checked, 1
+SELECT $metric_id || '.' || focus_area, school_year, 'plc', plc_id, NULL, observed, checked, 1
 FROM visits WHERE plc_id IS NOT NULL
 UNION ALL
-SELECT {{metric_id}} || '.' || focus_area, school_year, 'school', school_id, NULL, observed, checked, 1
+SELECT $metric_id || '.' || focus_area, school_year, 'school', school_id, NULL, observed, checked, 1
 FROM visits
 UNION ALL
-SELECT {{metric_id}} || '.' || focus_area, school_year, 'district', district_id, NULL, observed, checked, 1
+SELECT $metric_id || '.' || focus_area, school_year, 'district', district_id, NULL, observed, checked, 1
 FROM visits
