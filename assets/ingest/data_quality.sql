@@ -44,3 +44,26 @@ CREATE TABLE IF NOT EXISTS ingest_work.profiles (
     checks_passed INTEGER,
     checks_failed INTEGER
 );
+-- Added after the first release: warehouses built before keep working.
+ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS encoding VARCHAR;         -- text encoding read
+ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS rows_by_year JSON;        -- baseline: school year -> valid rows
+ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS accepted_by VARCHAR;      -- `alignboard accept` applied
+ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS accept_reason VARCHAR;
+ALTER TABLE ingest_work.profiles ADD COLUMN IF NOT EXISTS encoding VARCHAR;
+ALTER TABLE ingest_work.profiles ADD COLUMN IF NOT EXISTS rows_by_year JSON;
+ALTER TABLE ingest_work.profiles ADD COLUMN IF NOT EXISTS baseline_rows BIGINT;
+ALTER TABLE ingest_work.profiles ADD COLUMN IF NOT EXISTS baseline_year VARCHAR;
+ALTER TABLE ingest_work.profiles ADD COLUMN IF NOT EXISTS dropped_references BIGINT;
+ALTER TABLE ingest_work.profiles ADD COLUMN IF NOT EXISTS dropped_detail VARCHAR;
+ALTER TABLE ingest_work.profiles ADD COLUMN IF NOT EXISTS accepted_by VARCHAR;
+ALTER TABLE ingest_work.profiles ADD COLUMN IF NOT EXISTS accept_reason VARCHAR;
+-- Intended changes a person accepted (`alignboard accept FILE --reason ...`): the next load of
+-- the file skips its row-count and freshness comparisons once, and records who and why.
+CREATE TABLE IF NOT EXISTS mart.acceptances (
+    file VARCHAR,
+    accepted_by VARCHAR,
+    reason VARCHAR,
+    requested_at TIMESTAMPTZ,
+    applied_run_id VARCHAR,     -- NULL until a load of the file applies it
+    applied_at TIMESTAMPTZ
+);

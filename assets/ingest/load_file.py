@@ -26,6 +26,7 @@ from assets.ingest.landing import (
     read_into,
     read_nothing,
 )
+from assets.ingest import baseline, snapshot
 from assets.ingest.split import keep_valid_rows, split_rows
 from assets.warehouse import existing_tables
 from data_contracts.contract import Contract
@@ -40,13 +41,13 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute((SQL_DIR / "data_quality.sql").read_text())
 
 
-def _previous_load(con, file: str) -> tuple[int | None, float | None]:
+def _previous_latest(con, file: str) -> float | None:
     row = con.execute(
-        """SELECT rows_loaded, latest_value FROM mart.data_quality
+        """SELECT latest_value FROM mart.data_quality
            WHERE file = ? AND status = 'loaded' ORDER BY loaded_at DESC LIMIT 1""",
         [file],
     ).fetchone()
-    return (row[0], row[1]) if row else (None, None)
+    return row[0] if row else None
 
 
 def ingest_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: Path) -> dict:
@@ -71,19 +72,21 @@ def ingest_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir:
         else:
             profile.update(
                 header=read.header,
+                encoding=read.encoding,
                 rows_read=split.rows_read,
                 rows_loaded=split.rows_loaded,
                 rows_quarantined=split.rows_quarantined,
                 reasons=split.reasons,
                 duplicate_keys=split.duplicate_keys,
-                **_measure(con, contract, split.rows_loaded),
+                **_measure(con, contract, landing_dir),
             )
     _save_profile(con, profile)
     return profile
 
 
-def _measure(con, contract: Contract, rows_loaded: int) -> dict:
-    """Freshness, and change against the last good load."""
+def _measure(con, contract: Contract, landing_dir: Path) -> dict:
+    """Freshness, change against the last accepted load (baseline.py), keys dropped from under
+    kept data (snapshot.py), and any acceptance that waives the comparisons this time."""
     work = WorkTables(contract.file)
     valid = f"(SELECT * FROM {work.typed} WHERE _row NOT IN (SELECT _row FROM {work.removed}))"
     measures = {"latest_value": None, "row_change_ratio": None, "freshness_change": None}
@@ -92,29 +95,44 @@ def _measure(con, contract: Contract, rows_loaded: int) -> dict:
         latest = quote(column.name)
         as_number = f"max({latest} - DATE '1970-01-01')" if column.type == "date" else f"max({latest})"
         measures["latest_value"] = con.execute(f"SELECT {as_number} FROM {valid}").fetchone()[0]
-    previous_rows, previous_latest = _previous_load(con, contract.file)
-    if previous_rows:
-        measures["row_change_ratio"] = rows_loaded / previous_rows
+    current = baseline.rows_by_year(con, contract, valid)
+    measures["rows_by_year"] = current
+    measures["dropped_references"], measures["dropped_detail"] = snapshot.dropped_references(
+        con, contract, valid, landing_dir
+    )
+    accepted = baseline.pending_acceptance(con, contract.file)
+    if accepted:
+        measures["accepted_by"], measures["accept_reason"] = accepted
+        return measures
+    change = baseline.largest_change(contract, current, baseline.last_accepted(con, contract.file))
+    if change:
+        measures.update(row_change_ratio=change.ratio, baseline_rows=change.baseline_rows,
+                        baseline_year=change.year)
+    previous_latest = _previous_latest(con, contract.file)
     if previous_latest is not None and measures["latest_value"] is not None:
         measures["freshness_change"] = measures["latest_value"] - previous_latest
     return measures
 
 
+PROFILE_FIELDS = [
+    "file", "status", "message", "header", "rows_read", "rows_loaded", "rows_quarantined", "reasons",
+    "row_change_ratio", "duplicate_keys", "latest_value", "freshness_change", "source_file", "source_sha256",
+    "source_mtime", "encoding", "rows_by_year", "baseline_rows", "baseline_year", "dropped_references",
+    "dropped_detail", "accepted_by", "accept_reason",
+]
+JSON_FIELDS = {"header", "reasons", "rows_by_year"}
+COUNT_FIELDS = {"rows_read", "rows_loaded", "rows_quarantined", "duplicate_keys", "dropped_references"}
+
+
 def _save_profile(con, profile: dict) -> None:
     con.execute("DELETE FROM ingest_work.profiles WHERE file = ?", [profile["file"]])
+    values = []
+    for name in PROFILE_FIELDS:
+        value = profile.get(name, 0 if name in COUNT_FIELDS else None)
+        values.append(json.dumps(value if value is not None else {}) if name in JSON_FIELDS else value)
     con.execute(
-        """INSERT INTO ingest_work.profiles BY NAME
-           SELECT ? AS file, ? AS status, ? AS message, ? AS header, ? AS rows_read, ? AS rows_loaded,
-                  ? AS rows_quarantined, ? AS reasons, ? AS row_change_ratio, ? AS duplicate_keys,
-                  ? AS latest_value, ? AS freshness_change, ? AS source_file, ? AS source_sha256,
-                  ? AS source_mtime""",
-        [
-            profile["file"], profile["status"], profile["message"], json.dumps(profile["header"]),
-            profile.get("rows_read", 0), profile.get("rows_loaded", 0), profile.get("rows_quarantined", 0),
-            json.dumps(profile.get("reasons", {})), profile.get("row_change_ratio"),
-            profile.get("duplicate_keys", 0), profile.get("latest_value"), profile.get("freshness_change"),
-            profile.get("source_file"), profile.get("source_sha256"), profile.get("source_mtime"),
-        ],
+        f"INSERT INTO ingest_work.profiles BY NAME SELECT {', '.join('? AS ' + n for n in PROFILE_FIELDS)}",
+        values,
     )
 
 
@@ -127,6 +145,7 @@ def load_profile(con, file: str) -> dict:
     profile = dict(zip(names, row))
     profile["header"] = json.loads(profile["header"])
     profile["reasons"] = json.loads(profile["reasons"]) if profile["reasons"] else {}
+    profile["rows_by_year"] = json.loads(profile["rows_by_year"]) if profile["rows_by_year"] else {}
     return profile
 
 
@@ -168,12 +187,15 @@ def failure_message(contract: Contract, profile: dict, outcome: SuiteOutcome) ->
     if "expect_table_columns_to_match_set" in failed:
         return f"{name}: line 1: missing required columns"
     reasons = []
-    if "row_change_ratio" in failed:
-        previous = profile["rows_loaded"] / profile["row_change_ratio"]
+    if "valid_rows_if_read" in failed:
         reasons.append(
-            f"{profile['rows_loaded']:,} valid rows against {previous:,.0f} in the last good load "
-            f"({profile['row_change_ratio'] - 1:+.0%}; allowed ±{contract.max_row_change:.0%})"
+            "header only, no data rows" if not profile["rows_read"]
+            else f"none of its {profile['rows_read']:,} rows is valid (see quarantine.{contract.file})"
         )
+    if "dropped_references" in failed:
+        reasons.append(snapshot.dropped_message(profile))
+    if "row_change_ratio" in failed:
+        reasons.append(baseline.change_message(contract, profile))
     if "duplicate_keys" in failed:
         reasons.append(f"{profile['duplicate_keys']:,} duplicate keys ({', '.join(contract.key)}) after quarantine")
     if "freshness_change" in failed:
@@ -181,6 +203,8 @@ def failure_message(contract: Contract, profile: dict, outcome: SuiteOutcome) ->
             f"its newest {contract.freshness} is older than the data already loaded "
             f"(is it last year's export?)"
         )
+    if failed & {"row_change_ratio", "freshness_change"}:
+        reasons.append(baseline.accept_hint(name))
     return f"{name}: rejected: " + "; ".join(reasons)
 
 
@@ -261,9 +285,15 @@ def _record_quality(con, run_id: str, profile: dict, status: str, message: str |
         "source_mtime": profile["source_mtime"],
         "latest_value": profile["latest_value"] if status == "loaded" else None,
         "loaded_at": datetime.now(timezone.utc),
+        "encoding": profile.get("encoding"),
+        "rows_by_year": profile.get("rows_by_year") if status == "loaded" else None,
+        "accepted_by": profile.get("accepted_by") if status == "loaded" else None,
+        "accept_reason": profile.get("accept_reason") if status == "loaded" else None,
     }
+    if row["accepted_by"]:
+        baseline.mark_applied(con, profile["file"], run_id)
     con.execute(
         f"INSERT INTO mart.data_quality BY NAME SELECT {', '.join('? AS ' + k for k in row)}",
-        [json.dumps(v) if k == "reasons" else v for k, v in row.items()],
+        [json.dumps(v) if k in ("reasons", "rows_by_year") and v is not None else v for k, v in row.items()],
     )
     return row

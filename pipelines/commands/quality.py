@@ -43,6 +43,9 @@ def latest_quality(warehouse_path: Path) -> list[dict]:
                 "message": row["message"],
                 "loaded_at": row["loaded_at"].isoformat(timespec="seconds") if row["loaded_at"] else None,
                 "source_sha256": row.get("source_sha256"),
+                "encoding": row.get("encoding"),
+                "accepted_by": row.get("accepted_by"),
+                "accept_reason": row.get("accept_reason"),
             }
         )
     return result
@@ -60,15 +63,15 @@ def print_table(rows: list[dict], out=None) -> None:
     if not rows:
         print("(no files)", file=out)
         return
-    table = [["file", "status", "read", "loaded", "quarantined", "top reasons"]]
+    table = [["file", "status", "encoding", "read", "loaded", "quarantined", "top reasons"]]
     for r in rows:
         reasons = r["reasons"] if isinstance(r["reasons"], dict) else json.loads(r["reasons"] or "{}")
         top = ", ".join(f"{k} {v:,}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1])[:3])
-        table.append([display_name(r), r["status"], f"{r['rows_read']:,}",
+        table.append([display_name(r), r["status"], r.get("encoding") or "", f"{r['rows_read']:,}",
                       f"{r['rows_loaded']:,}", f"{r['rows_quarantined']:,}", top])
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for n, row in enumerate(table):
-        cells = [c.ljust(w) if i in (0, 1, 5) else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        cells = [c.ljust(w) if i in (0, 1, 2, 6) else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
         print("  ".join(cells).rstrip(), file=out)
         if n == 0:
             print("  ".join("-" * w for w in widths), file=out)
