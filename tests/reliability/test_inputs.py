@@ -49,8 +49,8 @@ class Case:
 
 
 STUDENTS_SEMICOLONS = (
-    "students.csv: line 1: missing required columns student_id, school_id, school_year, grade_level "
-    "(found: student_id;school_id;school_year;grade_level;sex;hispanic_latino;races;english_learner;"
+    "students.csv: line 1: missing required columns student_id, school_id, school_year, grade_level, sex, "
+    "hispanic_latino, races, english_learner, idea_disability, economically_disadvantaged (found: student_id;school_id;school_year;grade_level;sex;hispanic_latino;races;english_learner;"
     "idea_disability;economically_disadvantaged)"
 )
 # A rejected file's dependants do not run that night (their last good data stays), so a night
