@@ -7,7 +7,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ["generate", "load", "quality", "disparity", "export"]
+COMMANDS = ["generate", "load", "quality", "accept", "disparity", "export"]
 
 
 def build_parser() -> argparse.ArgumentParser:

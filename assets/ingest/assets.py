@@ -5,9 +5,11 @@
   contract's GX suite, whether the file is loaded or rejected (load_file.py);
 - file_checks, the blocking check on raw/<file>: it reads the GX results of this run's load
   and reports them; a failure stops staging/<file> and everything below it;
-- quality_report, a multi-asset materializing mart/data_quality and mart/gx_results: this run's
-  row for every contract file, read from the load steps' materializations (it has no upstream
-  assets so that it runs even when a file is rejected; its low priority makes it run last).
+- quality_report, a multi-asset materializing mart/data_quality, mart/gx_results and
+  mart/acceptances: this run's row for every contract file, read from the load steps'
+  materializations, and the run that applied each `alignboard accept` (the command appends the
+  request; the load of the file uses it). It has no upstream assets so that it runs even when a
+  file is rejected; its low priority makes it run last.
 """
 import json
 from pathlib import Path
@@ -24,6 +26,7 @@ from data_contracts.contract import Contract, load_contracts
 RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
 DATA_QUALITY = dg.AssetKey(["mart", "data_quality"])
 GX_RESULTS = dg.AssetKey(["mart", "gx_results"])
+ACCEPTANCES = dg.AssetKey(["mart", "acceptances"])
 
 
 def _load_assets(contract: Contract) -> dg.AssetsDefinition:
@@ -81,8 +84,9 @@ def _file_check(contract: Contract) -> dg.AssetChecksDefinition:
         asset=raw_key,
         name="file_checks",
         blocking=True,
-        description="GX suite compiled from the contract: readable, required columns, row-count "
-        "change, key uniqueness after quarantine, freshness. Reports the results of this run's load.",
+        description="GX suite compiled from the contract: readable, required columns, at least one "
+        "valid row, row-count change against the baseline, no key dropped from under kept data, key "
+        "uniqueness after quarantine, freshness. Reports the results of this run's load.",
     )
     def file_checks(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
         outcome = _this_run_outcome(context.instance, context.run.run_id, raw_key)
@@ -107,6 +111,9 @@ def _file_check(contract: Contract) -> dg.AssetChecksDefinition:
                                  "or not_run (with the upstream file that stopped it), rows and reasons."),
         dg.AssetSpec(GX_RESULTS, group_name="ingest", kinds={"duckdb"},
                      description="The GX results of every file judged in each run."),
+        dg.AssetSpec(ACCEPTANCES, group_name="ingest", kinds={"duckdb"},
+                     description="Every `alignboard accept FILE --reason ...` (who, why, when) and the run "
+                                 "whose load of the file applied it."),
     ],
     # no upstream assets, so a rejected file does not skip it; the lowest priority runs it last
     op_tags={"dagster/priority": "-100"},
@@ -126,6 +133,8 @@ def quality_report(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         statuses[row["status"]] = statuses.get(row["status"], 0) + 1
     yield dg.MaterializeResult(asset_key=DATA_QUALITY, metadata={"files": len(rows), "statuses": json.dumps(statuses)})
     yield dg.MaterializeResult(asset_key=GX_RESULTS, metadata={"files judged": sum(bool(o["checks"]) for o in outcomes.values())})
+    applied = sorted(r["file"] for r in rows if r.get("accepted_by") and r["status"] == "loaded")
+    yield dg.MaterializeResult(asset_key=ACCEPTANCES, metadata={"applied": ", ".join(applied) or "none"})
 
 
 contracts = load_contracts().values()

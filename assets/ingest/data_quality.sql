@@ -28,3 +28,18 @@ CREATE TABLE IF NOT EXISTS mart.gx_results (
 );
 -- warehouses loaded before these columns existed
 ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS upstream_file VARCHAR;  -- not_run: the file that stopped it
+ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS encoding VARCHAR;       -- text encoding read
+ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS rows_by_year JSON;      -- baseline: school year -> valid rows
+ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS accepted_by VARCHAR;    -- `alignboard accept` applied
+ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS accept_reason VARCHAR;
+-- Intended changes a person accepted (`alignboard accept FILE --reason ...` appends a row): the
+-- next load of the file skips its row-count and freshness comparisons once; the quality report
+-- of that run records who and why in mart.data_quality and the run here.
+CREATE TABLE IF NOT EXISTS mart.acceptances (
+    file VARCHAR,
+    accepted_by VARCHAR,
+    reason VARCHAR,
+    requested_at TIMESTAMPTZ,
+    applied_run_id VARCHAR,     -- NULL until a load of the file applies it
+    applied_at TIMESTAMPTZ
+);

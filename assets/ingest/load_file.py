@@ -8,6 +8,10 @@ it. A file whose data version (its sha256, its contract, the ingest code and the
 staging tables its orphan checks read) equals the one stamped on its tables is not read again:
 `unchanged`.
 
+The judgement also uses the file's encoding (encoding.py), its valid rows per school year
+against the last accepted load (baseline.py), the keys it would drop from under kept data
+(snapshot.py), and a pending `alignboard accept` of the file, which this load applies.
+
 Plain functions over a DuckDB connection: no Dagster here, so tests call them directly.
 """
 from __future__ import annotations
@@ -17,6 +21,8 @@ from pathlib import Path
 
 import duckdb
 
+from assets.ingest import baseline, snapshot
+from assets.ingest.encoding import declared_encoding
 from assets.ingest.landing import (
     UnreadableFile,
     WorkTables,
@@ -40,7 +46,8 @@ SQL_DIR = Path(__file__).parent
 # and its contract: a change to any of these reloads every file.
 INGEST_CODE_VERSION = code_version_of(
     SQL_DIR / "landing.py", SQL_DIR / "split.py", Path(__file__), SQL_DIR / "find_duplicates.sql",
-    SQL_DIR / "assemble_quarantine.sql", Path(row_rules.__file__), Path(gx_suite.__file__),
+    SQL_DIR / "assemble_quarantine.sql", SQL_DIR / "encoding.py", SQL_DIR / "baseline.py",
+    SQL_DIR / "snapshot.py", Path(row_rules.__file__), Path(gx_suite.__file__),
 )
 
 
@@ -49,20 +56,22 @@ def contract_code_version(contract: Contract) -> str:
     return version_of(INGEST_CODE_VERSION, (CONTRACT_DIR / f"{contract.file}.yaml").read_text())
 
 
-def _previous_load(con, file: str) -> tuple[int | None, float | None]:
+def _previous_latest(con, file: str) -> float | None:
     if "mart.data_quality" not in existing_tables(con):
-        return None, None  # the first load
+        return None  # the first load
     row = con.execute(
-        """SELECT rows_loaded, latest_value FROM mart.data_quality
+        """SELECT latest_value FROM mart.data_quality
            WHERE file = ? AND status = 'loaded' ORDER BY loaded_at DESC LIMIT 1""",
         [file],
     ).fetchone()
-    return (row[0], row[1]) if row else (None, None)
+    return row[0] if row else None
 
 
 def load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: Path) -> dict:
     """Load the file if it changed; return its outcome (status loaded, rejected, missing or
-    unchanged, the row counts and reasons, the GX results, the data versions of its tables)."""
+    unchanged, the row counts and reasons, the GX results, the data versions of its tables).
+    A pending acceptance the load used is in the outcome (accepted_by): the quality report of
+    the run records it as applied."""
     raw, quarantined = f"raw.{contract.file}", f"quarantine.{contract.file}"
     tables = existing_tables(con)
     stamped = data_version(con, raw) if raw in tables else None
@@ -72,7 +81,7 @@ def load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: P
     inputs = [data_version(con, f"staging.{d}") or "" for d in sorted(contract.depends_on)]
 
     def version(source: str) -> str:
-        return version_of(source, contract_code_version(contract), *inputs)
+        return version_of(source, contract_code_version(contract), declared_encoding(contract.file) or "", *inputs)
 
     landing = locate(landing_dir, contract.file)
     profile = {
@@ -80,6 +89,8 @@ def load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: P
         "rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0, "reasons": {}, "duplicate_keys": 0,
         "latest_value": None, "row_change_ratio": None, "freshness_change": None,
         "source_file": None, "source_sha256": None, "source_mtime": None, "checks": [],
+        "encoding": None, "rows_by_year": None, "baseline_rows": None, "baseline_year": None,
+        "dropped_references": 0, "dropped_detail": None, "accepted_by": None, "accept_reason": None,
     }
     if landing is None:
         profile.update(status="missing", message=f"{contract.file}.csv: not in the landing folder {landing_dir}")
@@ -104,12 +115,13 @@ def load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: P
         else:
             profile.update(
                 header=read.header,
+                encoding=read.encoding,
                 rows_read=split.rows_read,
                 rows_loaded=split.rows_loaded,
                 rows_quarantined=split.rows_quarantined,
                 reasons=split.reasons,
                 duplicate_keys=split.duplicate_keys,
-                **_measure(con, contract, split.rows_loaded),
+                **_measure(con, contract, landing_dir),
             )
 
     outcome = validate_profile(contract, profile["header"], profile)
@@ -128,6 +140,7 @@ def load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: P
             _quarantine_rejected_rows(con, contract, profile, new_version)
         profile["status"] = "missing" if profile["status"] == "missing" else "rejected"
         profile["rows_loaded"] = 0
+        profile.update(rows_by_year=None, accepted_by=None, accept_reason=None)  # not a baseline, not applied
     _drop_work_tables(con, contract.file)
     profile["version"] = data_version(con, raw) if raw in existing_tables(con) else None
     profile["quarantine_version"] = data_version(con, quarantined) if quarantined in existing_tables(con) else None
@@ -152,8 +165,9 @@ def _unchanged(con, contract: Contract, profile: dict, version: str) -> dict:
     return profile
 
 
-def _measure(con, contract: Contract, rows_loaded: int) -> dict:
-    """Freshness, and change against the last good load."""
+def _measure(con, contract: Contract, landing_dir: Path) -> dict:
+    """Freshness, change against the last accepted load (baseline.py), keys dropped from under
+    kept data (snapshot.py), and any acceptance that waives the comparisons this time."""
     work = WorkTables(contract.file)
     valid = f"(SELECT * FROM {work.typed} WHERE _row NOT IN (SELECT _row FROM {work.removed}))"
     measures = {"latest_value": None, "row_change_ratio": None, "freshness_change": None}
@@ -162,9 +176,19 @@ def _measure(con, contract: Contract, rows_loaded: int) -> dict:
         latest = quote(column.name)
         as_number = f"max({latest} - DATE '1970-01-01')" if column.type == "date" else f"max({latest})"
         measures["latest_value"] = con.execute(f"SELECT {as_number} FROM {valid}").fetchone()[0]
-    previous_rows, previous_latest = _previous_load(con, contract.file)
-    if previous_rows:
-        measures["row_change_ratio"] = rows_loaded / previous_rows
+    current = baseline.rows_by_year(con, contract, valid)
+    measures["rows_by_year"] = current
+    measures["dropped_references"], measures["dropped_detail"] = snapshot.dropped_references(
+        con, contract, valid, landing_dir
+    )
+    accepted = baseline.pending_acceptance(con, contract.file)
+    if accepted:
+        measures["accepted_by"], measures["accept_reason"] = accepted
+        return measures
+    change = baseline.largest_change(contract, current, baseline.last_accepted(con, contract.file))
+    if change:
+        measures.update(row_change_ratio=change.ratio, baseline_rows=change.baseline_rows, baseline_year=change.year)
+    previous_latest = _previous_latest(con, contract.file)
     if previous_latest is not None and measures["latest_value"] is not None:
         measures["freshness_change"] = measures["latest_value"] - previous_latest
     return measures
@@ -181,12 +205,15 @@ def failure_message(contract: Contract, profile: dict, outcome: SuiteOutcome) ->
     if "expect_table_columns_to_match_set" in failed:
         return f"{name}: line 1: missing required columns"
     reasons = []
-    if "row_change_ratio" in failed:
-        previous = profile["rows_loaded"] / profile["row_change_ratio"]
+    if "valid_rows_if_read" in failed:
         reasons.append(
-            f"{profile['rows_loaded']:,} valid rows against {previous:,.0f} in the last good load "
-            f"({profile['row_change_ratio'] - 1:+.0%}; allowed ±{contract.max_row_change:.0%})"
+            "header only, no data rows" if not profile["rows_read"]
+            else f"none of its {profile['rows_read']:,} rows is valid (see quarantine.{contract.file})"
         )
+    if "dropped_references" in failed:
+        reasons.append(snapshot.dropped_message(profile))
+    if "row_change_ratio" in failed:
+        reasons.append(baseline.change_message(contract, profile))
     if "duplicate_keys" in failed:
         reasons.append(f"{profile['duplicate_keys']:,} duplicate keys ({', '.join(contract.key)}) after quarantine")
     if "freshness_change" in failed:
@@ -194,6 +221,8 @@ def failure_message(contract: Contract, profile: dict, outcome: SuiteOutcome) ->
             f"its newest {contract.freshness} is older than the data already loaded "
             f"(is it last year's export?)"
         )
+    if failed & {"row_change_ratio", "freshness_change"}:
+        reasons.append(baseline.accept_hint(name))
     return f"{name}: rejected: " + "; ".join(reasons)
 
 

@@ -1,5 +1,6 @@
-"""The quality report of one run: a row in mart.data_quality for every contract file, and the
-GX results of every file that was judged in mart.gx_results.
+"""The quality report of one run: a row in mart.data_quality for every contract file, the GX
+results of every file that was judged in mart.gx_results, and in mart.acceptances the run that
+applied each `alignboard accept` (a load that used it: accepted_by in its outcome).
 
 The statuses: loaded, rejected, missing and unchanged come from the file's own load
 (load_file.py); a file whose load did not run is `not_run`, with the upstream file that stopped
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from assets.ingest import baseline
 from data_contracts.contract import Contract
 from data_contracts.row_rules import quote
 
@@ -42,7 +44,8 @@ def not_run_reason(contract: Contract, contracts: dict[str, Contract], outcomes:
 def record_run(
     con: duckdb.DuckDBPyConnection, run_id: str, contracts: dict[str, Contract], outcomes: dict[str, dict]
 ) -> list[dict]:
-    """Append this run's row for every contract file (and its GX results); return the rows."""
+    """Append this run's row for every contract file (and its GX results), mark the acceptances
+    this run applied; return the rows."""
     ensure_tables(con)
     now = datetime.now(timezone.utc)
     rows, results = [], []
@@ -64,8 +67,12 @@ def record_run(
             "message": outcome["message"], "source_file": outcome["source_file"],
             "source_sha256": outcome["source_sha256"], "source_mtime": outcome["source_mtime"],
             "latest_value": outcome["latest_value"] if outcome["status"] == "loaded" else None,
-            "upstream_file": None, "loaded_at": now,
+            "upstream_file": None, "loaded_at": now, "encoding": outcome.get("encoding"),
+            "rows_by_year": json.dumps(outcome["rows_by_year"]) if outcome.get("rows_by_year") else None,
+            "accepted_by": outcome.get("accepted_by"), "accept_reason": outcome.get("accept_reason"),
         })
+        if outcome["status"] == "loaded" and outcome.get("accepted_by"):
+            baseline.mark_applied(con, file, run_id)
         results += [[run_id, file, c["expectation"], c["column"], c["success"], c["observed"], now] for c in checks]
     for row in rows:
         con.execute(

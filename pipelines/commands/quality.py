@@ -44,9 +44,17 @@ def latest_quality(warehouse_path: Path) -> list[dict]:
                 "source_sha256": row.get("source_sha256"),
                 "upstream_file": row.get("upstream_file"),
                 "run_id": row.get("run_id"),
+                "encoding": row.get("encoding"),
+                "accepted_by": row.get("accepted_by"),
+                "accept_reason": row.get("accept_reason"),
+                "rows_by_year": _json(row.get("rows_by_year")),
             }
         )
     return result
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def display_name(row: dict) -> str:
@@ -61,15 +69,15 @@ def print_table(rows: list[dict], out=None) -> None:
     if not rows:
         print("(no files)", file=out)
         return
-    table = [["file", "status", "read", "loaded", "quarantined", "top reasons"]]
+    table = [["file", "status", "encoding", "read", "loaded", "quarantined", "top reasons"]]
     for r in rows:
         reasons = r["reasons"] if isinstance(r["reasons"], dict) else json.loads(r["reasons"] or "{}")
         top = ", ".join(f"{k} {v:,}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1])[:3])
-        table.append([display_name(r), r["status"], f"{r['rows_read']:,}",
+        table.append([display_name(r), r["status"], r.get("encoding") or "", f"{r['rows_read']:,}",
                       f"{r['rows_loaded']:,}", f"{r['rows_quarantined']:,}", top])
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for n, row in enumerate(table):
-        cells = [c.ljust(w) if i in (0, 1, 5) else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        cells = [c.ljust(w) if i in (0, 1, 2, 6) else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
         print("  ".join(cells).rstrip(), file=out)
         if n == 0:
             print("  ".join("-" * w for w in widths), file=out)
@@ -91,6 +99,9 @@ def run(args) -> int:
     for row in rows:
         if row["status"] in ("rejected", "not_run") and row["message"]:
             print(row["message"])
+        if row["accepted_by"]:
+            reason = f": {row['accept_reason']}" if row["accept_reason"] else ""
+            print(f"{display_name(row)}: change accepted by {row['accepted_by']}{reason}")
     for failure in recent_failures(args.warehouse):
         print(f"run {failure['run_id'][:8]} ({failure['job']}) failed at {failure['failed_at']}: {failure['message']}")
     return 0

@@ -112,17 +112,26 @@ def test_messy_folder_quarantines_each_bad_row_with_its_reasons(tmp_path, capsys
     ]
 
 
-def test_reload_is_idempotent(tmp_path):
+def test_reload_is_idempotent_and_a_messy_night_leaves_no_trace(tmp_path):
+    from tests.reliability.harness import snapshot
+
     landing = write_landing(tmp_path / "landing")
     warehouse = tmp_path / "warehouse.duckdb"
-    tables = ["raw.students", "raw.attendance_daily", "staging.students", "staging.student_groups",
-              "quarantine.students", "staging.org_hierarchy"]
     assert load(landing, warehouse) == 0
-    first = {t: query(warehouse, f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
+    clean = snapshot(warehouse)  # every raw, quarantine, staging and mart table
+    assert {"mart.metric_values", "staging.student_groups", "quarantine.students"} <= set(clean)
+    # a night with a bad student (grade 13: quarantined) and one attendance day fewer
+    write_csv(landing / "students.csv", CLEAN["students.csv"] + [["00107", "S1", "2026", "13", "F", "N", "white",
+                                                                "N", "N", "N"]])
+    write_csv(landing / "attendance_daily.csv", CLEAN["attendance_daily.csv"][:-1])
     assert load(landing, warehouse) == 0
-    second = {t: query(warehouse, f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
-    assert first == second
-    assert query(warehouse, "SELECT count(DISTINCT run_id) FROM mart.data_quality") == [(2,)]
+    messy = snapshot(warehouse)
+    assert len(messy["quarantine.students"]) == 1 and len(messy["raw.attendance_daily"]) == 29
+    # the clean files again: exactly the clean warehouse, marts included
+    write_landing(landing)
+    assert load(landing, warehouse) == 0
+    assert snapshot(warehouse) == clean
+    assert query(warehouse, "SELECT count(DISTINCT run_id) FROM mart.data_quality") == [(3,)]
 
 
 def test_unreadable_file_is_rejected_and_last_good_data_kept(tmp_path, capsys):
@@ -148,7 +157,7 @@ def test_shrunken_file_is_rejected_with_all_rows_quarantined(tmp_path, capsys):
 
     capsys.readouterr()
     assert load(landing, warehouse) == 1
-    assert "valid rows against 30 in the last good load (-67%; allowed ±50%)" in capsys.readouterr().err
+    assert "10 valid rows for school year 2026 against 30 in the last accepted load (-67%" in capsys.readouterr().err
     a = quality(warehouse, capsys)["attendance_daily.csv"]
     assert (a["status"], a["rows_read"], a["rows_loaded"], a["rows_quarantined"]) == ("rejected", 10, 0, 10)
     assert a["reasons"] == {"file_rejected": 10}
