@@ -20,6 +20,7 @@ from data_contracts.row_rules import literal, quote
 
 SCHEMAS = ("raw", "quarantine", "staging", "mart", "ingest_work")
 MEMORY_LIMIT = os.environ.get("ALIGNBOARD_MEMORY_LIMIT", "4GB")
+FILE_HEADERS = 3 * 4096  # a DuckDB file starts with its main header and two database headers
 
 SETUP_SQL = """
 CREATE OR REPLACE MACRO school_year_of(d) AS year(d) + CASE WHEN month(d) >= 7 THEN 1 ELSE 0 END;
@@ -131,12 +132,16 @@ def _open_build(published: Path, build: Path) -> duckdb.DuckDBPyConnection:
         raise OSError(exc.errno, f"cannot copy {published} to its build file: {exc.strerror}") from None
     try:
         con = duckdb.connect(str(build))
+        # a truncated file may still open: its header says how many blocks it should hold
+        block_size, blocks = con.execute(
+            "SELECT block_size, total_blocks FROM pragma_database_size() WHERE database_name = current_database()"
+        ).fetchone()
     except duckdb.Error as exc:
-        reason = str(exc).strip().splitlines()[0][:200]
-        raise WarehouseDamaged(
-            f"{published} cannot be opened as a DuckDB warehouse ({reason}); move it aside "
-            f"(`mv {published} {published}.damaged`) or restore a backup, then load again"
-        ) from None
+        raise _damaged(published, str(exc).strip().splitlines()[0][:200]) from None
+    expected = FILE_HEADERS + block_size * blocks
+    if published.exists() and build.stat().st_size < expected:
+        con.close()
+        raise _damaged(published, f"{build.stat().st_size:,} bytes where its header says {expected:,}")
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = '{build}.tmp'")
     con.execute("SET preserve_insertion_order = true")
@@ -145,6 +150,13 @@ def _open_build(published: Path, build: Path) -> duckdb.DuckDBPyConnection:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(SETUP_SQL)
     return con
+
+
+def _damaged(published: Path, reason: str) -> WarehouseDamaged:
+    return WarehouseDamaged(
+        f"{published} cannot be opened as a DuckDB warehouse ({reason}); move it aside "
+        f"(`mv {published} {published}.damaged`) or restore a backup, then load again"
+    )
 
 
 def connect_build(path: str | Path) -> duckdb.DuckDBPyConnection:

@@ -90,7 +90,7 @@ def test_a_second_process_loading_at_the_same_time_is_refused(clean_warehouse, t
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
     assert second.returncode == 1
-    assert f"alignboard load: another load is writing {warehouse} (lock {warehouse}.lock)" in second.stderr
+    assert f"alignboard load: load failed: another load is writing {warehouse} (lock {warehouse}.lock)" in second.stderr
     first.stderr.read()
     assert first.wait(timeout=600) == 0
     assert len(snapshot(warehouse)["raw.students"]) == 7  # the first load's, complete
