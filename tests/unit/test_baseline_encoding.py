@@ -62,3 +62,37 @@ def test_transcoding_keeps_lines_and_names_the_line_of_an_undecodable_byte(tmp_p
     source.write_bytes(b"a,b\nS1,x\nS2,\x81\n")  # 0x81 is not a Windows-1252 character
     with pytest.raises(EncodingError, match=r"^schools.csv: line 3: not cp1252 text \(byte 0x81\)$"):
         _transcode(source, target, "cp1252")
+
+
+def test_the_quality_report_records_an_applied_acceptance_and_the_baseline_it_leaves():
+    import duckdb
+
+    from assets.ingest.baseline import last_accepted, pending_acceptance, record_acceptance
+    from assets.ingest.quality_report import ensure_tables, record_run
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA mart")
+    ensure_tables(con)
+    record_acceptance(con, "attendance_daily", "one week only", "ana")
+    assert pending_acceptance(con, "attendance_daily") == ("ana", "one week only")
+    contracts = {name: c for name, c in load_contracts().items() if name == "attendance_daily"}
+    outcome = {
+        "status": "loaded", "rows_read": 11, "rows_loaded": 10, "rows_quarantined": 1, "reasons": {"missing:date": 1},
+        "message": None, "source_file": "attendance_daily.csv", "source_sha256": "ab", "source_mtime": None,
+        "latest_value": None, "checks": [{"expectation": "e", "column": None, "success": True, "observed": None}],
+        "encoding": "cp1252", "rows_by_year": {"2026": 10}, "accepted_by": "ana", "accept_reason": "one week only",
+    }
+    record_run(con, "run-1", contracts, {"attendance_daily": outcome})
+    assert con.execute(
+        "SELECT status, encoding, accepted_by, accept_reason FROM mart.data_quality WHERE run_id = 'run-1'"
+    ).fetchall() == [("loaded", "cp1252", "ana", "one week only")]
+    assert con.execute("SELECT file, applied_run_id FROM mart.acceptances").fetchall() == [("attendance_daily", "run-1")]
+    assert pending_acceptance(con, "attendance_daily") is None
+    assert last_accepted(con, "attendance_daily") == {"2026": 10}  # the accepted load is the baseline now
+
+    # a rejected load does not use up an acceptance, nor become the baseline
+    record_acceptance(con, "attendance_daily", None, "ana")
+    record_run(con, "run-2", contracts, {"attendance_daily": dict(outcome, status="rejected", rows_loaded=0,
+                                                                   accepted_by=None, accept_reason=None)})
+    assert pending_acceptance(con, "attendance_daily") == ("ana", None)
+    assert last_accepted(con, "attendance_daily") == {"2026": 10}
