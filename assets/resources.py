@@ -6,6 +6,9 @@ import dagster as dg
 import duckdb
 
 from assets import warehouse
+from assets.ingest.snapshot import unresolved_after_load
+
+REFUSED: dict[str, str] = {}  # warehouse path -> why its last load was not published (run_load reads it)
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -17,13 +20,21 @@ class WarehouseResource(dg.ConfigurableResource):
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext):
         run_id = context.run.run_id if context.run else "adhoc"
-        warehouse.begin_build(self.path, run_id)
+        build = warehouse.begin_build(self.path, run_id)
+        refusal = None
         try:
             yield self
         finally:
             # Skipped or failed steps left their last good tables in the build, so the build is
-            # always a consistent warehouse; publishing it keeps what this run did load.
-            warehouse.finish_build(self.path, publish=True)
+            # a consistent warehouse unless kept rows point at a key a new file dropped
+            # (snapshot.py); publishing it keeps what this run did load.
+            try:
+                refusal = unresolved_after_load(build.connection, run_id)
+            finally:
+                warehouse.finish_build(self.path, publish=refusal is None)
+        if refusal:
+            REFUSED[warehouse.resolved(self.path)] = refusal
+            raise warehouse.NotPublished(refusal)
 
     @contextmanager
     def connect(self):

@@ -20,6 +20,7 @@ from data_contracts.row_rules import literal, quote
 
 SCHEMAS = ("raw", "quarantine", "staging", "mart", "ingest_work")
 MEMORY_LIMIT = os.environ.get("ALIGNBOARD_MEMORY_LIMIT", "4GB")
+FILE_HEADERS = 3 * 4096  # a DuckDB file starts with its main header and two database headers
 
 SETUP_SQL = """
 CREATE OR REPLACE MACRO school_year_of(d) AS year(d) + CASE WHEN month(d) >= 7 THEN 1 ELSE 0 END;
@@ -28,6 +29,18 @@ CREATE OR REPLACE MACRO school_year_of(d) AS year(d) + CASE WHEN month(d) >= 7 T
 
 class LoadInProgress(RuntimeError):
     """Another load holds the warehouse lock."""
+
+
+class WarehouseDamaged(RuntimeError):
+    """The published warehouse file cannot be opened (truncated, overwritten)."""
+
+
+class NotPublished(RuntimeError):
+    """The load finished but its build was thrown away; str(exc) says why."""
+
+
+def resolved(path: str | Path) -> str:
+    return str(Path(path).resolve())
 
 
 def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -95,13 +108,40 @@ def begin_build(path: str | Path, run_id: str) -> Build:
     except BlockingIOError:
         os.close(lock_fd)
         raise LoadInProgress(f"another load is writing {published} (lock {published}.lock)") from None
-    for dead in published.parent.glob(f"{published.name}.build-*"):
-        # left by a load that was killed; we hold the lock, so nobody uses it
-        shutil.rmtree(dead) if dead.is_dir() else dead.unlink()
     build = published.with_name(f"{published.name}.build-{run_id}")
-    if published.exists():
-        shutil.copyfile(published, build)
-    con = duckdb.connect(str(build))
+    try:
+        con = _open_build(published, build)
+    except BaseException:
+        shutil.rmtree(f"{build}.tmp", ignore_errors=True)
+        build.unlink(missing_ok=True)
+        os.close(lock_fd)
+        raise
+    active = Build(published=published, build=build, lock_fd=lock_fd, connection=con)
+    _active[_key(published)] = active
+    return active
+
+
+def _open_build(published: Path, build: Path) -> duckdb.DuckDBPyConnection:
+    """Clear dead builds (we hold the lock, so nobody uses them) and open a copy of the published file."""
+    for dead in published.parent.glob(f"{published.name}.build-*"):
+        shutil.rmtree(dead) if dead.is_dir() else dead.unlink()
+    try:
+        if published.exists():
+            shutil.copyfile(published, build)
+    except OSError as exc:
+        raise OSError(exc.errno, f"cannot copy {published} to its build file: {exc.strerror}") from None
+    try:
+        con = duckdb.connect(str(build))
+        # a truncated file may still open: its header says how many blocks it should hold
+        block_size, blocks = con.execute(
+            "SELECT block_size, total_blocks FROM pragma_database_size() WHERE database_name = current_database()"
+        ).fetchone()
+    except duckdb.Error as exc:
+        raise _damaged(published, str(exc).strip().splitlines()[0][:200]) from None
+    expected = FILE_HEADERS + block_size * blocks
+    if published.exists() and build.stat().st_size < expected:
+        con.close()
+        raise _damaged(published, f"{build.stat().st_size:,} bytes where its header says {expected:,}")
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = '{build}.tmp'")
     con.execute("SET preserve_insertion_order = true")
@@ -109,9 +149,14 @@ def begin_build(path: str | Path, run_id: str) -> Build:
     for schema in SCHEMAS:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(SETUP_SQL)
-    active = Build(published=published, build=build, lock_fd=lock_fd, connection=con)
-    _active[_key(published)] = active
-    return active
+    return con
+
+
+def _damaged(published: Path, reason: str) -> WarehouseDamaged:
+    return WarehouseDamaged(
+        f"{published} cannot be opened as a DuckDB warehouse ({reason}); move it aside "
+        f"(`mv {published} {published}.damaged`) or restore a backup, then load again"
+    )
 
 
 def connect_build(path: str | Path) -> duckdb.DuckDBPyConnection:

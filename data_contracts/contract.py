@@ -80,7 +80,8 @@ class Contract:
     foreign_keys: tuple[ForeignKey, ...] = ()
     rules: tuple[Rule, ...] = ()
     freshness: str | None = None
-    max_row_change: float = 0.5
+    max_row_change: float = 0.5  # valid rows may differ from the baseline by this factor: 0.5 = 1.5x
+    row_change_floor: int = 10  # ... or by this many rows, whatever the factor (small files)
 
     @property
     def column_names(self) -> list[str]:
@@ -165,6 +166,7 @@ def _parse(path: Path) -> Contract:
         rules=rules,
         freshness=doc.get("freshness"),
         max_row_change=float(doc.get("max_row_change", 0.5)),
+        row_change_floor=int(doc.get("row_change_floor", 10)),
     )
 
 

@@ -13,7 +13,10 @@ from functools import cache
 
 from data_contracts.contract import Contract
 
-PROFILE_COLUMNS = ["status", "rows_loaded", "row_change_ratio", "duplicate_keys", "freshness_change"]
+PROFILE_COLUMNS = [
+    "status", "rows_loaded", "row_change_ratio", "duplicate_keys", "freshness_change",
+    "valid_rows_if_read", "dropped_references",
+]
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,13 @@ def expectations_for(contract: Contract) -> list:
         gx.expectations.ExpectTableColumnsToMatchSet(
             column_set=contract.required_column_names + PROFILE_COLUMNS, exact_match=False
         ),
-        gx.expectations.ExpectColumnValuesToBeBetween(
-            column="row_change_ratio", min_value=1 - bound, max_value=1 + bound
-        ),
+        # larger over smaller, so a drop and the recovery from it are judged alike (see
+        # assets/ingest/baseline.py); NULL when within the floor or accepted
+        gx.expectations.ExpectColumnValuesToBeBetween(column="row_change_ratio", max_value=1 + bound),
+        # NULL when the file was not read (missing, unreadable): other expectations say why
+        gx.expectations.ExpectColumnValuesToBeBetween(column="valid_rows_if_read", min_value=1),
+        # rows of other files' kept data pointing at keys this version drops (snapshot.py)
+        gx.expectations.ExpectColumnValuesToBeBetween(column="dropped_references", min_value=0, max_value=0),
     ]
     if contract.key:
         expectations.append(
@@ -103,7 +110,9 @@ def validate_profile(contract: Contract, header: list[str], profile: dict) -> Su
     """Run the contract's suite on the load profile; header names become the frame's columns."""
     import pandas as pd
 
-    frame = pd.DataFrame([{**{h: None for h in header}, **{c: profile.get(c) for c in PROFILE_COLUMNS}}])
+    values = {c: profile.get(c) for c in PROFILE_COLUMNS}
+    values["valid_rows_if_read"] = profile.get("rows_loaded") if profile.get("status") == "read" else None
+    frame = pd.DataFrame([{**{h: None for h in header}, **values}])
     frame = frame.astype({c: "float64" for c in PROFILE_COLUMNS if c != "status"})
     result = _validation(contract).run(batch_parameters={"dataframe": frame})
     outcomes = []

@@ -1,8 +1,9 @@
--- What each load did with each landing file; `alignboard quality` shows the latest row per file.
+-- What each load did with each landing file: one row per contract file and run;
+-- `alignboard quality` shows the latest run's rows.
 CREATE TABLE IF NOT EXISTS mart.data_quality (
     run_id VARCHAR,
     file VARCHAR,
-    status VARCHAR,             -- loaded | rejected | missing
+    status VARCHAR,             -- loaded | rejected | missing | unchanged | not_run
     rows_read BIGINT,
     rows_loaded BIGINT,
     rows_quarantined BIGINT,
@@ -25,22 +26,20 @@ CREATE TABLE IF NOT EXISTS mart.gx_results (
     observed VARCHAR,
     validated_at TIMESTAMPTZ
 );
-CREATE TABLE IF NOT EXISTS ingest_work.profiles (
-    file VARCHAR PRIMARY KEY,
-    status VARCHAR,             -- read | missing | unreadable
-    message VARCHAR,
-    header JSON,
-    rows_read BIGINT,
-    rows_loaded BIGINT,
-    rows_quarantined BIGINT,
-    reasons JSON,
-    row_change_ratio DOUBLE,
-    duplicate_keys BIGINT,
-    latest_value DOUBLE,
-    freshness_change DOUBLE,
-    source_file VARCHAR,
-    source_sha256 VARCHAR,
-    source_mtime TIMESTAMPTZ,
-    checks_passed INTEGER,
-    checks_failed INTEGER
+-- warehouses loaded before these columns existed
+ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS upstream_file VARCHAR;  -- not_run: the file that stopped it
+ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS encoding VARCHAR;       -- text encoding read
+ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS rows_by_year JSON;      -- baseline: school year -> valid rows
+ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS accepted_by VARCHAR;    -- `alignboard accept` applied
+ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS accept_reason VARCHAR;
+-- Intended changes a person accepted (`alignboard accept FILE --reason ...` appends a row): the
+-- next load of the file skips its row-count and freshness comparisons once; the quality report
+-- of that run records who and why in mart.data_quality and the run here.
+CREATE TABLE IF NOT EXISTS mart.acceptances (
+    file VARCHAR,
+    accepted_by VARCHAR,
+    reason VARCHAR,
+    requested_at TIMESTAMPTZ,
+    applied_run_id VARCHAR,     -- NULL until a load of the file applies it
+    applied_at TIMESTAMPTZ
 );

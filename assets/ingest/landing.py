@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from assets.ingest.encoding import EncodingError, utf8_source
 from data_contracts.contract import Contract
 from data_contracts.row_rules import literal, quote
 from data_contracts.vocabulary import PLAN_FILES
@@ -45,6 +46,7 @@ class ReadResult:
     rejects_table: str  # lines that could not be parsed: _line, error_type, raw_line
     header: list[str]
     extra_columns: list[str]
+    encoding: str | None = None  # the text encoding read (None for Parquet)
 
 
 def locate(landing_dir: Path, name: str) -> LandingFile | None:
@@ -180,14 +182,27 @@ def read_into(con: duckdb.DuckDBPyConnection, landing: LandingFile, contract: Co
         _no_rejects(con, rejects)
         return ReadResult(view, rejects, header, extra)
 
-    header = read_csv_header(landing.path)
-    extra = check_header(landing.path.name, header, contract)
+    temp_dir = Path(con.execute("SELECT current_setting('temp_directory')").fetchone()[0] or ".tmp")
+    try:
+        with utf8_source(landing.path, contract.file, temp_dir) as (source, encoding):
+            header = read_csv_header(source)
+            extra = check_header(landing.path.name, header, contract)
+            _read_csv(con, LandingFile(landing.name, source, landing.mtime), contract, header)
+    except EncodingError as exc:
+        raise UnreadableFile(str(exc)) from None
+    _number_lines(con, table, view, rejects)
+    return ReadResult(view, rejects, header, extra, encoding)
+
+
+def _read_csv(con, landing: LandingFile, contract: Contract, header: list[str]) -> None:
+    """Every field as text; unparseable lines go to the rejects table, one row per line."""
+    work = WorkTables(contract.file)
     columns = "{" + ", ".join(f"{literal(h)}: 'VARCHAR'" for h in header) + "}"
     found = f"rejects_{contract.file}"
     _run(
         con,
         landing,
-        f"""CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv({literal(landing.path)},
+        f"""CREATE OR REPLACE TABLE {work.landing} AS SELECT * FROM read_csv({literal(landing.path)},
             header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
             columns = {columns}, store_rejects = true,
             rejects_table = {literal(found)}, rejects_scan = {literal(found + '_scan')})""",
@@ -195,12 +210,10 @@ def read_into(con: duckdb.DuckDBPyConnection, landing: LandingFile, contract: Co
     _add_optional_columns(con, table, header, contract)
     # One row per unparseable line (a line can report several errors).
     con.execute(
-        f"""CREATE OR REPLACE TABLE {rejects} AS
+        f"""CREATE OR REPLACE TABLE {work.rejects} AS
             SELECT line AS _line, min(error_type) AS error_type, min(csv_line) AS raw_line
             FROM {found} GROUP BY line"""
     )
-    _number_lines(con, table, view, rejects)
-    return ReadResult(view, rejects, header, extra)
 
 
 def _add_optional_columns(con, table: str, header: list[str], contract: Contract) -> None:

@@ -1,22 +1,28 @@
-"""Load one landing file in three steps, each a Dagster step of its own:
+"""Load one landing file into raw.<file> and quarantine.<file>, or say why not.
 
-1. ingest_file: read and split the file into candidate tables and a one-row profile;
-2. check_file: run the contract's GX suite on the profile (blocking: a failure keeps the last
-   good tables and records the file as rejected, its rows quarantined with reason file_rejected);
-3. promote_file: type the valid rows in place, swap the candidates in as raw/quarantine tables
-   and rebuild the staging table.
+load_file reads and splits the file, runs the contract's GX suite on the load's profile, and
+then either promotes the candidates (loaded), quarantines every row of the file with reason
+file_rejected and keeps the last good raw table (rejected), or keeps the last good tables
+(missing). It returns the outcome; the Dagster check reports it and the quality report records
+it. A file whose data version (its sha256, its contract, the ingest code and the versions of the
+staging tables its orphan checks read) equals the one stamped on its tables is not read again:
+`unchanged`.
+
+The judgement also uses the file's encoding (encoding.py), its valid rows per school year
+against the last accepted load (baseline.py), the keys it would drop from under kept data
+(snapshot.py), and a pending `alignboard accept` of the file, which this load applies.
 
 Plain functions over a DuckDB connection: no Dagster here, so tests call them directly.
 """
 from __future__ import annotations
 
-import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
+from assets.ingest import baseline, snapshot
+from assets.ingest.encoding import declared_encoding
 from assets.ingest.landing import (
     UnreadableFile,
     WorkTables,
@@ -27,63 +33,141 @@ from assets.ingest.landing import (
     read_nothing,
 )
 from assets.ingest.split import keep_valid_rows, split_rows
-from assets.warehouse import existing_tables
-from data_contracts.contract import Contract
+from assets.versions import code_version_of, version_of
+from assets.warehouse import data_version, existing_tables, stamp_data_version
+from data_contracts import gx_suite, row_rules
+from data_contracts.contract import CONTRACT_DIR, Contract
 from data_contracts.gx_suite import SuiteOutcome, validate_profile
 from data_contracts.row_rules import quote
 
 SQL_DIR = Path(__file__).parent
-STAGING_SQL_DIR = Path(__file__).parent.parent / "staging"
+
+# Everything that decides what a file's raw and quarantine tables hold, besides the file itself
+# and its contract: a change to any of these reloads every file.
+INGEST_CODE_VERSION = code_version_of(
+    SQL_DIR / "landing.py", SQL_DIR / "split.py", Path(__file__), SQL_DIR / "find_duplicates.sql",
+    SQL_DIR / "assemble_quarantine.sql", SQL_DIR / "encoding.py", SQL_DIR / "baseline.py",
+    SQL_DIR / "snapshot.py", Path(row_rules.__file__), Path(gx_suite.__file__),
+)
 
 
-def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute((SQL_DIR / "data_quality.sql").read_text())
+def contract_code_version(contract: Contract) -> str:
+    """The code version of a file's raw and quarantine assets: the ingest code and its contract."""
+    return version_of(INGEST_CODE_VERSION, (CONTRACT_DIR / f"{contract.file}.yaml").read_text())
 
 
-def _previous_load(con, file: str) -> tuple[int | None, float | None]:
+def _previous_latest(con, file: str) -> float | None:
+    if "mart.data_quality" not in existing_tables(con):
+        return None  # the first load
     row = con.execute(
-        """SELECT rows_loaded, latest_value FROM mart.data_quality
+        """SELECT latest_value FROM mart.data_quality
            WHERE file = ? AND status = 'loaded' ORDER BY loaded_at DESC LIMIT 1""",
         [file],
     ).fetchone()
-    return (row[0], row[1]) if row else (None, None)
+    return row[0] if row else None
 
 
-def ingest_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: Path) -> dict:
-    """Read and split the file into candidate tables; record and return its profile."""
-    ensure_tables(con)
+def load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: Path) -> dict:
+    """Load the file if it changed; return its outcome (status loaded, rejected, missing or
+    unchanged, the row counts and reasons, the GX results, the data versions of its tables).
+    A pending acceptance the load used is in the outcome (accepted_by): the quality report of
+    the run records it as applied."""
+    raw, quarantined = f"raw.{contract.file}", f"quarantine.{contract.file}"
+    tables = existing_tables(con)
+    stamped = data_version(con, raw) if raw in tables else None
+    if stamped is not None and data_version(con, quarantined) != stamped:
+        stamped = None  # the quarantine holds a rejected file's rows: this file must be judged again
+    # the orphan checks read these staging tables: new keys there can change which rows are valid
+    inputs = [data_version(con, f"staging.{d}") or "" for d in sorted(contract.depends_on)]
+
+    def version(source: str) -> str:
+        return version_of(source, contract_code_version(contract), declared_encoding(contract.file) or "", *inputs)
+
     landing = locate(landing_dir, contract.file)
-    profile = {"file": contract.file, "status": "read", "message": None, "header": contract.column_names}
+    profile = {
+        "file": contract.file, "status": "read", "message": None, "header": contract.column_names,
+        "rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0, "reasons": {}, "duplicate_keys": 0,
+        "latest_value": None, "row_change_ratio": None, "freshness_change": None,
+        "source_file": None, "source_sha256": None, "source_mtime": None, "checks": [],
+        "encoding": None, "rows_by_year": None, "baseline_rows": None, "baseline_year": None,
+        "dropped_references": 0, "dropped_detail": None, "accepted_by": None, "accept_reason": None,
+    }
     if landing is None:
         profile.update(status="missing", message=f"{contract.file}.csv: not in the landing folder {landing_dir}")
         split_rows(con, contract, read_nothing(con, contract))
     else:
-        profile.update(source_file=landing.path.name, source_mtime=landing.mtime)
+        profile.update(source_file=landing.path.name, source_mtime=landing.mtime.isoformat())
         try:
-            with ThreadPoolExecutor(max_workers=1) as pool:  # hash the file while DuckDB reads it
-                digest = pool.submit(file_sha256, landing.path)
+            if stamped is not None:  # a reload: hash first and read only a changed file
+                profile["source_sha256"] = file_sha256(landing.path)
+                if version(profile["source_sha256"]) == stamped:
+                    return _unchanged(con, contract, profile, stamped)
                 read = read_into(con, landing, contract)
-                split = split_rows(con, contract, read)
-                profile["source_sha256"] = digest.result()
+            else:
+                with ThreadPoolExecutor(max_workers=1) as pool:  # hash the file while DuckDB reads it
+                    digest = pool.submit(file_sha256, landing.path)
+                    read = read_into(con, landing, contract)
+                    profile["source_sha256"] = digest.result()
+            split = split_rows(con, contract, read)
         except UnreadableFile as exc:
             profile.update(status="unreadable", message=str(exc))
             split_rows(con, contract, read_nothing(con, contract))
         else:
             profile.update(
                 header=read.header,
+                encoding=read.encoding,
                 rows_read=split.rows_read,
                 rows_loaded=split.rows_loaded,
                 rows_quarantined=split.rows_quarantined,
                 reasons=split.reasons,
                 duplicate_keys=split.duplicate_keys,
-                **_measure(con, contract, split.rows_loaded),
+                **_measure(con, contract, landing_dir),
             )
-    _save_profile(con, profile)
+
+    outcome = validate_profile(contract, profile["header"], profile)
+    profile["checks"] = [
+        {"expectation": o.expectation, "column": o.column, "success": o.success, "observed": o.observed}
+        for o in outcome.outcomes
+    ]
+    new_version = version(profile["source_sha256"] or profile["status"])
+    if outcome.success:
+        if profile["status"] == "read" or raw not in tables:
+            _promote(con, contract, new_version)  # a first load promotes even a missing file's empty tables
+        profile["status"] = "loaded" if profile["status"] == "read" else "missing"
+    else:
+        profile["message"] = failure_message(contract, profile, outcome)
+        if profile["status"] == "read":
+            _quarantine_rejected_rows(con, contract, profile, new_version)
+        profile["status"] = "missing" if profile["status"] == "missing" else "rejected"
+        profile["rows_loaded"] = 0
+        profile.update(rows_by_year=None, accepted_by=None, accept_reason=None)  # not a baseline, not applied
+    _drop_work_tables(con, contract.file)
+    profile["version"] = data_version(con, raw) if raw in existing_tables(con) else None
+    profile["quarantine_version"] = data_version(con, quarantined) if quarantined in existing_tables(con) else None
     return profile
 
 
-def _measure(con, contract: Contract, rows_loaded: int) -> dict:
-    """Freshness, and change against the last good load."""
+def _unchanged(con, contract: Contract, profile: dict, version: str) -> dict:
+    """The file is the one the tables were built from: report what they hold."""
+    loaded = con.execute(f"SELECT count(*) FROM raw.{quote(contract.file)}").fetchone()[0]
+    reasons = dict(
+        con.execute(
+            f"SELECT reason, count(*) FROM (SELECT unnest(reasons) AS reason FROM quarantine.{quote(contract.file)}) "
+            "GROUP BY reason ORDER BY reason"
+        ).fetchall()
+    )
+    held = con.execute(f"SELECT count(*) FROM quarantine.{quote(contract.file)}").fetchone()[0]
+    profile.update(
+        status="unchanged", rows_read=loaded + held, rows_loaded=loaded, rows_quarantined=held,
+        reasons=reasons, version=version, quarantine_version=version,
+        message=f"{profile['source_file']}: unchanged since its last load, not read again",
+    )
+    return profile
+
+
+def _measure(con, contract: Contract, landing_dir: Path) -> dict:
+    """Freshness, change against the last accepted load (baseline.py), keys dropped from under
+    kept data (snapshot.py), and any acceptance that waives the comparisons this time."""
     work = WorkTables(contract.file)
     valid = f"(SELECT * FROM {work.typed} WHERE _row NOT IN (SELECT _row FROM {work.removed}))"
     measures = {"latest_value": None, "row_change_ratio": None, "freshness_change": None}
@@ -92,69 +176,22 @@ def _measure(con, contract: Contract, rows_loaded: int) -> dict:
         latest = quote(column.name)
         as_number = f"max({latest} - DATE '1970-01-01')" if column.type == "date" else f"max({latest})"
         measures["latest_value"] = con.execute(f"SELECT {as_number} FROM {valid}").fetchone()[0]
-    previous_rows, previous_latest = _previous_load(con, contract.file)
-    if previous_rows:
-        measures["row_change_ratio"] = rows_loaded / previous_rows
+    current = baseline.rows_by_year(con, contract, valid)
+    measures["rows_by_year"] = current
+    measures["dropped_references"], measures["dropped_detail"] = snapshot.dropped_references(
+        con, contract, valid, landing_dir
+    )
+    accepted = baseline.pending_acceptance(con, contract.file)
+    if accepted:
+        measures["accepted_by"], measures["accept_reason"] = accepted
+        return measures
+    change = baseline.largest_change(contract, current, baseline.last_accepted(con, contract.file))
+    if change:
+        measures.update(row_change_ratio=change.ratio, baseline_rows=change.baseline_rows, baseline_year=change.year)
+    previous_latest = _previous_latest(con, contract.file)
     if previous_latest is not None and measures["latest_value"] is not None:
         measures["freshness_change"] = measures["latest_value"] - previous_latest
     return measures
-
-
-def _save_profile(con, profile: dict) -> None:
-    con.execute("DELETE FROM ingest_work.profiles WHERE file = ?", [profile["file"]])
-    con.execute(
-        """INSERT INTO ingest_work.profiles BY NAME
-           SELECT ? AS file, ? AS status, ? AS message, ? AS header, ? AS rows_read, ? AS rows_loaded,
-                  ? AS rows_quarantined, ? AS reasons, ? AS row_change_ratio, ? AS duplicate_keys,
-                  ? AS latest_value, ? AS freshness_change, ? AS source_file, ? AS source_sha256,
-                  ? AS source_mtime""",
-        [
-            profile["file"], profile["status"], profile["message"], json.dumps(profile["header"]),
-            profile.get("rows_read", 0), profile.get("rows_loaded", 0), profile.get("rows_quarantined", 0),
-            json.dumps(profile.get("reasons", {})), profile.get("row_change_ratio"),
-            profile.get("duplicate_keys", 0), profile.get("latest_value"), profile.get("freshness_change"),
-            profile.get("source_file"), profile.get("source_sha256"), profile.get("source_mtime"),
-        ],
-    )
-
-
-def load_profile(con, file: str) -> dict:
-    cursor = con.execute("SELECT * FROM ingest_work.profiles WHERE file = ?", [file])
-    names = [d[0] for d in cursor.description]
-    row = cursor.fetchone()
-    if row is None:
-        raise RuntimeError(f"{file}: no profile for this load; ingest the file first")
-    profile = dict(zip(names, row))
-    profile["header"] = json.loads(profile["header"])
-    profile["reasons"] = json.loads(profile["reasons"]) if profile["reasons"] else {}
-    return profile
-
-
-def check_file(con: duckdb.DuckDBPyConnection, contract: Contract, run_id: str) -> tuple[SuiteOutcome, str | None]:
-    """Run the file's GX suite on its profile and store the results. On failure, record the file
-    as rejected (or missing) and return a one-line message saying why."""
-    profile = load_profile(con, contract.file)
-    outcome = validate_profile(contract, profile["header"], profile)
-    now = datetime.now(timezone.utc)
-    con.executemany(
-        "INSERT INTO mart.gx_results VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [[run_id, contract.file, o.expectation, o.column, o.success, o.observed, now] for o in outcome.outcomes],
-    )
-    passed, failed = len(outcome.outcomes) - len(outcome.failures()), len(outcome.failures())
-    con.execute(
-        "UPDATE ingest_work.profiles SET checks_passed = ?, checks_failed = ? WHERE file = ?",
-        [passed, failed, contract.file],
-    )
-    if outcome.success:
-        return outcome, None
-    message = failure_message(contract, profile, outcome)
-    if profile["status"] == "read":
-        _quarantine_rejected_rows(con, contract)
-    profile = load_profile(con, contract.file)
-    status = "missing" if profile["status"] == "missing" else "rejected"
-    _record_quality(con, run_id, profile, status, message, rows_loaded=0)
-    _drop_candidates(con, contract.file)
-    return outcome, message
 
 
 def failure_message(contract: Contract, profile: dict, outcome: SuiteOutcome) -> str:
@@ -168,12 +205,15 @@ def failure_message(contract: Contract, profile: dict, outcome: SuiteOutcome) ->
     if "expect_table_columns_to_match_set" in failed:
         return f"{name}: line 1: missing required columns"
     reasons = []
-    if "row_change_ratio" in failed:
-        previous = profile["rows_loaded"] / profile["row_change_ratio"]
+    if "valid_rows_if_read" in failed:
         reasons.append(
-            f"{profile['rows_loaded']:,} valid rows against {previous:,.0f} in the last good load "
-            f"({profile['row_change_ratio'] - 1:+.0%}; allowed ±{contract.max_row_change:.0%})"
+            "header only, no data rows" if not profile["rows_read"]
+            else f"none of its {profile['rows_read']:,} rows is valid (see quarantine.{contract.file})"
         )
+    if "dropped_references" in failed:
+        reasons.append(snapshot.dropped_message(profile))
+    if "row_change_ratio" in failed:
+        reasons.append(baseline.change_message(contract, profile))
     if "duplicate_keys" in failed:
         reasons.append(f"{profile['duplicate_keys']:,} duplicate keys ({', '.join(contract.key)}) after quarantine")
     if "freshness_change" in failed:
@@ -181,46 +221,40 @@ def failure_message(contract: Contract, profile: dict, outcome: SuiteOutcome) ->
             f"its newest {contract.freshness} is older than the data already loaded "
             f"(is it last year's export?)"
         )
+    if failed & {"row_change_ratio", "freshness_change"}:
+        reasons.append(baseline.accept_hint(name))
     return f"{name}: rejected: " + "; ".join(reasons)
 
 
-def _quarantine_rejected_rows(con, contract: Contract) -> None:
+def _quarantine_rejected_rows(con, contract: Contract, profile: dict, version: str) -> None:
     """A rejected file's valid rows join its quarantine with reason file_rejected: nothing is lost,
-    and rows read = rows loaded + rows quarantined still holds."""
-    profile = load_profile(con, contract.file)
+    and rows read = rows loaded + rows quarantined still holds. The raw table stays as it was."""
     work = WorkTables(contract.file)
     quarantined = candidate_table("quarantine", contract.file)
     original = ", ".join(quote(h) for h in profile["header"])
     valid_lines = f"(SELECT * FROM {work.lines} WHERE _row NOT IN (SELECT _row FROM {work.removed}))"
     con.execute(
         f"""INSERT INTO {quarantined} BY NAME
-            SELECT '{contract.file}' AS file, _line AS line_number, ['file_rejected'] AS reasons,
+            SELECT $file AS file, _line AS line_number, ['file_rejected'] AS reasons,
                    NULL AS raw_line, {original}
-            FROM {valid_lines}"""
+            FROM {valid_lines}""",
+        {"file": contract.file},
     )
     rejected = con.execute(f"SELECT count(*) FROM {valid_lines}").fetchone()[0]
-    reasons = dict(profile["reasons"], file_rejected=rejected)
-    con.execute(
-        """UPDATE ingest_work.profiles SET rows_quarantined = rows_quarantined + ?, reasons = ?
-           WHERE file = ?""",
-        [rejected, json.dumps(reasons), contract.file],
-    )
+    profile["rows_quarantined"] += rejected
+    profile["reasons"] = dict(profile["reasons"], file_rejected=rejected)
     _replace(con, "quarantine", contract.file)
+    # not the raw table's version: tomorrow the file is judged again, even if unchanged
+    stamp_data_version(con, f"quarantine.{contract.file}", version_of("rejected", version))
+    _drop_candidates(con, contract.file)
 
 
-def promote_file(con: duckdb.DuckDBPyConnection, contract: Contract, run_id: str) -> dict:
-    """Type the valid rows, swap the candidates in and rebuild the file's staging table."""
-    profile = load_profile(con, contract.file)
-    if profile["status"] == "read" or f"raw.{contract.file}" not in existing_tables(con):
-        keep_valid_rows(con, contract)
-        _replace(con, "raw", contract.file)
-        _replace(con, "quarantine", contract.file)
-    else:
-        _drop_candidates(con, contract.file)  # a late (missing) file keeps its last good data
-    build_staging(con, contract)
-    if profile["status"] == "read":
-        return _record_quality(con, run_id, profile, "loaded", None, rows_loaded=profile["rows_loaded"])
-    return _record_quality(con, run_id, profile, "missing", profile["message"], rows_loaded=0)
+def _promote(con, contract: Contract, version: str) -> None:
+    """Type the valid rows and swap the candidates in as raw.<file> and quarantine.<file>."""
+    keep_valid_rows(con, contract)
+    for schema in ("raw", "quarantine"):
+        _replace(con, schema, contract.file)
+        stamp_data_version(con, f"{schema}.{contract.file}", version)
 
 
 def _replace(con, schema: str, file: str) -> None:
@@ -234,36 +268,11 @@ def _drop_candidates(con, file: str) -> None:
         con.execute(f"DROP TABLE IF EXISTS {candidate_table(schema, file)}")
 
 
-def build_staging(con, contract: Contract) -> None:
-    """The file's own SQL in assets/staging/<file>.sql, or a view of its contract columns."""
-    custom = STAGING_SQL_DIR / f"{contract.file}.sql"
-    if custom.exists():
-        con.execute(custom.read_text())
-        return
-    columns = ", ".join(quote(c) for c in contract.column_names + list(contract.derived))
-    con.execute(f"CREATE OR REPLACE VIEW staging.{quote(contract.file)} AS SELECT {columns} FROM raw.{quote(contract.file)}")
-
-
-def _record_quality(con, run_id: str, profile: dict, status: str, message: str | None, rows_loaded: int) -> dict:
-    row = {
-        "run_id": run_id,
-        "file": profile["file"],
-        "status": status,
-        "rows_read": profile["rows_read"] or 0,
-        "rows_loaded": rows_loaded,
-        "rows_quarantined": profile["rows_quarantined"] or 0,
-        "reasons": profile["reasons"],
-        "checks_passed": profile["checks_passed"],
-        "checks_failed": profile["checks_failed"],
-        "message": message,
-        "source_file": profile["source_file"],
-        "source_sha256": profile["source_sha256"],
-        "source_mtime": profile["source_mtime"],
-        "latest_value": profile["latest_value"] if status == "loaded" else None,
-        "loaded_at": datetime.now(timezone.utc),
-    }
-    con.execute(
-        f"INSERT INTO mart.data_quality BY NAME SELECT {', '.join('? AS ' + k for k in row)}",
-        [json.dumps(v) if k == "reasons" else v for k, v in row.items()],
-    )
-    return row
+def _drop_work_tables(con, file: str) -> None:
+    """The scratch tables of this step: nothing is handed to another step through them."""
+    _drop_candidates(con, file)
+    work = WorkTables(file)
+    for view in (work.removed, work.typed, work.lines):
+        con.execute(f"DROP VIEW IF EXISTS {view}")
+    for table in (work.rejects, work.broken, work.duplicates):
+        con.execute(f"DROP TABLE IF EXISTS {table}")

@@ -3,9 +3,7 @@ import json
 import sys
 from pathlib import Path
 
-HELP = "Show the last load of each landing file: rows read, loaded, quarantined (by reason), status."
-
-COLUMNS = ["file", "status", "rows_read", "rows_loaded", "rows_quarantined", "reasons", "message", "loaded_at"]
+HELP = "Show what the last load did with each landing file: status, rows read, loaded, quarantined (by reason)."
 
 
 def add_arguments(parser) -> None:
@@ -16,7 +14,8 @@ def add_arguments(parser) -> None:
 
 
 def latest_quality(warehouse_path: Path) -> list[dict]:
-    """The latest load of every contract's file; never-loaded files are reported as missing."""
+    """The last run's row for every contract's file (every run records every file); a file the
+    last run did not know of (a contract added since) is reported as never loaded."""
     from data_contracts.contract import load_contracts
     from assets.warehouse import open_read_only
 
@@ -25,7 +24,7 @@ def latest_quality(warehouse_path: Path) -> list[dict]:
     with open_read_only(warehouse_path) as con:
         cursor = con.execute(
             """SELECT * FROM mart.data_quality
-               QUALIFY row_number() OVER (PARTITION BY file ORDER BY loaded_at DESC) = 1"""
+               WHERE run_id = (SELECT run_id FROM mart.data_quality ORDER BY loaded_at DESC LIMIT 1)"""
         )
         names = [d[0] for d in cursor.description]
         rows = {r["file"]: r for r in (dict(zip(names, row)) for row in cursor.fetchall())}
@@ -47,9 +46,19 @@ def latest_quality(warehouse_path: Path) -> list[dict]:
                 "loaded_at": row["loaded_at"].isoformat(timespec="seconds") if row["loaded_at"] else None,
                 "source_sha256": row.get("source_sha256"),
                 "notes": notes.get(file, []),
+                "upstream_file": row.get("upstream_file"),
+                "run_id": row.get("run_id"),
+                "encoding": row.get("encoding"),
+                "accepted_by": row.get("accepted_by"),
+                "accept_reason": row.get("accept_reason"),
+                "rows_by_year": _json(row.get("rows_by_year")),
             }
         )
     return result
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def display_name(row: dict) -> str:
@@ -64,15 +73,15 @@ def print_table(rows: list[dict], out=None) -> None:
     if not rows:
         print("(no files)", file=out)
         return
-    table = [["file", "status", "read", "loaded", "quarantined", "top reasons"]]
+    table = [["file", "status", "encoding", "read", "loaded", "quarantined", "top reasons"]]
     for r in rows:
         reasons = r["reasons"] if isinstance(r["reasons"], dict) else json.loads(r["reasons"] or "{}")
         top = ", ".join(f"{k} {v:,}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1])[:3])
-        table.append([display_name(r), r["status"], f"{r['rows_read']:,}",
+        table.append([display_name(r), r["status"], r.get("encoding") or "", f"{r['rows_read']:,}",
                       f"{r['rows_loaded']:,}", f"{r['rows_quarantined']:,}", top])
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for n, row in enumerate(table):
-        cells = [c.ljust(w) if i in (0, 1, 5) else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        cells = [c.ljust(w) if i in (0, 1, 2, 6) else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
         print("  ".join(cells).rstrip(), file=out)
         if n == 0:
             print("  ".join("-" * w for w in widths), file=out)
@@ -88,8 +97,15 @@ def run(args) -> int:
     if args.format == "json":
         print(json.dumps(rows, indent=2, default=str))
         return 0
+    if rows and rows[0]["run_id"]:
+        print(f"run {rows[0]['run_id'][:8]}, {rows[0]['loaded_at']}")
     print_table(rows)
     for row in rows:
+        if row["status"] in ("rejected", "not_run") and row["message"]:
+            print(row["message"])
+        if row["accepted_by"]:
+            reason = f": {row['accept_reason']}" if row["accept_reason"] else ""
+            print(f"{display_name(row)}: change accepted by {row['accepted_by']}{reason}")
         for note in row["notes"]:
             print(f"{row['file']}: {note}")
     for failure in recent_failures(args.warehouse):

@@ -35,6 +35,10 @@ def test_every_landing_file_has_a_blocking_check_and_the_executor_is_in_process(
     assert job.executor_def is dg.in_process_executor
     checks = {key for key in defs.resolve_asset_graph().asset_check_keys}
     assert dg.AssetCheckKey(dg.AssetKey(["raw", "students"]), "file_checks") in checks
+    # the checks only read this run's load results: they cannot even reach the warehouse
+    from assets.ingest.assets import ingest_checks
+
+    assert {key for c in ingest_checks for key in c.required_resource_keys} & {"warehouse", "landing"} == set()
     sensors = {s.name for s in defs.sensors}
     assert {"landing_folder_sensor", "record_run_failure"} <= sensors
 

@@ -25,7 +25,15 @@ def warehouse(tmp_path_factory):
     assert result.success
     rows = {str(e.asset_key.path): e.materialization.metadata["rows"].value
             for e in result.get_asset_materialization_events()}
-    assert rows["['mart', 'metric_values']"] == 755
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert rows["['mart', 'metric_values']"] == con.execute("SELECT count(*) FROM mart.metric_values").fetchone()[0]
+        # the fixture's 2026 schools S1, S2 and classrooms C1, C2, C3 (C9 is 2025), all students
+        cells = con.execute(
+            """SELECT level, entity_id FROM mart.metric_values WHERE metric_id = 'attendance_rate'
+               AND school_year = 2026 AND student_group = 'all' AND level IN ('school', 'classroom')
+               ORDER BY ALL"""
+        ).fetchall()
+    assert cells == [("classroom", "C1"), ("classroom", "C2"), ("classroom", "C3"), ("school", "S1"), ("school", "S2")]
     return path
 
 

@@ -112,17 +112,26 @@ def test_messy_folder_quarantines_each_bad_row_with_its_reasons(tmp_path, capsys
     ]
 
 
-def test_reload_is_idempotent(tmp_path):
+def test_reload_is_idempotent_and_a_messy_night_leaves_no_trace(tmp_path):
+    from tests.reliability.harness import snapshot
+
     landing = write_landing(tmp_path / "landing")
     warehouse = tmp_path / "warehouse.duckdb"
-    tables = ["raw.students", "raw.attendance_daily", "staging.students", "staging.student_groups",
-              "quarantine.students", "staging.org_hierarchy"]
     assert load(landing, warehouse) == 0
-    first = {t: query(warehouse, f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
+    clean = snapshot(warehouse)  # every raw, quarantine, staging and mart table
+    assert {"mart.metric_values", "staging.student_groups", "quarantine.students"} <= set(clean)
+    # a night with a bad student (grade 13: quarantined) and one attendance day fewer
+    write_csv(landing / "students.csv", CLEAN["students.csv"] + [["00107", "S1", "2026", "13", "F", "N", "white",
+                                                                "N", "N", "N"]])
+    write_csv(landing / "attendance_daily.csv", CLEAN["attendance_daily.csv"][:-1])
     assert load(landing, warehouse) == 0
-    second = {t: query(warehouse, f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
-    assert first == second
-    assert query(warehouse, "SELECT count(DISTINCT run_id) FROM mart.data_quality") == [(2,)]
+    messy = snapshot(warehouse)
+    assert len(messy["quarantine.students"]) == 1 and len(messy["raw.attendance_daily"]) == 29
+    # the clean files again: exactly the clean warehouse, marts included
+    write_landing(landing)
+    assert load(landing, warehouse) == 0
+    assert snapshot(warehouse) == clean
+    assert query(warehouse, "SELECT count(DISTINCT run_id) FROM mart.data_quality") == [(3,)]
 
 
 def test_unreadable_file_is_rejected_and_last_good_data_kept(tmp_path, capsys):
@@ -148,7 +157,7 @@ def test_shrunken_file_is_rejected_with_all_rows_quarantined(tmp_path, capsys):
 
     capsys.readouterr()
     assert load(landing, warehouse) == 1
-    assert "valid rows against 30 in the last good load (-67%; allowed ±50%)" in capsys.readouterr().err
+    assert "10 valid rows for school year 2026 against 30 in the last accepted load (-67%" in capsys.readouterr().err
     a = quality(warehouse, capsys)["attendance_daily.csv"]
     assert (a["status"], a["rows_read"], a["rows_loaded"], a["rows_quarantined"]) == ("rejected", 10, 0, 10)
     assert a["reasons"] == {"file_rejected": 10}
@@ -213,3 +222,77 @@ def test_load_usage_errors_exit_2(tmp_path, capsys):
 def test_quality_without_warehouse_says_so(tmp_path, capsys):
     assert main(["quality", "--warehouse", str(tmp_path / "none.duckdb")]) == 1
     assert "run `alignboard load` first" in capsys.readouterr().err
+
+
+def this_run(warehouse: Path) -> dict[str, tuple]:
+    """The last run's (status, rows_loaded, upstream_file) of every file."""
+    rows = query(
+        warehouse,
+        """SELECT file, status, rows_loaded, upstream_file FROM mart.data_quality
+           WHERE run_id = (SELECT run_id FROM mart.data_quality ORDER BY loaded_at DESC LIMIT 1)""",
+    )
+    return {file: tuple(rest) for file, *rest in rows}
+
+
+def test_reload_of_the_same_files_reads_nothing_again(tmp_path, capsys):
+    from assets.warehouse import data_version, open_read_only
+    from data_contracts.contract import load_contracts
+
+    landing = write_landing(tmp_path / "landing")
+    warehouse = tmp_path / "warehouse.duckdb"
+    assert load(landing, warehouse) == 0
+    with open_read_only(warehouse) as con:
+        first = {t: data_version(con, t) for t in ("raw.students", "quarantine.students", "staging.students")}
+    assert all(first.values())
+    assert load(landing, warehouse) == 0
+
+    run = this_run(warehouse)
+    assert set(run) == set(load_contracts())  # every contract file has a row for the run
+    present = {"districts", "schools", "students", "attendance_daily"}
+    assert {f: s for f, (s, _, _) in run.items() if f in present} == dict.fromkeys(present, "unchanged")
+    assert {s for f, (s, _, _) in run.items() if f not in present} == {"missing"}
+    assert run["attendance_daily"][1] == 30  # what the kept table holds
+    with open_read_only(warehouse) as con:
+        assert {t: data_version(con, t) for t in first} == first
+    report = quality(warehouse, capsys)
+    assert report["students.csv"]["status"] == "unchanged"
+    assert (report["students.csv"]["rows_read"], report["students.csv"]["rows_loaded"]) == (6, 6)
+
+
+def test_a_changed_file_re_judges_the_files_whose_orphan_checks_read_it(tmp_path):
+    files = {name: [list(r) for r in rows] for name, rows in CLEAN.items()}
+    files["students.csv"].append(["00107", "S3", "2026", "05", "F", "N", "white", "N", "N", "N"])
+    landing = write_landing(tmp_path / "landing", files)
+    warehouse = tmp_path / "warehouse.duckdb"
+    assert load(landing, warehouse) == 0
+    assert this_run(warehouse)["students"][:2] == ("loaded", 6)  # 00107's school S3 is unknown: orphan
+
+    # the next night only schools.csv changes: it gains S3, so students.csv (unchanged) is judged again
+    write_csv(landing / "schools.csv", CLEAN["schools.csv"] + [["S3", "East High", "D1", "high"]])
+    assert load(landing, warehouse) == 0
+    run = this_run(warehouse)
+    assert run["districts"][0] == "unchanged"
+    assert run["schools"][:2] == ("loaded", 3)
+    assert run["students"][:2] == ("loaded", 7)
+    assert run["attendance_daily"][:2] == ("loaded", 30)  # it reads staging.students, which changed
+    assert query(warehouse, "SELECT count(*) FROM quarantine.students") == [(0,)]
+
+
+def test_files_below_a_rejected_file_are_reported_not_run(tmp_path, capsys):
+    landing = write_landing(tmp_path / "landing")
+    warehouse = tmp_path / "warehouse.duckdb"
+    assert load(landing, warehouse) == 0
+    write_csv(landing / "schools.csv", [["school_id", "school_name"], ["S1", "North Elementary"]])
+    write_csv(landing / "students.csv", CLEAN["students.csv"][:-1])  # changed too, but cannot be judged
+
+    capsys.readouterr()
+    assert load(landing, warehouse) == 1
+    run = this_run(warehouse)
+    assert run["districts"] == ("unchanged", 1, None)
+    assert run["schools"] == ("rejected", 0, None)
+    assert run["students"] == ("not_run", 0, "schools")
+    assert run["attendance_daily"] == ("not_run", 0, "schools")
+    report = quality(warehouse, capsys)
+    assert report["students.csv"]["status"] == "not_run"
+    assert report["students.csv"]["message"].startswith("students.csv: not run: it needs schools, which was rejected")
+    assert query(warehouse, "SELECT count(*) FROM staging.students") == [(6,)]  # last good load kept

@@ -42,8 +42,15 @@ def test_every_contract_compiles_to_sql_duckdb_accepts():
     for contract in contracts.values():
         landing = ", ".join(f"{quote(c)} VARCHAR" for c in contract.column_names)
         con.execute(f"CREATE TABLE {quote('lines_' + contract.file)} (_row BIGINT, _line BIGINT, {landing})")
-        con.execute(broken_rows_sql(contract, quote("lines_" + contract.file))).fetchall()
-        con.execute(typed_rows_sql(contract, quote("lines_" + contract.file), [])).fetchall()
+        # one line whose every field is blank: exactly its required columns are missing, in
+        # contract order (no rule, code or foreign key judges an unknown value), and it types to NULLs
+        blanks = ", ".join("' '" for _ in contract.column_names)
+        con.execute(f"INSERT INTO {quote('lines_' + contract.file)} VALUES (0, 2, {blanks})")
+        broken = con.execute(broken_rows_sql(contract, quote("lines_" + contract.file))).fetchall()
+        required = [f"missing:{c.name}" for c in contract.columns if c.required]
+        assert broken == ([(0, 2, required)] if required else []), contract.file
+        typed = con.execute(typed_rows_sql(contract, quote("lines_" + contract.file), [])).fetchall()
+        assert typed == [(0, 2) + (None,) * (len(contract.columns) + len(contract.derived))], contract.file
 
 
 def test_bad_contract_yaml_names_file_and_field(tmp_path):
@@ -72,8 +79,9 @@ def test_gx_suite_passes_a_good_first_load_and_a_missing_optional_file():
 @pytest.mark.parametrize(
     "overrides, failing",
     [
-        (dict(row_change_ratio=0.49), "row_change_ratio"),  # more than 50% fewer rows
-        (dict(row_change_ratio=1.51), "row_change_ratio"),
+        (dict(row_change_ratio=1.51), "row_change_ratio"),  # larger over smaller: more or fewer rows
+        (dict(rows_loaded=0), "valid_rows_if_read"),  # no valid row at all
+        (dict(dropped_references=3), "dropped_references"),  # drops keys kept data points at
         (dict(duplicate_keys=1), "duplicate_keys"),
         (dict(freshness_change=-1), "freshness_change"),  # newest date a day older than loaded
         (dict(status="unreadable"), "status"),
@@ -88,7 +96,7 @@ def test_gx_suite_fails_each_blocking_expectation(overrides, failing):
 
 def test_gx_suite_bounds_are_inclusive():
     contract = load_contracts()["attendance_daily"]
-    assert validate_profile(contract, contract.column_names, profile(row_change_ratio=0.5, freshness_change=0)).success
+    assert validate_profile(contract, contract.column_names, profile(row_change_ratio=1.5, freshness_change=0)).success
 
 
 def test_gx_suite_fails_required_file_missing_and_missing_columns():

@@ -40,6 +40,10 @@ def test_public_output_blanks_suppressed_cells_and_drops_students(warehouse):
     everything = data.metric_values(Viewer.analyst(), warehouse=warehouse, public=True)
     assert "student" not in set(everything["level"])
     hidden = everything[everything.suppressed]
+    # S1's attendance (7 students) is among them, so the check below is not on an empty selection
+    s1 = hidden[(hidden.metric_id == "attendance_rate") & (hidden.level == "school") & (hidden.entity_id == "S1")
+                & (hidden.student_group == "all") & (hidden.school_year == 2026)]
+    assert len(s1) == 1
     assert hidden[["numerator", "denominator", "value"]].isna().all().all()
 
 
@@ -93,13 +97,19 @@ def test_scope_errors_are_one_line(warehouse):
 
 
 def test_a_school_viewer_may_open_the_district_scorecard(warehouse):
-    card = data.scorecard(Viewer("school", "S2"), "district", "D1", warehouse=warehouse)
-    assert not card.empty
+    card = data.scorecard(Viewer("school", "S2"), "district", "D1", warehouse=warehouse).set_index("metric_id")
+    # empowered-learning look-fors: 3 of 5 district-wide = 0.6, 0.2 under the 0.80 target (band 0.10) -> off
+    walk = card.loc["walkthrough_lookfor_rate.empowered_learning"]
+    assert (walk["value"], walk["status"]) == (pytest.approx(0.6), "off")
+    # attendance: 81 of 91 days, but 9 students (< 10) this viewer may not see: blanked
+    attendance = card.loc["attendance_rate"]
+    assert attendance["status"] == "suppressed" and pd.isna(attendance["value"])
 
 
 def test_needs_assessment_is_blanked_like_the_rest(warehouse):
     rows = data.needs_assessment(Viewer("school", "S1"), "school", "S1", warehouse=warehouse)
     hidden = rows[rows.suppressed]
+    assert "attendance_rate" in set(hidden["metric_id"])  # S1: 7 students, fewer than 10
     assert hidden[["value", "gap_to_target", "group_gap"]].isna().all(axis=None)
     assert list(rows["row_type"].drop_duplicates()) == ["metric", "group_gap"]
     with pytest.raises(DataError, match="district and for schools"):
