@@ -207,7 +207,7 @@ def _read_csv(con, landing: LandingFile, contract: Contract, header: list[str]) 
             columns = {columns}, store_rejects = true,
             rejects_table = {literal(found)}, rejects_scan = {literal(found + '_scan')})""",
     )
-    _add_optional_columns(con, table, header, contract)
+    _add_optional_columns(con, work.landing, header, contract)
     # One row per unparseable line (a line can report several errors).
     con.execute(
         f"""CREATE OR REPLACE TABLE {work.rejects} AS
