@@ -37,6 +37,7 @@ import duckdb
 import pandas as pd
 
 from assets.metrics.cfa_mastery import LATEST_SQL as CFA_LATEST_SQL
+from assets.metrics.catalog import load_catalog
 from assets.warehouse import default_path, existing_tables
 from data_contracts.contract import load_contracts
 from data_contracts.row_rules import quote
@@ -1090,8 +1091,8 @@ def student_folder(viewer: Viewer, student_id: str, *, warehouse: str | Path | N
         queries = {
             "attendance": """
                 SELECT school_year, school_id, count(*) AS days_enrolled,
-                       count(*) FILTER (WHERE attended) AS days_attended,
-                       count(*) FILTER (WHERE attended) / count(*) AS attendance_rate,
+                       count(*) FILTER (WHERE list_contains($attended, status)) AS days_attended,
+                       count(*) FILTER (WHERE list_contains($attended, status)) / count(*) AS attendance_rate,
                        count(*) FILTER (WHERE status = 'excused_absence') AS excused,
                        count(*) FILTER (WHERE status = 'unexcused_absence') AS unexcused,
                        count(*) FILTER (WHERE status = 'tardy') AS tardy
@@ -1120,7 +1121,10 @@ def student_folder(viewer: Viewer, student_id: str, *, warehouse: str | Path | N
         }
         folder: dict = {"student": profile}
         for name, sql in queries.items():
-            query_params = {**params, "sections": None} if name == "cfa" else params
+            query_params = {
+                "cfa": {**params, "sections": None},
+                "attendance": {**params, "attended": _attended_statuses()},
+            }.get(name, params)
             try:
                 folder[name] = con.execute(sql, query_params).df()
             except duckdb.CatalogException:
@@ -1224,6 +1228,11 @@ def banner(*, warehouse: str | Path | None = None, max_age_hours: float | None =
         if age > max_age_hours:
             messages.append(f"the data is {age:.0f} hours old (last load {loaded.max():%Y-%m-%d %H:%M} UTC)")
     return "; ".join(messages) or None
+
+
+def _attended_statuses() -> list[str]:
+    """The attendance statuses that count as attended: the attendance_rate metric's parameter."""
+    return list(load_catalog().metrics["attendance_rate"].parameters["attended_statuses"])
 
 
 @_cached

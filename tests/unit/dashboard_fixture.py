@@ -27,8 +27,8 @@ def build_dashboard_warehouse(path: Path) -> Path:
         build_cfa_mastery(con)
         con.execute('CREATE TABLE staging.state_counts (school_year INTEGER, category VARCHAR, "group" VARCHAR, '
                     "count BIGINT, population BIGINT)")
-        engine.build_counts(con, "mart.disparity_counts")
         settings = load_settings(min_cell=1, min_n=2, consecutive_years=1)
+        engine.build_counts(con, "mart.disparity_counts", settings)
         engine.build_disparity(con, "mart.disparity_counts", "staging.state_counts", "mart.disparity", settings)
         con.execute("CREATE SCHEMA IF NOT EXISTS ingest_work")
         con.execute(QUALITY_SQL.read_text(encoding="utf-8"))

@@ -129,7 +129,7 @@ def test_export_is_scoped_to_the_viewer(warehouse, users, monkeypatch):
     ok = client.get("/export/metrics.csv?metric=attendance_rate&year=2026&group=all&level=school")
     assert ok.status_code == 200 and ok.mimetype == "text/csv"
     assert ok.get_data(as_text=True) == (",".join(data.METRIC_VALUE_COLUMNS) + "\n"
-                                         "attendance_rate,1,2026,year,school,S1,all,,,,Y,fewer than 10 students\n")
+                                         "attendance_rate,1,2026,year,school,S1,all,,,,Y,fewer than 10 students,\n")
     forbidden = client.get("/export/metrics.csv?entity=S2")
     assert forbidden.status_code == 403 and "S2" not in forbidden.get_data(as_text=True).split("\n", 1)[1]
     assert client.get("/export/metrics.csv?level=student&entity=s01").status_code == 403

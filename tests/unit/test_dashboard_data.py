@@ -361,7 +361,7 @@ def test_export_csv_for_a_principal(warehouse):
     lines = text.splitlines()
     assert lines[0] == ",".join(data.METRIC_VALUE_COLUMNS)
     # every cell of this district is under 10 students: blank numbers, flag and reason
-    assert lines[1:] == [f"attendance_rate,1,2026,year,{level},{entity},all,,,,Y,fewer than 10 students"
+    assert lines[1:] == [f"attendance_rate,1,2026,year,{level},{entity},all,,,,Y,fewer than 10 students,"
                          for level, entity in [("classroom", "C1"), ("classroom", "C2"), ("district", "D1"),
                                                ("plc", "P1"), ("school", "S1")]]
 
