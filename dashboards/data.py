@@ -701,15 +701,28 @@ def _data_date(con: duckdb.DuckDBPyConnection):
 
 def _card(con: duckdb.DuckDBPyConnection, viewer: Viewer, public: bool, entities: list[tuple[str, str]],
           year: int | None, group: str, metric: str | None = None) -> pd.DataFrame:
-    return con.execute(CARD_SQL, {
+    return con.execute(_cells_sql(con, CARD_SQL), {
         "levels": [e[0] for e in entities], "ids": [e[1] for e in entities], "year": year,
         "metric": metric, "group": group, "blank": _blank(viewer, public), "public": public,
         "data_date": _data_date(con),
     }).df()
 
 
-_CARD_TABLES = ("mart.scorecard", "mart.metric_cells", "mart.metric_catalog", "staging.org_hierarchy",
-                "staging.student_groups")
+_CARD_TABLES = ("mart.scorecard", "mart.metric_values", "mart.metric_value_counts", "mart.metric_catalog",
+                "staging.org_hierarchy", "staging.student_groups")
+# A warehouse built before mart.metric_cells existed: the same cells, unsorted (slower).
+_CELLS_FALLBACK = """(SELECT v.*, c.n FROM mart.metric_values AS v
+    LEFT JOIN mart.metric_value_counts AS c
+      USING (metric_id, metric_version, school_year, period, level, entity_id, student_group)
+    WHERE v.level <> 'student')"""
+
+
+def _cells_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    try:
+        con.execute("SELECT 1 FROM mart.metric_cells LIMIT 0")
+        return sql
+    except duckdb.CatalogException:
+        return sql.replace("mart.metric_cells", _CELLS_FALLBACK)
 
 
 @_cached
@@ -771,7 +784,7 @@ def metric_by_group(viewer: Viewer, level: str, entity_id: str, metric_id: str, 
         _entity(con, viewer, level, entity_id)
         _metric_row(con, metric_id)
         school_year = _year(con, level, entity_id, year)
-        frame = con.execute(
+        frame = con.execute(_cells_sql(con,
             """SELECT v.student_group,
                       CASE WHEN $blank AND v.suppressed THEN NULL ELSE v.value END AS value,
                       CASE WHEN $blank AND v.suppressed THEN NULL ELSE v.numerator END AS numerator,
@@ -781,7 +794,7 @@ def metric_by_group(viewer: Viewer, level: str, entity_id: str, metric_id: str, 
                FROM mart.metric_cells AS v
                WHERE v.level = $level AND v.entity_id = $id AND v.metric_id = $metric
                  AND v.school_year = $year AND v.period = 'year'
-               ORDER BY v.student_group <> 'all', v.student_group""",
+               ORDER BY v.student_group <> 'all', v.student_group"""),
             {"blank": _blank(viewer, False), "level": level, "id": entity_id, "metric": metric_id,
              "year": school_year},
         ).df()
