@@ -6,6 +6,7 @@ to a small JSON-lines file: `<warehouse>.failures.jsonl`.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -47,4 +48,6 @@ def root_cause(error) -> str:
         return "unknown error"
     while error.cause is not None:
         error = error.cause
-    return error.message.strip().splitlines()[0]
+    line = error.message.strip().splitlines()[0]
+    # Dagster prefixes our exceptions with their qualified class name: their text says it all
+    return re.sub(rf"^(assets|pipelines|data_contracts)\.[\w.]*{re.escape(error.cls_name or '')}: ", "", line) if error.cls_name else line

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from assets import warehouse
 from assets.resources import REFUSED
@@ -98,7 +100,9 @@ def run_load(
         if event.event_type == dg.DagsterEventType.RUN_FAILURE and not errors:
             error = event.event_specific_data.error
             if error is None or "DagsterAssetCheckFailedError" not in root_cause(error):
-                errors.append(f"load failed: {root_cause(error)}")  # (a failed check says why itself)
+                # our own refusals say what to do: no class name in front of them
+                cause = re.sub(r"^assets\.warehouse\.\w+: ", "", root_cause(error))
+                errors.append(f"load failed: {cause}")  # (a failed check says why itself)
     refused = REFUSED.pop(warehouse.resolved(warehouse_path), None)
     if refused:
         return LoadOutcome(result.run_id, [], [refused])
@@ -110,7 +114,11 @@ def run_load(
 def this_run_quality(warehouse_path: Path, run_id: str) -> list[dict]:
     if not Path(warehouse_path).exists():
         return []
-    with warehouse.open_read_only(warehouse_path) as con:
+    try:
+        con = warehouse.open_read_only(warehouse_path)
+    except duckdb.Error:  # damaged: the load's own error says so
+        return []
+    with con:
         cursor = con.execute("SELECT * FROM mart.data_quality WHERE run_id = ? ORDER BY file", [run_id])
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]

@@ -89,7 +89,9 @@ def test_a_school_dropped_from_under_kept_data_is_rejected_and_the_next_night_re
     report = quality(warehouse, capsys)
     assert (report["schools"]["status"], report["schools"]["rows_quarantined"]) == ("rejected", 2)
     assert report["schools"]["reasons"] == {"unknown_code:school_level": 1, "file_rejected": 1}
-    assert report["students"]["rows_loaded"] == 6  # checked against the kept schools: S2 is there
+    # students needs schools, rejected: not run tonight; its last good rows (S2's 3 students) stay
+    assert (report["students"]["status"], report["students"]["upstream_file"]) == ("not_run", "schools")
+    assert query(warehouse, "SELECT count(*) FROM raw.students WHERE school_id = 'S2'") == [(3,)]
     assert_reconciled(report)
     assert foreign_key_violations(warehouse) == {}
     assert query(warehouse, "SELECT count(*) FROM staging.schools") == [(2,)]
