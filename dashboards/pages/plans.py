@@ -139,7 +139,8 @@ def alignment_tree(goals: pd.DataFrame, rows: list[dict], problems: pd.DataFrame
                                              grids.column("level", "Level", maxWidth=120),
                                              grids.column("entity_id", "Entity", maxWidth=180),
                                              grids.column("plan_id", "Plan", maxWidth=180),
-                                             grids.column("detail", "Detail", minWidth=420)], height=320),
+                                             grids.column("detail", "Detail", minWidth=420)], height=320)
+        if len(other) else html.P("None.", className="note"),
     ], className="card")
 
 
@@ -229,7 +230,8 @@ def schedule(tasks: pd.DataFrame):
 def cadence(meetings: pd.DataFrame):
     if meetings.empty:
         return html.P("No meeting records for the teams you may see.", className="note")
-    meetings = meetings.assign(year=meetings["school_year"].map(school_year_label))
+    meetings = (meetings.sort_values("school_year", ascending=False, kind="stable")
+                .assign(year=lambda m: m["school_year"].map(school_year_label)))
     columns = [grids.column("year", "School year", maxWidth=120), grids.column("team", "Team", minWidth=160),
                grids.column("entity_name", "Entity", minWidth=240),
                grids.column("periods_met", "Periods met", "integer", maxWidth=120),
