@@ -31,6 +31,7 @@ NAV = (
     ("/needs", "Needs assessment", ("level", "entity", "year")),
     ("/equity", "Equity", ("level", "entity", "year")),
     ("/classroom", "Classroom data", ("level", "entity", "year")),
+    ("/plans", "Plans", ()),
     ("/quality", "Data quality", ()),
 )
 

@@ -119,6 +119,29 @@ def test_equity_page_shows_the_flagged_group(browser, site):
     assert console_errors(browser) == []
 
 
+def test_plans_page_shows_the_district_goals(browser, site):
+    """The district analyst's Plans page: every district goal with its status from the mart, the
+    alignment tree with the goal whose parent does not exist flagged, and no console error."""
+    login(browser, "analyst")
+    goals = mart(site[1], """SELECT goal_id, title, status FROM mart.goal_progress
+                             WHERE level = 'district' AND parent_goal_id IS NULL ORDER BY goal_id""")
+    assert len(goals) == 4, "the generated district plan has four goals (seed 002)"
+    open_path(browser, "/plans")
+    view(browser, "Plans")
+    district = browser.find_element("id", "plans-district").text
+    words = {"met": "met", "on_track": "on track", "at_risk": "at risk", "off_track": "off track"}
+    for goal_id, title, status in goals:
+        assert f"{goal_id}: {title} {'✓✓!✗'[list(words).index(status)]} {words[status]}" in district
+    orphans = mart(site[1], "SELECT goal_id FROM mart.plan_alignment WHERE problem = 'parent_not_found'")
+    tree = browser.find_element("id", "plans-tree").text
+    for (goal_id,) in orphans:
+        line = next(t for t in tree.split("\n") if f" {goal_id} " in t)
+        assert "⚑ parent not found" in line
+    wait(browser, lambda d: d.find_elements("css selector", "#plans-progress .main-svg"), "the progress chart")
+    screenshot(browser, "plans_district")
+    assert console_errors(browser) == []
+
+
 def test_download_numbers_equal_the_mart(browser, site):
     login(browser, "analyst")
     open_path(browser, f"/metric?level=school&entity={SCHOOL_ID}&metric=attendance_rate")
@@ -176,6 +199,7 @@ PAGES = (
     ("equity", "/equity", "disproportionality"),
     ("classroom", "/classroom", ""),
     ("quality", "/quality", "Data quality"),
+    ("plans", "/plans", "Plans"),
 )
 
 
