@@ -132,9 +132,10 @@ def _open_build(published: Path, build: Path) -> duckdb.DuckDBPyConnection:
         raise OSError(exc.errno, f"cannot copy {published} to its build file: {exc.strerror}") from None
     try:
         con = duckdb.connect(str(build))
-        # a truncated file may still open: its header says how many blocks it should hold
+        # a truncated file may still open: its header says how many blocks it holds. Counted are
+        # the used ones only: a checkpoint cuts free blocks off the end of the file.
         block_size, blocks = con.execute(
-            "SELECT block_size, total_blocks FROM pragma_database_size() WHERE database_name = current_database()"
+            "SELECT block_size, used_blocks FROM pragma_database_size() WHERE database_name = current_database()"
         ).fetchone()
     except duckdb.Error as exc:
         raise _damaged(published, str(exc).strip().splitlines()[0][:200]) from None

@@ -126,8 +126,6 @@ def test_kept_students_pointing_at_a_dropped_school_stop_the_publish(tmp_path, c
     assert snapshot(warehouse) == before
 
 
-@pytest.mark.xfail(strict=True, reason="known bug (issue 13, open): after the ingest and reliability "
-                   "branches merged, an acceptance is not applied to the reload of the rejected file")
 def test_shrink_is_rejected_naming_accept_and_accept_applies_once_with_who_and_why(tmp_path, capsys):
     landing = write_landing(tmp_path / "landing", CLEAN)
     warehouse = tmp_path / "warehouse.duckdb"
