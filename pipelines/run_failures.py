@@ -50,4 +50,4 @@ def root_cause(error) -> str:
         error = error.cause
     line = error.message.strip().splitlines()[0]
     # Dagster prefixes our exceptions with their qualified class name: their text says it all
-    return re.sub(rf"^(assets|pipelines|data_contracts)\.[\w.]*{re.escape(error.cls_name or '')}: ", "", line) if error.cls_name else line
+    return re.sub(r"^(assets|pipelines|data_contracts)\.[\w.]+: ", "", line)

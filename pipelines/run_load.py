@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,9 +99,7 @@ def run_load(
         if event.event_type == dg.DagsterEventType.RUN_FAILURE and not errors:
             error = event.event_specific_data.error
             if error is None or "DagsterAssetCheckFailedError" not in root_cause(error):
-                # our own refusals say what to do: no class name in front of them
-                cause = re.sub(r"^assets\.warehouse\.\w+: ", "", root_cause(error))
-                errors.append(f"load failed: {cause}")  # (a failed check says why itself)
+                errors.append(f"load failed: {root_cause(error)}")  # (a failed check says why itself)
     refused = REFUSED.pop(warehouse.resolved(warehouse_path), None)
     if refused:
         return LoadOutcome(result.run_id, [], [refused])
