@@ -20,6 +20,8 @@ from data_contracts.row_rules import literal, quote
 
 SCHEMAS = ("raw", "quarantine", "staging", "mart", "ingest_work")
 MEMORY_LIMIT = os.environ.get("ALIGNBOARD_MEMORY_LIMIT", "4GB")
+# How much disk DuckDB may spill to beside the build file; unset: DuckDB's default (90% of free space).
+TEMP_LIMIT = os.environ.get("ALIGNBOARD_TEMP_LIMIT")
 FILE_HEADERS = 3 * 4096  # a DuckDB file starts with its main header and two database headers
 
 SETUP_SQL = """
@@ -145,6 +147,8 @@ def _open_build(published: Path, build: Path) -> duckdb.DuckDBPyConnection:
         raise _damaged(published, f"{build.stat().st_size:,} bytes where its header says {expected:,}")
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = '{build}.tmp'")
+    if TEMP_LIMIT:
+        con.execute(f"SET max_temp_directory_size = {literal(TEMP_LIMIT)}")
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET enable_progress_bar = false")
     for schema in SCHEMAS:

@@ -10,6 +10,8 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
+from assets.warehouse import MEMORY_LIMIT, TEMP_LIMIT
+
 
 def failures_path(warehouse_path: str | Path) -> Path:
     return Path(f"{warehouse_path}.failures.jsonl")
@@ -49,5 +51,10 @@ def root_cause(error) -> str:
     while error.cause is not None:
         error = error.cause
     line = error.message.strip().splitlines()[0]
-    # Dagster prefixes our exceptions with their qualified class name: their text says it all
-    return re.sub(r"^(assets|pipelines|data_contracts)\.[\w.]+: ", "", line)
+    # Dagster prefixes exceptions with their qualified class name: the text says it all
+    line = re.sub(r"^(assets|pipelines|data_contracts|_duckdb)\.[\w.]+: ", "", line)
+    if line.startswith("Out of Memory Error: "):  # DuckDB could not spill: say which knobs there are
+        line = (f"DuckDB ran out of memory ({MEMORY_LIMIT}) and of disk to spill to "
+                f"({TEMP_LIMIT or 'the free space'}); free disk space beside the warehouse or raise "
+                "ALIGNBOARD_MEMORY_LIMIT or ALIGNBOARD_TEMP_LIMIT, then load again")
+    return line

@@ -89,17 +89,19 @@ def run_load(
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
     )
-    errors = []
+    errors, failed_steps = [], {}  # cause -> the steps it failed, so one cause is one line
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
             error = event.step_failure_data.error
             if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
                 continue  # a blocking check that failed: its file's quality row says why
-            errors.append(f"step {event.step_key} failed: {root_cause(error)}")
-        if event.event_type == dg.DagsterEventType.RUN_FAILURE and not errors:
+            failed_steps.setdefault(root_cause(error), []).append(event.step_key)
+        if event.event_type == dg.DagsterEventType.RUN_FAILURE and not failed_steps:
             error = event.event_specific_data.error
             if error is None or "DagsterAssetCheckFailedError" not in root_cause(error):
                 errors.append(f"load failed: {root_cause(error)}")  # (a failed check says why itself)
+    errors += [f"{'step' if len(steps) == 1 else 'steps'} {', '.join(steps)} failed: {cause}"
+               for cause, steps in failed_steps.items()]
     refused = REFUSED.pop(warehouse.resolved(warehouse_path), None)
     if refused:
         return LoadOutcome(result.run_id, [], [refused])

@@ -72,6 +72,13 @@ def load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: P
     unchanged, the row counts and reasons, the GX results, the data versions of its tables).
     A pending acceptance the load used is in the outcome (accepted_by): the quality report of
     the run records it as applied."""
+    try:
+        return _load_file(con, contract, landing_dir)
+    finally:  # after a failure too (out of memory, disk full): no scratch table is published
+        _drop_work_tables(con, contract.file)
+
+
+def _load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: Path) -> dict:
     raw, quarantined = f"raw.{contract.file}", f"quarantine.{contract.file}"
     tables = existing_tables(con)
     stamped = data_version(con, raw) if raw in tables else None
@@ -141,7 +148,6 @@ def load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: P
         profile["status"] = "missing" if profile["status"] == "missing" else "rejected"
         profile["rows_loaded"] = 0
         profile.update(rows_by_year=None, accepted_by=None, accept_reason=None)  # not a baseline, not applied
-    _drop_work_tables(con, contract.file)
     profile["version"] = data_version(con, raw) if raw in existing_tables(con) else None
     profile["quarantine_version"] = data_version(con, quarantined) if quarantined in existing_tables(con) else None
     return profile

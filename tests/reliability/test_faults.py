@@ -146,3 +146,25 @@ def test_a_full_disk_keeps_the_published_warehouse(clean_warehouse, tmp_path, ca
     finally:
         subprocess.run(["umount", str(disk)], check=True)
     good_night_restores_the_clean_warehouse(tmp_path, roomy, clean, capsys)
+
+
+def test_no_room_to_spill_is_one_line_and_the_warehouse_stays_consistent(clean_warehouse, tmp_path, capsys):
+    """The full-disk fault without a mount: DuckDB's own spill limit (ALIGNBOARD_TEMP_LIMIT) at zero
+    and a memory limit that makes the load spill. The steps that could not run keep their last
+    good tables; the message names the two limits."""
+    clean_path, clean = clean_warehouse
+    landing, warehouse = night(tmp_path, clean_path)
+    starved = subprocess.run(
+        [sys.executable, "-m", "pipelines", "load", "--landing", str(landing), "--warehouse", str(warehouse)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env=dict(os.environ, ALIGNBOARD_MEMORY_LIMIT="8MB", ALIGNBOARD_TEMP_LIMIT="0KB"),
+    )
+    assert starved.returncode == 1
+    errors = [line for line in starved.stderr.splitlines() if line.startswith("alignboard")]
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("alignboard load: step")
+    assert errors[0].endswith(
+        "failed: DuckDB ran out of memory (8MB) and of disk to spill to (0KB); free disk space beside the "
+        "warehouse or raise ALIGNBOARD_MEMORY_LIMIT or ALIGNBOARD_TEMP_LIMIT, then load again")
+    assert foreign_key_violations(warehouse) == {}
+    good_night_restores_the_clean_warehouse(tmp_path, warehouse, clean, capsys, full=True)
