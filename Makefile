@@ -54,9 +54,10 @@ browsers:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	else echo "warning: no apt-get; browser tests will be skipped"; fi
 
+# One pytest worker per core (pytest-xdist); a test file stays on one worker, so its fixtures are built once.
 test: install browsers
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 bench: install
 	$(BIN)/python benchmarks/bench_load.py

@@ -5,18 +5,14 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipelines.cli import main
-from tests.integration.landing_builder import write_landing
 
 pytestmark = pytest.mark.integration
 
 
-def test_asset_keys_and_warehouse_tables_match_one_to_one(tmp_path):
+def test_asset_keys_and_warehouse_tables_match_one_to_one(clean_load):
     from pipelines.definitions import defs
 
-    landing = write_landing(tmp_path / "landing")
-    warehouse = tmp_path / "warehouse.duckdb"
-    assert main(["load", "--landing", str(landing), "--warehouse", str(warehouse)]) == 0
+    warehouse = clean_load  # one `alignboard load` of the clean folder (tests/conftest.py)
 
     keys = [key.path for key in defs.resolve_asset_graph().get_all_asset_keys()]
     assert all(len(path) == 2 for path in keys), "an asset key is schema/table"

@@ -3,7 +3,6 @@ reasons, rejected and missing files, idempotence and the quality report."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -30,10 +29,8 @@ def query(warehouse: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
-def test_clean_folder_loads_every_row(tmp_path, capsys):
-    landing = write_landing(tmp_path / "landing")
-    warehouse = tmp_path / "wh" / "warehouse.duckdb"
-    assert load(landing, warehouse) == 0
+def test_clean_folder_loads_every_row(clean_load, capsys):
+    warehouse = clean_load  # one `alignboard load` of the clean folder (tests/conftest.py)
 
     report = quality(warehouse, capsys)
     assert report["students.csv"]["status"] == "loaded"
@@ -112,12 +109,10 @@ def test_messy_folder_quarantines_each_bad_row_with_its_reasons(tmp_path, capsys
     ]
 
 
-def test_reload_is_idempotent_and_a_messy_night_leaves_no_trace(tmp_path):
+def test_reload_is_idempotent_and_a_messy_night_leaves_no_trace(after_clean_night):
     from tests.reliability.harness import snapshot
 
-    landing = write_landing(tmp_path / "landing")
-    warehouse = tmp_path / "warehouse.duckdb"
-    assert load(landing, warehouse) == 0
+    landing, warehouse = after_clean_night
     clean = snapshot(warehouse)  # every raw, quarantine, staging and mart table
     assert {"mart.metric_values", "staging.student_groups", "quarantine.students"} <= set(clean)
     # a night with a bad student (grade 13: quarantined) and one attendance day fewer
@@ -134,10 +129,8 @@ def test_reload_is_idempotent_and_a_messy_night_leaves_no_trace(tmp_path):
     assert query(warehouse, "SELECT count(DISTINCT run_id) FROM mart.data_quality") == [(3,)]
 
 
-def test_unreadable_file_is_rejected_and_last_good_data_kept(tmp_path, capsys):
-    landing = write_landing(tmp_path / "landing")
-    warehouse = tmp_path / "warehouse.duckdb"
-    assert load(landing, warehouse) == 0
+def test_unreadable_file_is_rejected_and_last_good_data_kept(after_clean_night, capsys):
+    landing, warehouse = after_clean_night
 
     write_csv(landing / "students.csv", [["student_id", "school", "year"], ["1", "S1", "2026"]])
     capsys.readouterr()
@@ -149,10 +142,8 @@ def test_unreadable_file_is_rejected_and_last_good_data_kept(tmp_path, capsys):
     assert query(warehouse, "SELECT count(*) FROM staging.students") == [(6,)]  # last good load kept
 
 
-def test_shrunken_file_is_rejected_with_all_rows_quarantined(tmp_path, capsys):
-    landing = write_landing(tmp_path / "landing")
-    warehouse = tmp_path / "warehouse.duckdb"
-    assert load(landing, warehouse) == 0
+def test_shrunken_file_is_rejected_with_all_rows_quarantined(after_clean_night, capsys):
+    landing, warehouse = after_clean_night
     write_csv(landing / "attendance_daily.csv", CLEAN["attendance_daily.csv"][:11])  # 10 of 30 rows
 
     capsys.readouterr()
@@ -164,10 +155,8 @@ def test_shrunken_file_is_rejected_with_all_rows_quarantined(tmp_path, capsys):
     assert query(warehouse, "SELECT count(*) FROM staging.attendance_daily") == [(30,)]
 
 
-def test_last_years_file_is_rejected(tmp_path, capsys):
-    landing = write_landing(tmp_path / "landing")
-    warehouse = tmp_path / "warehouse.duckdb"
-    assert load(landing, warehouse) == 0
+def test_last_years_file_is_rejected(after_clean_night, capsys):
+    landing, warehouse = after_clean_night
     # an older export: same students and school year, but its newest day is a month earlier
     old = [CLEAN["attendance_daily.csv"][0]] + [
         [r[0], r[1], r[2].replace("2025-09-", "2025-08-"), r[3]] for r in CLEAN["attendance_daily.csv"][1:]
@@ -180,10 +169,8 @@ def test_last_years_file_is_rejected(tmp_path, capsys):
     assert query(warehouse, "SELECT min(calendar_date)::VARCHAR FROM staging.attendance_daily") == [("2025-09-02",)]
 
 
-def test_missing_file_keeps_previous_data(tmp_path, capsys):
-    landing = write_landing(tmp_path / "landing")
-    warehouse = tmp_path / "warehouse.duckdb"
-    assert load(landing, warehouse) == 0
+def test_missing_file_keeps_previous_data(after_clean_night, capsys):
+    landing, warehouse = after_clean_night
     (landing / "attendance_daily.csv").unlink()
     assert load(landing, warehouse) == 0
     report = quality(warehouse, capsys)
@@ -234,13 +221,11 @@ def this_run(warehouse: Path) -> dict[str, tuple]:
     return {file: tuple(rest) for file, *rest in rows}
 
 
-def test_reload_of_the_same_files_reads_nothing_again(tmp_path, capsys):
+def test_reload_of_the_same_files_reads_nothing_again(after_clean_night, capsys):
     from assets.warehouse import data_version, open_read_only
     from data_contracts.contract import load_contracts
 
-    landing = write_landing(tmp_path / "landing")
-    warehouse = tmp_path / "warehouse.duckdb"
-    assert load(landing, warehouse) == 0
+    landing, warehouse = after_clean_night
     with open_read_only(warehouse) as con:
         first = {t: data_version(con, t) for t in ("raw.students", "quarantine.students", "staging.students")}
     assert all(first.values())
@@ -278,10 +263,8 @@ def test_a_changed_file_re_judges_the_files_whose_orphan_checks_read_it(tmp_path
     assert query(warehouse, "SELECT count(*) FROM quarantine.students") == [(0,)]
 
 
-def test_files_below_a_rejected_file_are_reported_not_run(tmp_path, capsys):
-    landing = write_landing(tmp_path / "landing")
-    warehouse = tmp_path / "warehouse.duckdb"
-    assert load(landing, warehouse) == 0
+def test_files_below_a_rejected_file_are_reported_not_run(after_clean_night, capsys):
+    landing, warehouse = after_clean_night
     write_csv(landing / "schools.csv", [["school_id", "school_name"], ["S1", "North Elementary"]])
     write_csv(landing / "students.csv", CLEAN["students.csv"][:-1])  # changed too, but cannot be judged
 

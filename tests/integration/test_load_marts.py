@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from pipelines.cli import main
-from tests.integration.landing_builder import CLEAN, write_csv, write_landing
+from tests.integration.landing_builder import CLEAN, write_csv
 
 pytestmark = pytest.mark.integration
 
@@ -28,10 +28,8 @@ def attendance_cells(warehouse) -> list[tuple]:
         ).fetchall()
 
 
-def test_marts_after_a_real_load_and_after_a_rejected_night(tmp_path, capsys):
-    landing = write_landing(tmp_path / "landing")
-    warehouse = tmp_path / "warehouse.duckdb"
-    assert main(["load", "--landing", str(landing), "--warehouse", str(warehouse)]) == 0
+def test_marts_after_a_real_load_and_after_a_rejected_night(after_clean_night, capsys):
+    landing, warehouse = after_clean_night  # a copy of one `alignboard load` of the clean folder
     assert attendance_cells(warehouse) == EXPECTED
     with duckdb.connect(str(warehouse), read_only=True) as con:
         # girls: 00101 (4 of 5), 00103 (4 of 5), 00105 (4 of 5) -> 12 of 15

@@ -13,9 +13,8 @@ from tests.integration.landing_builder import CLEAN, write_landing
 pytestmark = pytest.mark.integration
 
 
-def test_students_with_and_without_birth_date(tmp_path, capsys):
-    warehouse = tmp_path / "wh" / "warehouse.duckdb"
-    assert main(["load", "--landing", str(write_landing(tmp_path / "without")), "--warehouse", str(warehouse)]) == 0
+def test_students_with_and_without_birth_date(after_clean_night, tmp_path, capsys):
+    _, warehouse = after_clean_night  # the clean folder has no birth_date column
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*), count(birth_date) FROM staging.students").fetchone() == (6, 0)
 

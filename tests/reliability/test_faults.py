@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.integration.landing_builder import CLEAN, write_csv, write_landing
@@ -21,14 +22,10 @@ ROOT = Path(__file__).resolve().parents[2]
 NEW_STUDENT = ["00107", "S1", "2026", "05", "F", "N", "white", "N", "N", "N"]
 
 
-@pytest.fixture(scope="module")
-def clean_warehouse(tmp_path_factory):
-    from pipelines.run_load import run_load
-
-    folder = tmp_path_factory.mktemp("clean")
-    warehouse = folder / "warehouse.duckdb"
-    assert run_load(write_landing(folder / "landing", CLEAN), warehouse, progress=False).success
-    return warehouse, snapshot(warehouse)
+@pytest.fixture
+def clean_warehouse(clean_load, clean_snapshot):
+    """The clean night's warehouse (tests/conftest.py) and its tables."""
+    return clean_load, clean_snapshot
 
 
 def night(tmp_path: Path, clean_path: Path) -> tuple[Path, Path]:
@@ -96,6 +93,20 @@ def test_a_second_process_loading_at_the_same_time_is_refused(clean_warehouse, t
     assert len(snapshot(warehouse)["raw.students"]) == 7  # the first load's, complete
     assert foreign_key_violations(warehouse) == {}
     good_night_restores_the_clean_warehouse(tmp_path, warehouse, clean, capsys, full=True)
+
+
+def test_a_reader_holding_a_connection_across_a_publish_keeps_reading_its_load(clean_warehouse, tmp_path, capsys):
+    clean_path, clean = clean_warehouse
+    landing, warehouse = night(tmp_path, clean_path)  # one student more
+    reader = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert load(landing, warehouse, capsys, files=CORE) == (0, "")
+        # the open connection still reads the complete previous load ...
+        assert reader.execute("SELECT count(*) FROM staging.students").fetchone()[0] == 6
+    finally:
+        reader.close()
+    # ... and a new one sees the new load
+    assert len(snapshot(warehouse)["staging.students"]) == 7
 
 
 def test_a_truncated_warehouse_is_a_clear_error_and_the_documented_recovery_works(clean_warehouse, tmp_path, capsys):

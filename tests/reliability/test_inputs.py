@@ -12,7 +12,6 @@ import csv
 import io
 import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 import pytest

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import re
 
 import duckdb
 import pytest
@@ -69,12 +68,10 @@ def test_windows_1252_night_then_clean_night_equals_a_clean_load(tmp_path, capsy
     assert snapshot(warehouse) == snapshot(clean)
 
 
-def test_a_school_dropped_from_under_kept_data_is_rejected_and_the_next_night_recovers(tmp_path, capsys):
-    clean = tmp_path / "clean.duckdb"
-    assert load(write_landing(tmp_path / "clean_landing", CLEAN), clean, capsys)[0] == 0
-    landing = write_landing(tmp_path / "landing", CLEAN)
-    warehouse = tmp_path / "warehouse.duckdb"
-    assert load(landing, warehouse, capsys)[0] == 0
+def test_a_school_dropped_from_under_kept_data_is_rejected_and_the_next_night_recovers(
+    after_clean_night, clean_snapshot, capsys
+):
+    landing, warehouse = after_clean_night
 
     # night 1: S2's row is broken (quarantined) and no attendance file came (its data is kept)
     write_csv(landing / "schools.csv", CLEAN["schools.csv"][:2] + [["S2", "South Middle", "D1", "midle"]])
@@ -99,15 +96,13 @@ def test_a_school_dropped_from_under_kept_data_is_rejected_and_the_next_night_re
     # night 2: correct files again: everything loads, exactly as a clean load
     write_landing(landing, CLEAN)
     assert load(landing, warehouse, capsys) == (0, "")
-    assert snapshot(warehouse) == snapshot(clean)
+    assert snapshot(warehouse) == clean_snapshot
 
 
-def test_kept_students_pointing_at_a_dropped_school_stop_the_publish(tmp_path, capsys):
+def test_kept_students_pointing_at_a_dropped_school_stop_the_publish(after_clean_night, capsys):
     """The issue's night: schools loses a school, students.csv is rejected, so the kept students
     point at a school the new schools file no longer has: that night is not published."""
-    landing = write_landing(tmp_path / "landing", CLEAN)
-    warehouse = tmp_path / "warehouse.duckdb"
-    assert load(landing, warehouse, capsys)[0] == 0
+    landing, warehouse = after_clean_night
     before = snapshot(warehouse)
 
     write_csv(landing / "schools.csv", CLEAN["schools.csv"][:2] + [["S2", "South Middle", "D1", "midle"]])
@@ -126,10 +121,8 @@ def test_kept_students_pointing_at_a_dropped_school_stop_the_publish(tmp_path, c
     assert snapshot(warehouse) == before
 
 
-def test_shrink_is_rejected_naming_accept_and_accept_applies_once_with_who_and_why(tmp_path, capsys):
-    landing = write_landing(tmp_path / "landing", CLEAN)
-    warehouse = tmp_path / "warehouse.duckdb"
-    assert load(landing, warehouse, capsys)[0] == 0
+def test_shrink_is_rejected_naming_accept_and_accept_applies_once_with_who_and_why(after_clean_night, capsys):
+    landing, warehouse = after_clean_night
     write_csv(landing / "attendance_daily.csv", CLEAN["attendance_daily.csv"][:11])  # 10 of 30 rows
 
     code, errors = load(landing, warehouse, capsys)
@@ -157,10 +150,8 @@ def test_accept_of_an_unknown_file_is_a_usage_error(tmp_path, capsys):
     assert "nonsense.csv is not a landing file" in capsys.readouterr().err
 
 
-def test_school_year_rollover_is_not_a_shrink(tmp_path, capsys):
-    landing = write_landing(tmp_path / "landing", CLEAN)
-    warehouse = tmp_path / "warehouse.duckdb"
-    assert load(landing, warehouse, capsys)[0] == 0
+def test_school_year_rollover_is_not_a_shrink(after_clean_night, capsys):
+    landing, warehouse = after_clean_night
     # the new school year: students for 2026 and 2027, attendance exported for 2027 only (one day)
     students = CLEAN["students.csv"] + [[r[0], r[1], "2027"] + r[3:] for r in CLEAN["students.csv"][1:]]
     attendance = [CLEAN["attendance_daily.csv"][0]] + [

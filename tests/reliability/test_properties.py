@@ -48,11 +48,9 @@ def mutated(draw) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def clean_warehouse(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("clean")
-    warehouse = folder / "warehouse.duckdb"
-    assert run_load(write_landing(folder / "landing", CLEAN), warehouse, progress=False).success
-    return warehouse, snapshot(warehouse)
+def clean_warehouse(clean_load, clean_snapshot):
+    """The clean night's warehouse (tests/conftest.py) and its tables."""
+    return clean_load, clean_snapshot
 
 
 @settings(max_examples=5, deadline=None, derandomize=True,

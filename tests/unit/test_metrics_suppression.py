@@ -1,6 +1,5 @@
 """Primary and complementary suppression (DESIGN.md "Privacy")."""
 import duckdb
-import pytest
 
 from assets.metrics.catalog import load_catalog, with_overrides
 from assets.metrics.suppression import apply_suppression
