@@ -145,7 +145,7 @@ def _open_build(published: Path, build: Path) -> duckdb.DuckDBPyConnection:
     if published.exists() and build.stat().st_size < expected:
         con.close()
         raise _damaged(published, f"{build.stat().st_size:,} bytes where its header says {expected:,}")
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET memory_limit = {literal(MEMORY_LIMIT)}")
     con.execute(f"SET temp_directory = '{build}.tmp'")
     if TEMP_LIMIT:
         con.execute(f"SET max_temp_directory_size = {literal(TEMP_LIMIT)}")
