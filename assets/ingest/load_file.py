@@ -9,6 +9,8 @@ staging tables its orphan checks read) equals the one stamped on its tables is n
 `unchanged`. Its sha256 is computed again only when its name, size or modification time differ
 from those its last load recorded; and a pending `alignboard accept` of the file makes the load
 read and judge it even when unchanged, so the acceptance is applied to the file it was made for.
+An optional file missing at the last load too is reported `missing` without running its suite
+(which could only pass): a reload that judges no file never imports GX.
 
 The judgement also uses the file's encoding (encoding.py), its valid rows per school year
 against the last accepted load (baseline.py), the keys it would drop from under kept data
@@ -99,6 +101,11 @@ def load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: P
     }
     if landing is None:
         profile.update(status="missing", message=f"{contract.file}.csv: not in the landing folder {landing_dir}")
+        if stamped is not None and not contract.required_file and _last_status(con, contract.file) == "missing":
+            # missing at the last load too: its tables stay as they are and its suite can only pass
+            profile.update(version=stamped, quarantine_version=stamped,
+                           message=profile["message"] + " (as at its last load: not judged again)")
+            return profile
         split_rows(con, contract, read_nothing(con, contract))
     else:
         profile.update(source_file=landing.path.name, source_mtime=landing.mtime.isoformat(), source_size=landing.size)
@@ -153,6 +160,14 @@ def load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: P
     profile["version"] = data_version(con, raw) if raw in existing_tables(con) else None
     profile["quarantine_version"] = data_version(con, quarantined) if quarantined in existing_tables(con) else None
     return profile
+
+
+def _last_status(con, file: str) -> str | None:
+    if "mart.data_quality" not in existing_tables(con):
+        return None
+    row = con.execute("SELECT status FROM mart.data_quality WHERE file = ? ORDER BY loaded_at DESC LIMIT 1",
+                      [file]).fetchone()
+    return row[0] if row else None
 
 
 def recorded_sha256(con: duckdb.DuckDBPyConnection, file: str, landing: LandingFile) -> str | None:

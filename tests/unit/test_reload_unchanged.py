@@ -89,3 +89,20 @@ def test_a_touched_file_is_hashed_and_a_changed_one_read(con, tmp_path):
     row = night(con, tmp_path, "run3")
     assert (row["status"], row["rows_loaded"]) == ("loaded", 3)
     assert row["source_sha256"] != first["source_sha256"]
+
+
+def test_an_optional_file_missing_again_is_reported_without_running_its_suite(con, tmp_path):
+    state_counts = load_contracts()["state_counts"]
+    assert not state_counts.required_file
+
+    def night_without(run_id: str) -> tuple:
+        outcome = load_file(con, state_counts, tmp_path)
+        record_run(con, run_id, {"state_counts": state_counts}, {"state_counts": outcome})
+        results = con.execute("SELECT count(*) FROM mart.gx_results WHERE run_id = ?", [run_id]).fetchone()[0]
+        return outcome["status"], outcome["message"], results
+
+    folder = f"not in the landing folder {tmp_path}"
+    # the first night judges it: 7 expectations (5 for every file, its key's and its freshness')
+    assert night_without("run1") == ("missing", f"state_counts.csv: {folder}", 7)
+    assert night_without("run2") == ("missing", f"state_counts.csv: {folder} (as at its last load: not judged again)", 0)
+    assert con.execute("SELECT count(*) FROM raw.state_counts").fetchone()[0] == 0
