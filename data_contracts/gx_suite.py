@@ -64,8 +64,10 @@ def expectations_for(contract: Contract) -> list:
     return expectations
 
 
+@cache
 def warm_up_in_background() -> None:
-    """Import GX (several seconds) on a thread while DuckDB reads the first files."""
+    """Import GX (several seconds) on a thread while DuckDB reads the first file to judge; a
+    reload that judges no file never pays for it. Once per process."""
     import threading
 
     threading.Thread(target=_context, name="gx-import", daemon=True).start()

@@ -69,10 +69,7 @@ def run_load(
 ) -> LoadOutcome:
     """Materialize the whole graph (or only the asset groups named, or only the load and staging
     assets of the landing files named, with the quality report) into the warehouse."""
-    from data_contracts.gx_suite import warm_up_in_background
     from pipelines.definitions import make_definitions
-
-    warm_up_in_background()
 
     # Our logger replaces Dagster's console logger, which prints every engine event.
     logger = {"progress": progress_logger} if progress else {"quiet": quiet_logger}

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets import versions
 from assets.equity import engine
 from assets.equity.settings import load_settings
-from assets.metrics import sqltext, versions
+from assets.metrics import sqltext
 from assets.resources import WarehouseResource
 from data_contracts.vocabulary import EVENT_CATEGORIES, GROUPS
 

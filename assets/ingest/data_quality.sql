@@ -32,6 +32,7 @@ ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS encoding VARCHAR;       -
 ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS rows_by_year JSON;      -- baseline: school year -> valid rows
 ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS accepted_by VARCHAR;    -- `alignboard accept` applied
 ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS accept_reason VARCHAR;
+ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS source_size BIGINT;     -- bytes, with source_mtime
 -- Intended changes a person accepted (`alignboard accept FILE --reason ...` appends a row): the
 -- next load of the file skips its row-count and freshness comparisons once; the quality report
 -- of that run records who and why in mart.data_quality and the run here.

@@ -32,7 +32,8 @@ class UnreadableFile(Exception):
 class LandingFile:
     name: str  # contract name, e.g. "students"
     path: Path
-    mtime: datetime
+    mtime: datetime  # of the file dropped in the folder (for a sheet: of its workbook)
+    size: int  # bytes, of the same file: with mtime, tells a reload the file was not touched
     error: str | None = None  # why the file cannot be read at all (a broken workbook)
 
     @property
@@ -55,7 +56,7 @@ def locate(landing_dir: Path, name: str) -> LandingFile | None:
     for suffix in (".csv", ".parquet"):
         path = landing_dir / f"{name}{suffix}"
         if path.is_file():
-            return LandingFile(name=name, path=path, mtime=_mtime(path))
+            return LandingFile(name, path, *_stat(path))
     workbook = landing_dir / WORKBOOK
     if name in PLAN_FILES and workbook.is_file():
         from assets.ingest.workbook import WorkbookError, sheet_as_csv  # openpyxl only when needed
@@ -63,9 +64,9 @@ def locate(landing_dir: Path, name: str) -> LandingFile | None:
         try:
             path = sheet_as_csv(workbook, name)
         except WorkbookError as exc:  # every plan file is rejected with the workbook's reason
-            return LandingFile(name=name, path=workbook, mtime=_mtime(workbook), error=str(exc))
+            return LandingFile(name, workbook, *_stat(workbook), error=str(exc))
         if path is not None:
-            return LandingFile(name=name, path=path, mtime=_mtime(workbook))
+            return LandingFile(name, path, *_stat(workbook))
     return None
 
 
@@ -77,8 +78,9 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _mtime(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+def _stat(path: Path) -> tuple[datetime, int]:
+    stat = path.stat()
+    return datetime.fromtimestamp(stat.st_mtime, tz=timezone.utc), stat.st_size
 
 
 def read_csv_header(path: Path) -> list[str]:
@@ -187,7 +189,7 @@ def read_into(con: duckdb.DuckDBPyConnection, landing: LandingFile, contract: Co
         with utf8_source(landing.path, contract.file, temp_dir) as (source, encoding):
             header = read_csv_header(source)
             extra = check_header(landing.path.name, header, contract)
-            _read_csv(con, LandingFile(landing.name, source, landing.mtime), contract, header)
+            _read_csv(con, LandingFile(landing.name, source, landing.mtime, landing.size), contract, header)
     except EncodingError as exc:
         raise UnreadableFile(str(exc)) from None
     _number_lines(con, table, view, rejects)

@@ -6,7 +6,11 @@ file_rejected and keeps the last good raw table (rejected), or keeps the last go
 (missing). It returns the outcome; the Dagster check reports it and the quality report records
 it. A file whose data version (its sha256, its contract, the ingest code and the versions of the
 staging tables its orphan checks read) equals the one stamped on its tables is not read again:
-`unchanged`.
+`unchanged`. Its sha256 is computed again only when its name, size or modification time differ
+from those its last load recorded; and a pending `alignboard accept` of the file makes the load
+read and judge it even when unchanged, so the acceptance is applied to the file it was made for.
+An optional file missing at the last load too is reported `missing` without running its suite
+(which could only pass): a reload that judges no file never imports GX.
 
 The judgement also uses the file's encoding (encoding.py), its valid rows per school year
 against the last accepted load (baseline.py), the keys it would drop from under kept data
@@ -24,6 +28,7 @@ import duckdb
 from assets.ingest import baseline, snapshot
 from assets.ingest.encoding import declared_encoding
 from assets.ingest.landing import (
+    LandingFile,
     UnreadableFile,
     WorkTables,
     candidate_table,
@@ -33,7 +38,8 @@ from assets.ingest.landing import (
     read_nothing,
 )
 from assets.ingest.split import keep_valid_rows, split_rows
-from assets.versions import code_version_of, version_of
+from assets.metrics import sqltext
+from assets.versions import code_version, version_of
 from assets.warehouse import data_version, existing_tables, stamp_data_version
 from data_contracts import gx_suite, row_rules
 from data_contracts.contract import CONTRACT_DIR, Contract
@@ -44,10 +50,11 @@ SQL_DIR = Path(__file__).parent
 
 # Everything that decides what a file's raw and quarantine tables hold, besides the file itself
 # and its contract: a change to any of these reloads every file.
-INGEST_CODE_VERSION = code_version_of(
+INGEST_CODE_VERSION = code_version(
     SQL_DIR / "landing.py", SQL_DIR / "split.py", Path(__file__), SQL_DIR / "find_duplicates.sql",
     SQL_DIR / "assemble_quarantine.sql", SQL_DIR / "encoding.py", SQL_DIR / "baseline.py",
-    SQL_DIR / "snapshot.py", Path(row_rules.__file__), Path(gx_suite.__file__),
+    SQL_DIR / "snapshot.py", SQL_DIR / "workbook.py", Path(row_rules.__file__), Path(gx_suite.__file__),
+    Path(sqltext.__file__),
 )
 
 
@@ -95,22 +102,30 @@ def _load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: 
         "file": contract.file, "status": "read", "message": None, "header": contract.column_names,
         "rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0, "reasons": {}, "duplicate_keys": 0,
         "latest_value": None, "row_change_ratio": None, "freshness_change": None,
-        "source_file": None, "source_sha256": None, "source_mtime": None, "checks": [],
+        "source_file": None, "source_sha256": None, "source_mtime": None, "source_size": None, "checks": [],
         "encoding": None, "rows_by_year": None, "baseline_rows": None, "baseline_year": None,
         "dropped_references": 0, "dropped_detail": None, "accepted_by": None, "accept_reason": None,
     }
     if landing is None:
         profile.update(status="missing", message=f"{contract.file}.csv: not in the landing folder {landing_dir}")
+        if stamped is not None and not contract.required_file and _last_status(con, contract.file) == "missing":
+            # missing at the last load too: its tables stay as they are and its suite can only pass
+            profile.update(version=stamped, quarantine_version=stamped,
+                           message=profile["message"] + " (as at its last load: not judged again)")
+            return profile
         split_rows(con, contract, read_nothing(con, contract))
     else:
-        profile.update(source_file=landing.path.name, source_mtime=landing.mtime.isoformat())
+        profile.update(source_file=landing.path.name, source_mtime=landing.mtime.isoformat(), source_size=landing.size)
         try:
-            if stamped is not None:  # a reload: hash first and read only a changed file
-                profile["source_sha256"] = file_sha256(landing.path)
-                if version(profile["source_sha256"]) == stamped:
-                    return _unchanged(con, contract, profile, stamped)
+            if stamped is not None:  # a reload: read only a changed file, or one with a pending acceptance
+                recorded = recorded_sha256(con, contract.file, landing)
+                profile["source_sha256"] = recorded or file_sha256(landing.path)
+                if version(profile["source_sha256"]) == stamped and not baseline.pending_acceptance(con, contract.file):
+                    return _unchanged(con, contract, profile, stamped, hashed=recorded is None)
+                gx_suite.warm_up_in_background()
                 read = read_into(con, landing, contract)
             else:
+                gx_suite.warm_up_in_background()  # GX imports while DuckDB reads
                 with ThreadPoolExecutor(max_workers=1) as pool:  # hash the file while DuckDB reads it
                     digest = pool.submit(file_sha256, landing.path)
                     read = read_into(con, landing, contract)
@@ -153,7 +168,31 @@ def _load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: 
     return profile
 
 
-def _unchanged(con, contract: Contract, profile: dict, version: str) -> dict:
+def _last_status(con, file: str) -> str | None:
+    if "mart.data_quality" not in existing_tables(con):
+        return None
+    row = con.execute("SELECT status FROM mart.data_quality WHERE file = ? ORDER BY loaded_at DESC LIMIT 1",
+                      [file]).fetchone()
+    return row[0] if row else None
+
+
+def recorded_sha256(con: duckdb.DuckDBPyConnection, file: str, landing: LandingFile) -> str | None:
+    """The sha256 recorded by the file's last load (or skip) when the file in the folder still has
+    that load's name, size and modification time: it was not touched since, so hashing it again
+    (2 GB for a large district) would say the same. None when any of them differs: hash it."""
+    if "mart.data_quality" not in existing_tables(con):
+        return None
+    row = con.execute(
+        """SELECT source_sha256, source_file = $name AND source_size = $size
+                                 AND source_mtime = CAST($mtime AS TIMESTAMPTZ)
+           FROM mart.data_quality WHERE file = $file AND status IN ('loaded', 'unchanged')
+           ORDER BY loaded_at DESC LIMIT 1""",
+        {"file": file, "name": landing.path.name, "size": landing.size, "mtime": landing.mtime.isoformat()},
+    ).fetchone()
+    return row[0] if row and row[1] else None
+
+
+def _unchanged(con, contract: Contract, profile: dict, version: str, hashed: bool) -> dict:
     """The file is the one the tables were built from: report what they hold."""
     loaded = con.execute(f"SELECT count(*) FROM raw.{quote(contract.file)}").fetchone()[0]
     reasons = dict(
@@ -166,7 +205,8 @@ def _unchanged(con, contract: Contract, profile: dict, version: str) -> dict:
     profile.update(
         status="unchanged", rows_read=loaded + held, rows_loaded=loaded, rows_quarantined=held,
         reasons=reasons, version=version, quarantine_version=version,
-        message=f"{profile['source_file']}: unchanged since its last load, not read again",
+        message=f"{profile['source_file']}: unchanged since its last load, not read again ("
+        + ("same sha256)" if hashed else "same size and modification time: its recorded sha256 reused)"),
     )
     return profile
 

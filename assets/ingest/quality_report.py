@@ -66,6 +66,7 @@ def record_run(
             "checks_failed": sum(not c["success"] for c in checks) if checks else None,
             "message": outcome["message"], "source_file": outcome["source_file"],
             "source_sha256": outcome["source_sha256"], "source_mtime": outcome["source_mtime"],
+            "source_size": outcome.get("source_size"),
             "latest_value": outcome["latest_value"] if outcome["status"] == "loaded" else None,
             "upstream_file": None, "loaded_at": now, "encoding": outcome.get("encoding"),
             "rows_by_year": json.dumps(outcome["rows_by_year"]) if outcome.get("rows_by_year") else None,

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from assets.ingest.landing import ReadResult, WorkTables, candidate_table
+from assets.metrics.sqltext import fill
 from data_contracts.contract import Contract
 from data_contracts.row_rules import broken_rows_sql, quote, typed_expression, typed_rows_sql
 
@@ -41,12 +42,12 @@ def split_rows(con: duckdb.DuckDBPyConnection, contract: Contract, read: ReadRes
     key = ", ".join(quote(k) for k in contract.key)
     if contract.key:
         loaded_columns = contract.column_names + list(contract.derived) + read.extra_columns
-        sql = (SQL_DIR / "find_duplicates.sql").read_text().format(
-            typed=work.typed,
-            broken=work.broken,
-            key=key,
-            content=", ".join(quote(c) for c in loaded_columns),
-        )
+        sql = fill((SQL_DIR / "find_duplicates.sql").read_text(), {
+            "typed": work.typed,
+            "broken": work.broken,
+            "key": key,
+            "content": ", ".join(quote(c) for c in loaded_columns),
+        })
         with _one_thread_more(con):
             con.execute(f"CREATE OR REPLACE TABLE {work.duplicates} AS {sql}")
         duplicate_keys = con.execute(
@@ -62,16 +63,15 @@ def split_rows(con: duckdb.DuckDBPyConnection, contract: Contract, read: ReadRes
             UNION ALL SELECT _row FROM {work.duplicates} WHERE reason IS NOT NULL"""
     )
 
-    sql = (SQL_DIR / "assemble_quarantine.sql").read_text().format(
-        file=contract.file,
-        broken=work.broken,
-        duplicates=work.duplicates,
-        lines=read.lines_view,
-        rejects=read.rejects_table,
-        original=", ".join(quote(h) for h in read.header),
-        blank_original=", ".join(f"NULL::VARCHAR AS {quote(h)}" for h in read.header),
-    )
-    con.execute(f"CREATE OR REPLACE TABLE {quarantined} AS {sql} ORDER BY line_number")
+    sql = fill((SQL_DIR / "assemble_quarantine.sql").read_text(), {
+        "broken": work.broken,
+        "duplicates": work.duplicates,
+        "lines": read.lines_view,
+        "rejects": read.rejects_table,
+        "original": ", ".join(quote(h) for h in read.header),
+        "blank_original": ", ".join(f"NULL::VARCHAR AS {quote(h)}" for h in read.header),
+    })
+    con.execute(f"CREATE OR REPLACE TABLE {quarantined} AS {sql} ORDER BY line_number", {"file": contract.file})
 
     parsed = con.execute(f"SELECT count(*) FROM {work.landing}").fetchone()[0]
     removed = con.execute(f"SELECT count(*) FROM {work.removed}").fetchone()[0]

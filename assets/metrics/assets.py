@@ -3,14 +3,15 @@
 Each asset materializes exactly the tables it names. `metric_values` is one multi-asset for the
 three tables the engine writes together: mart.metric_values, mart.metric_value_counts (the n
 behind each cell) and mart.metric_catalog (the definitions the values were computed with). Every
-table carries a data version (inputs' versions + code version, see versions.py) that is also
+table carries a data version (inputs' versions + code version, see assets/versions.py) that is also
 returned to Dagster; work whose inputs are unchanged is skipped (only the metric families whose
 inputs changed are recomputed).
 """
 
 import dagster as dg
 
-from assets.metrics import needs, scorecard, sqltext, versions
+from assets import versions
+from assets.metrics import needs, scorecard, sqltext
 from assets.metrics.catalog import load_catalog
 from assets.metrics.engine import CATALOG_TABLE, VALUES_TABLES, build_metric_values, engine_version, family_inputs
 from assets.resources import WarehouseResource
@@ -32,7 +33,7 @@ def _value_inputs() -> list[dg.AssetKey]:
 
 def _values_code_version() -> str:
     shipped = load_catalog(config_path="")
-    return versions.digest(engine_version(), {m.id: m.fingerprint() for m in shipped.metrics.values()})
+    return versions.version_of(engine_version(), {m.id: m.fingerprint() for m in shipped.metrics.values()})
 
 
 VALUES_CODE_VERSION = _values_code_version()

@@ -20,7 +20,8 @@ from typing import Callable
 
 import duckdb
 
-from assets.metrics import sqltext, suppression, versions
+from assets import versions
+from assets.metrics import sqltext, suppression
 from assets.metrics.catalog import Catalog, Metric, load_catalog
 from assets.metrics.suppression import CodingBand, apply_suppression, load_coding_bands
 from assets.warehouse import existing_tables
@@ -272,7 +273,7 @@ def build_metric_values(
     # a family computed from an input without a version gets none, so it is recomputed next time
     stored = {f: version for f, version in wanted.items() if version is not None}
     write_catalog_table(con, catalog, stored)
-    values_version = versions.digest(
+    values_version = versions.version_of(
         {f: wanted[f] or versions.fresh_version() for f in sorted(wanted)}, engine)
     versions.stamp(con, VALUES_TABLES, values_version)
     summary.version = values_version
@@ -311,4 +312,4 @@ def write_catalog_table(con: duckdb.DuckDBPyConnection, catalog: Catalog, values
             rows.append([key, *base, target, near, *tail])
     con.execute(f"CREATE OR REPLACE TABLE mart.metric_catalog ({CATALOG_COLUMNS})")
     con.executemany(f"INSERT INTO mart.metric_catalog VALUES ({', '.join('?' * len(rows[0]))})", rows)
-    versions.stamp(con, [CATALOG_TABLE], versions.digest(rows))
+    versions.stamp(con, [CATALOG_TABLE], versions.version_of(rows))

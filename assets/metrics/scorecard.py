@@ -9,7 +9,8 @@ from pathlib import Path
 
 import duckdb
 
-from assets.metrics import sqltext, versions
+from assets import versions
+from assets.metrics import sqltext
 from assets.metrics.catalog import Catalog
 
 TABLE = "mart.scorecard"

@@ -1,9 +1,11 @@
-"""Read and run the metric SQL files: values as DuckDB parameters, identifiers as {{name}}.
+"""Read and run SQL files: values as DuckDB parameters, identifiers as {{name}}.
 
-Values (a metric's parameters from the catalog YAML a district edits, ids, dates) are always
-DuckDB parameters (`$name`), never pasted into the text. A few files also need an identifier
-(a table name, quoted with data_contracts.row_rules.quote) or a fragment the engine builds
-itself (the grouping sets of a rollup); those are `{{name}}` placeholders, filled by `fill`.
+Values (a metric's parameters from the catalog YAML a district edits, ids, dates, a file's
+name) are always DuckDB parameters (`$name`), never pasted into the text. A few files also need
+an identifier (a table name, quoted with data_contracts.row_rules.quote) or a fragment the code
+builds itself (the grouping sets of a rollup, a file's quoted columns); those are `{{name}}`
+placeholders, filled by `fill`: the one template filler of every SQL file (metrics, equity,
+ingest).
 """
 from __future__ import annotations
 
