@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from assets.config import config_path, read_mapping
+from assets.metrics import sqltext
 from assets.metrics.catalog import Catalog, load_catalog
 from data_contracts.contract import load_contracts
 from data_contracts.row_rules import quote
@@ -98,7 +99,7 @@ def action_steps_query(as_of: dt.date) -> tuple[str, dict]:
 def action_step_summary_query(as_of: dt.date) -> tuple[str, dict]:
     """Action steps on time, late, overdue and open by plan and owner."""
     steps, params = action_steps_query(as_of)
-    return _sql("action_step_summary.sql").replace("{{steps}}", steps), params
+    return sqltext.fill(_sql("action_step_summary.sql"), {"steps": steps}), params
 
 
 def plan_schedule_query(as_of: dt.date) -> tuple[str, dict]:
