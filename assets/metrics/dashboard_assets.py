@@ -23,9 +23,11 @@ def cfa_mastery(warehouse: WarehouseResource) -> dg.MaterializeResult:
 @dg.asset(
     key=dg.AssetKey(["mart", "metric_cells"]),
     group_name="marts",
-    deps=[dg.AssetKey(["mart", "metric_values"]), dg.AssetKey(["mart", "metric_value_counts"])],
+    deps=[dg.AssetKey(["mart", "metric_values"]), dg.AssetKey(["mart", "metric_value_counts"]),
+          dg.AssetKey(["mart", "scorecard"])],
     kinds={"duckdb"},
-    description="Metric cells of the organisation's entities with their n, sorted by entity for the dashboard.",
+    description="Metric cells of the organisation's entities with their n and scorecard status (every "
+                "student group), sorted by entity for the dashboard.",
 )
 def metric_cells(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:

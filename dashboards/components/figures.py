@@ -2,6 +2,7 @@
 on the axis and n on every bar. A missing value is a gap with a note, never a zero bar."""
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc
 
@@ -32,6 +33,24 @@ def layout(fig: go.Figure, title: str, *, x_title: str = "", y_title: str = "", 
     fig.update_xaxes(title_text=x_title, gridcolor="#eeeeee")
     fig.update_yaxes(title_text=y_title, gridcolor="#eeeeee", zerolinecolor="#cccccc")
     return fig
+
+
+# A chart draws at most this many bars; a longer list shows its ends and sits whole in a grid.
+MAX_BARS = 20
+
+
+def extremes(frame: pd.DataFrame, column: str, most: int = MAX_BARS) -> tuple[pd.DataFrame, str]:
+    """The rows a bar chart draws, highest first, and a note saying what was left out: every
+    row when there are at most `most`, else the most/2 highest and most/2 lowest values (rows
+    without a value are left to the grid beside the chart)."""
+    if len(frame) <= most:
+        return frame, ""
+    valued = frame[frame[column].notna()].sort_values(column, ascending=False, kind="stable")
+    if len(valued) <= most:
+        return valued, f"the {len(valued)} with a value of {len(frame):,}; the table lists all"
+    half = most // 2
+    shown = pd.concat([valued.head(half), valued.tail(half)])
+    return shown, f"the {half} highest and {half} lowest of {len(frame):,}; the table lists all"
 
 
 def value_axis(unit: str | None) -> str:

@@ -10,7 +10,8 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboards import data
 from dashboards.components import context, figures, grids
-from dashboards.components.breadcrumbs import LEVEL_NAMES, breadcrumbs
+from dashboards.components.breadcrumbs import breadcrumbs
+from dashboards.components.labels import LEVEL_NAMES
 from dashboards.components.controls import select, year_select
 from dashboards.components.labels import category_label, race_label
 from dashboards.components.state import href, parse, school_year_label, year_of
@@ -49,13 +50,9 @@ def layout(level=None, entity=None, year=None, category=None, **_):
             table(rows)]
     schools = data.equity_schools(viewer, category, warehouse=wh, year=shown_year)
     if schools["lea_id"].nunique() > 1 or level == "district":
-        body.append(html.Div([
-            html.Div(schools_chart("equity-schools", schools, f"{category_label(category)}: by school"),
-                     className="card"),
-            html.Div(schools_chart("equity-mtss", data.equity_schools(viewer, "mtss_any", warehouse=wh,
-                                                                       year=shown_year),
-                                   "MTSS tier 2 or 3 identification by building"), className="card"),
-        ], className="cards"))
+        mtss = data.equity_schools(viewer, "mtss_any", warehouse=wh, year=shown_year)
+        body += [schools_part("equity-schools", schools, f"{category_label(category)}: by school"),
+                 schools_part("equity-mtss", mtss, "MTSS tier 2 or 3 identification by building")]
     history = data.equity(viewer, level, entity, warehouse=wh, year=0, category=category)
     body.append(html.Div(years_chart(history, category), className="card"))
     return html.Div(header + body)
@@ -74,23 +71,27 @@ def flag_summary(flagged: pd.DataFrame) -> html.Div:
     return html.Div([html.H2("Flagged groups"), html.Ul(items)], id="equity-flags")
 
 
-def table(rows: pd.DataFrame):
-    rows = rows.sort_values(["flagged", "ratio"], ascending=[False, False], na_position="last")
-    rows = rows.assign(category_label=rows["category"].map(category_label),
+RATIO = {"function": "params.value == null ? '' : d3.format('.2f')(params.value)"}
+
+
+def labelled(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows with the words the grids show: category, group, CI and flag."""
+    return rows.assign(category_label=rows["category"].map(category_label),
                        group_label=rows["group"].map(race_label),
                        ci=[None if pd.isna(lo) else f"{lo:.2f}–{hi:.2f}" for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
                        flag=["⚑ flagged" if f else "" for f in rows["flagged"].fillna(False)])
-    ratio = {"function": "params.value == null ? '' : d3.format('.2f')(params.value)"}
-    columns = [
-        grids.column("category_label", "Category", minWidth=230),
-        grids.column("group_label", "Group", minWidth=170),
+
+
+def measure_columns() -> list[dict]:
+    """The columns of a disproportionality row after its category and group."""
+    return [
         grids.column("count", "Count", "integer", minWidth=110),
         grids.column("population", "n", "integer", minWidth=110),
         grids.column("risk", "Risk", "percent", minWidth=110),
         grids.column("comparison_risk", "Comparison risk", "percent", minWidth=130),
         grids.column("ratio_type", "Type", minWidth=110),
-        grids.column("ratio", "Ratio", "decimal", valueFormatter=ratio, minWidth=110),
-        grids.column("weighted_risk_ratio", "Weighted RR", "decimal", valueFormatter=ratio, minWidth=120),
+        grids.column("ratio", "Ratio", "decimal", valueFormatter=RATIO, minWidth=110),
+        grids.column("weighted_risk_ratio", "Weighted RR", "decimal", valueFormatter=RATIO, minWidth=120),
         grids.column("ci", "95% CI", minWidth=120),
         grids.column("risk_difference", "Risk difference", "percent", minWidth=130),
         grids.column("flag", "Flag", minWidth=110),
@@ -98,30 +99,64 @@ def table(rows: pd.DataFrame):
         grids.column("na_reason", "Why no ratio", minWidth=200),
         grids.column("suppression_reason", "Suppressed because", minWidth=160),
     ]
-    return grids.grid("equity-grid", rows, columns, height=480,
-                      row_class_rules={"flagged-row": "params.data.flagged === true"})
 
 
-def schools_chart(graph_id: str, rows: pd.DataFrame, title: str):
-    """Grouped bars: for each group, the ratio in every school; the threshold as a dashed line."""
+FLAGGED_ROW = {"flagged-row": "params.data.flagged === true"}
+
+
+def table(rows: pd.DataFrame):
+    rows = labelled(rows.sort_values(["flagged", "ratio"], ascending=[False, False], na_position="last"))
+    columns = [grids.column("category_label", "Category", minWidth=230),
+               grids.column("group_label", "Group", minWidth=170), *measure_columns()]
+    return grids.grid("equity-grid", rows, columns, height=480, row_class_rules=FLAGGED_ROW)
+
+
+SCHOOLS_DRAWN = 10
+
+
+def schools_part(graph_id: str, rows: pd.DataFrame, title: str) -> html.Div:
+    """One category in every school: a chart of the SCHOOLS_DRAWN schools with the highest
+    ratio (a bar per group), and every school and group in a paginated grid below it."""
     if rows.empty:
-        return html.P(f"{title}: no data.", className="note")
+        return html.Div(html.P(f"{title}: no data.", className="note"), className="card")
+    ranked = rows.groupby("lea_id")["ratio"].max().dropna().sort_values(ascending=False, kind="stable")
+    top = list(ranked.index[:SCHOOLS_DRAWN])
+    schools = rows["lea_id"].nunique()
+    shown = f"the {len(top)} with the highest ratio of {schools:,} schools" if schools > len(top) else f"{schools} schools"
+    grid_rows = labelled(rows.sort_values(["flagged", "ratio"], ascending=[False, False], na_position="last"))
+    grid_rows = grid_rows.assign(level=grid_rows["lea_level"], entity_id=grid_rows["lea_id"])
+    columns = [grids.column("lea_name", "School (click to open)", minWidth=200),
+               grids.column("group_label", "Group", minWidth=150), *measure_columns()]
+    return html.Div([
+        schools_chart(graph_id, rows[rows["lea_id"].isin(top)], top, f"{title} ({shown})"),
+        grids.entity_grid(f"{graph_id}-grid", grid_rows, columns, row_class_rules=FLAGGED_ROW),
+    ], className="card")
+
+
+def schools_chart(graph_id: str, rows: pd.DataFrame, order: list[str], title: str):
+    """Grouped bars: a school per slot (highest ratio first), a bar per student group; the
+    threshold as a dashed line."""
+    if rows.empty:
+        return html.P(f"{title}: no school has a ratio.", className="note")
+    names = rows.drop_duplicates("lea_id").set_index("lea_id")["lea_name"]
+    x_order = [names[lea] for lea in order]
     fig = go.Figure()
-    for i, (school, part) in enumerate(rows.groupby("lea_name", sort=True)):
-        fig.add_bar(name=school, x=part["group"].map(race_label), y=part["ratio"],
+    for i, (group, part) in enumerate(rows.groupby("group", sort=True)):
+        fig.add_bar(name=race_label(group), x=part["lea_name"], y=part["ratio"],
                     marker_color=figures.SERIES[i % len(figures.SERIES)],
                     customdata=list(zip(part["lea_level"], part["lea_id"], part["population"].fillna(-1),
                                         part["na_reason"].fillna(""))),
-                    hovertemplate="%{fullData.name} · %{x}: ratio %{y:.2f}, n = %{customdata[2]}"
+                    hovertemplate="%{x} · %{fullData.name}: ratio %{y:.2f}, n = %{customdata[2]}"
                                   "<br>%{customdata[3]}<extra></extra>")
     threshold = rows["threshold"].dropna()
     if len(threshold):
         fig.add_hline(y=float(threshold.iloc[0]), line_dash="dash", line_color=figures.OFF,
                       annotation_text=f"threshold {float(threshold.iloc[0]):g}")
     fig.update_layout(barmode="group")
-    figures.layout(fig, title, x_title="student group (no bar: no ratio, the table says why)",
-                   y_title="risk ratio (RR or ARR)", height=400)
-    fig.update_layout(legend={"orientation": "h", "y": -0.35})
+    fig.update_xaxes(categoryorder="array", categoryarray=x_order, tickangle=-30, automargin=True)
+    figures.layout(fig, title, x_title="school (no bar: no ratio, the table says why)",
+                   y_title="risk ratio (RR or ARR)", height=420)
+    fig.update_layout(legend={"orientation": "h", "y": -0.45})
     return figures.graph(graph_id, fig)
 
 
@@ -160,6 +195,15 @@ def open_school(click, search):
     level, entity = point["customdata"][0], point["customdata"][1]
     state = parse(search)
     return href("/equity", level=level, entity=entity, year=state.get("year"), category=state.get("category"))
+
+
+def open_school_row(row_id: str, state: dict) -> str:
+    level, _, entity = row_id.partition("|")
+    return href("/equity", level=level, entity=entity, year=state.get("year"), category=state.get("category"))
+
+
+grids.open_on_click("equity-schools-grid", open_school_row)
+grids.open_on_click("equity-mtss-grid", open_school_row)
 
 
 @callback(

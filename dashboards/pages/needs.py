@@ -11,7 +11,8 @@ from dash import dcc, html
 from dashboards import data
 from dashboards.components import context, figures, grids
 from dashboards.components import formatting as fmt
-from dashboards.components.breadcrumbs import LEVEL_NAMES, breadcrumbs
+from dashboards.components.breadcrumbs import breadcrumbs
+from dashboards.components.labels import LEVEL_NAMES
 from dashboards.components.controls import year_select
 from dashboards.components.state import href, school_year_label, year_of
 
