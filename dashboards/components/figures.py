@@ -116,3 +116,18 @@ def trend(years, values, ns, reasons, unit, *, title: str, target=None) -> go.Fi
     # room left and right of the first and last year for their labels
     fig.update_xaxes(type="category", range=[-0.5, len(labels) - 0.5])
     return layout(fig, title, x_title="school year", y_title=value_axis(unit), height=320)
+
+
+def heatmap(graph_id: str, z, x, y, text, hover, *, title: str, colorbar: str, zmin: float, zmax: float,
+            row_height: int = 26, min_height: int = 340, x_angle: int = -30):
+    """A rows x columns heatmap in the diverging palette (vermillion, white, blue), each cell
+    with its text and a hover line; one row per entry of `y`, top to bottom."""
+    fig = go.Figure(go.Heatmap(
+        z=z, x=list(x), y=list(y), text=text, texttemplate="%{text}",
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>", zmin=zmin, zmax=zmax, xgap=1, ygap=1,
+        colorscale=[[0, OFF], [0.5, "#f7f7f7"], [1, BLUE]], colorbar={"title": {"text": colorbar}},
+    ))
+    fig.update_xaxes(tickangle=x_angle, automargin=True)
+    fig.update_yaxes(automargin=True, autorange="reversed")
+    layout(fig, title, height=max(min_height, 130 + row_height * len(y)))
+    return graph(graph_id, fig)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-import plotly.graph_objects as go
 from dash import html
 
 from dashboards import data
@@ -82,17 +81,10 @@ def heatmap(mastery: pd.DataFrame):
                                     f"{r * 100:.1f}% mastered, n = {int(k)} students")
               for cfa, r, k in zip(rate.columns, rrow, nrow)]
              for std, rrow, nrow in zip(rate.index, rate.to_numpy(), n.to_numpy())]
-    fig = go.Figure(go.Heatmap(
-        z=rate.to_numpy() * 100, x=list(rate.columns), y=list(rate.index), text=text, texttemplate="%{text}",
-        customdata=hover, hovertemplate="%{customdata}<extra></extra>", zmin=0, zmax=100, xgap=1, ygap=1,
-        colorscale=[[0, figures.OFF], [0.5, "#f7f7f7"], [1, figures.BLUE]],
-        colorbar={"title": {"text": "% mastered"}},
-    ))
-    fig.update_xaxes(tickangle=-30, automargin=True)
-    fig.update_yaxes(automargin=True, autorange="reversed")
-    figures.layout(fig, "CFA mastery by standard and assessment (% of students; – = suppressed or not assessed)",
-                   height=max(340, 140 + 30 * len(rate.index)))
-    return figures.graph("classroom-heatmap", fig)
+    return figures.heatmap(
+        "classroom-heatmap", rate.to_numpy() * 100, rate.columns, rate.index, text, hover, zmin=0, zmax=100,
+        colorbar="% mastered", row_height=30,
+        title="CFA mastery by standard and assessment (% of students; – = suppressed or not assessed)")
 
 
 def mastery_grid(mastery: pd.DataFrame):

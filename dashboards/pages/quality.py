@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 import pandas as pd
 import plotly.graph_objects as go
-from dash import dcc, html
+from dash import html
 
 from dashboards import data
 from dashboards.components import context, figures, grids
