@@ -21,6 +21,7 @@ LEVELS = ("school", "plc", "classroom")
 
 
 @context.safe
+@context.cached_page
 def layout(level=None, entity=None, year=None, **_):
     viewer, wh = context.viewer(), context.warehouse()
     level, entity = context.home(level, entity)

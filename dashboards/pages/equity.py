@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboards import data
@@ -20,6 +19,7 @@ from dashboards.pages.needs import needs_entity
 dash.register_page(__name__, path="/equity", name="Equity", title="Alignboard · Equity", order=3)
 
 @context.safe
+@context.cached_page
 def layout(level=None, entity=None, year=None, category=None, **_):
     viewer, wh = context.viewer(), context.warehouse()
     level, entity = needs_entity(viewer, wh, *context.home(level, entity))
@@ -112,25 +112,53 @@ def table(rows: pd.DataFrame):
 
 
 SCHOOLS_DRAWN = 10
+SCHOOL_COLUMNS = [grids.column("lea_name", "School (click to open)", minWidth=200),
+                  grids.column("group_label", "Group", minWidth=150), *measure_columns()]
 
 
 def schools_part(graph_id: str, rows: pd.DataFrame, title: str) -> html.Div:
     """One category in every school: a chart of the SCHOOLS_DRAWN schools with the highest
-    ratio (a bar per group), and every school and group in a paginated grid below it."""
+    ratio (a bar per group), and every school and group in a grid below it, a page at a time
+    from the server (school_rows)."""
     if rows.empty:
         return html.Div(html.P(f"{title}: no data.", className="note"), className="card")
     ranked = rows.groupby("lea_id")["ratio"].max().dropna().sort_values(ascending=False, kind="stable")
     top = list(ranked.index[:SCHOOLS_DRAWN])
     schools = rows["lea_id"].nunique()
     shown = f"the {len(top)} with the highest ratio of {schools:,} schools" if schools > len(top) else f"{schools} schools"
-    grid_rows = labelled(rows.sort_values(["flagged", "ratio"], ascending=[False, False], na_position="last"))
-    grid_rows = grid_rows.assign(level=grid_rows["lea_level"], entity_id=grid_rows["lea_id"])
-    columns = [grids.column("lea_name", "School (click to open)", minWidth=200),
-               grids.column("group_label", "Group", minWidth=150), *measure_columns()]
     return html.Div([
         schools_chart(graph_id, rows[rows["lea_id"].isin(top)], top, f"{title} ({shown})"),
-        grids.entity_grid(f"{graph_id}-grid", grid_rows, columns, row_class_rules=FLAGGED_ROW),
+        html.P(f"Every school and group ({len(rows):,} rows); flagged first. Click a row to open that school.",
+               className="note"),
+        grids.server_grid(f"{graph_id}-grid", SCHOOL_COLUMNS, row_class_rules=FLAGGED_ROW,
+                          row_id=grids.ENTITY_ROW_ID, clickable=True),
     ], className="card")
+
+
+def school_rows(category, year) -> pd.DataFrame:
+    """Every school and group of one category for the viewer (data.equity_schools), flagged and
+    highest ratio first, as the school grids show them."""
+    rows = data.equity_schools(context.viewer(), category or "identification_all", warehouse=context.warehouse(),
+                               year=year_of(year))
+    rows = labelled(rows.sort_values(["flagged", "ratio"], ascending=[False, False], na_position="last"))
+    return rows.assign(level=rows["lea_level"], entity_id=rows["lea_id"])
+
+
+SCHOOL_FIELDS = grids.shown_fields(pd.DataFrame(columns=[c["field"] for c in SCHOOL_COLUMNS]
+                                                + ["level", "entity_id", "flagged"]),
+                                   SCHOOL_COLUMNS, grids.ENTITY_ROW_ID, FLAGGED_ROW)
+YEAR, CATEGORY = State({"type": "state", "key": "year"}, "value"), State({"type": "state", "key": "category"}, "value")
+grids.serve_rows("equity-schools-grid", school_rows, CATEGORY, YEAR, fields=SCHOOL_FIELDS)
+grids.serve_rows("equity-mtss-grid", lambda year: school_rows("mtss_any", year), YEAR, fields=SCHOOL_FIELDS)
+
+
+def threshold_line(figure: dict, rows: pd.DataFrame) -> dict:
+    """The flagging threshold as a dashed line (vermillion: above it a ratio is flagged)."""
+    threshold = rows["threshold"].dropna()
+    if len(threshold):
+        value = float(threshold.iloc[0])
+        figures.reference_line(figure, "y", value, f"threshold {value:g}", colour=figures.OFF)
+    return figure
 
 
 def schools_chart(graph_id: str, rows: pd.DataFrame, order: list[str], title: str):
@@ -139,46 +167,45 @@ def schools_chart(graph_id: str, rows: pd.DataFrame, order: list[str], title: st
     if rows.empty:
         return html.P(f"{title}: no school has a ratio.", className="note")
     names = rows.drop_duplicates("lea_id").set_index("lea_id")["lea_name"]
-    x_order = [names[lea] for lea in order]
-    fig = go.Figure()
-    for i, (group, part) in enumerate(rows.groupby("group", sort=True)):
-        fig.add_bar(name=race_label(group), x=part["lea_name"], y=part["ratio"],
-                    marker_color=figures.SERIES[i % len(figures.SERIES)],
-                    customdata=list(zip(part["lea_level"], part["lea_id"], part["population"].fillna(-1),
-                                        part["na_reason"].fillna(""))),
-                    hovertemplate="%{x} · %{fullData.name}: ratio %{y:.2f}, n = %{customdata[2]}"
-                                  "<br>%{customdata[3]}<extra></extra>")
-    threshold = rows["threshold"].dropna()
-    if len(threshold):
-        fig.add_hline(y=float(threshold.iloc[0]), line_dash="dash", line_color=figures.OFF,
-                      annotation_text=f"threshold {float(threshold.iloc[0]):g}")
-    fig.update_layout(barmode="group")
-    fig.update_xaxes(categoryorder="array", categoryarray=x_order, tickangle=-30, automargin=True)
-    figures.layout(fig, title, x_title="school (no bar: no ratio, the table says why)",
-                   y_title="risk ratio (RR or ARR)", height=420)
-    fig.update_layout(legend={"orientation": "h", "y": -0.45})
-    return figures.graph(graph_id, fig)
+    bars = [{
+        "type": "bar", "name": race_label(group), "x": part["lea_name"].tolist(), "y": nulls(part["ratio"]),
+        "marker": {"color": figures.SERIES[i % len(figures.SERIES)]},
+        "customdata": [list(c) for c in zip(part["lea_level"], part["lea_id"], part["population"].fillna(-1),
+                                            part["na_reason"].fillna(""))],
+        "hovertemplate": "%{x} · %{fullData.name}: ratio %{y:.2f}, n = %{customdata[2]}"
+                         "<br>%{customdata[3]}<extra></extra>",
+    } for i, (group, part) in enumerate(rows.groupby("group", sort=True))]
+    figure = {"data": bars, "layout": figures.base_layout(
+        title, x_title="school (no bar: no ratio, the table says why)", y_title="risk ratio (RR or ARR)", height=420)}
+    figure["layout"].update(barmode="group", legend={"orientation": "h", "y": -0.45})
+    figure["layout"]["xaxis"].update(categoryorder="array", categoryarray=[names[lea] for lea in order],
+                                     tickangle=-30, automargin=True)
+    return figures.graph(graph_id, threshold_line(figure, rows))
 
 
 def years_chart(history: pd.DataFrame, category: str):
     title = f"{category_label(category)}: ratio by school year"
     if history.empty:
         return html.P(f"{title}: no data.", className="note")
-    fig = go.Figure()
+    lines = []
     for i, (group, part) in enumerate(history.groupby("group", sort=True)):
         part = part.sort_values("school_year")
-        fig.add_scatter(name=race_label(group), x=part["school_year"].map(school_year_label), y=part["ratio"],
-                        mode="lines+markers", connectgaps=False,
-                        line={"color": figures.SERIES[i % len(figures.SERIES)]},
-                        customdata=part["population"].fillna(-1),
-                        hovertemplate="%{fullData.name} %{x}: %{y:.2f} (n = %{customdata})<extra></extra>")
-    threshold = history["threshold"].dropna()
-    if len(threshold):
-        fig.add_hline(y=float(threshold.iloc[0]), line_dash="dash", line_color=figures.OFF,
-                      annotation_text=f"threshold {float(threshold.iloc[0]):g}")
-    fig.update_xaxes(type="category")
-    figures.layout(fig, title + " (risk ratio by group)", x_title="school year", y_title="risk ratio", height=360)
-    return figures.graph("equity-years", fig)
+        lines.append({
+            "type": "scatter", "name": race_label(group), "x": part["school_year"].map(school_year_label).tolist(),
+            "y": nulls(part["ratio"]), "mode": "lines+markers", "connectgaps": False,
+            "line": {"color": figures.SERIES[i % len(figures.SERIES)]},
+            "customdata": part["population"].fillna(-1).tolist(),
+            "hovertemplate": "%{fullData.name} %{x}: %{y:.2f} (n = %{customdata})<extra></extra>",
+        })
+    figure = {"data": lines, "layout": figures.base_layout(
+        title + " (risk ratio by group)", x_title="school year", y_title="risk ratio", height=360)}
+    figure["layout"]["xaxis"]["type"] = "category"
+    return figures.graph("equity-years", threshold_line(figure, history))
+
+
+def nulls(series: pd.Series) -> list:
+    """Numbers for a figure dict: NaN (no ratio) as None, a gap in the chart."""
+    return [None if pd.isna(v) else float(v) for v in series]
 
 
 @callback(

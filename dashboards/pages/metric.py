@@ -40,6 +40,7 @@ def shown(part: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @context.safe
+@context.cached_page
 def layout(level=None, entity=None, metric=None, year=None, group="all", **_):
     viewer, wh = context.viewer(), context.warehouse()
     level, entity = context.home(level, entity)

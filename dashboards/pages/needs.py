@@ -31,6 +31,7 @@ def needs_entity(viewer, wh, level, entity) -> tuple[str, str]:
 
 
 @context.safe
+@context.cached_page
 def layout(level=None, entity=None, year=None, **_):
     viewer, wh = context.viewer(), context.warehouse()
     level, entity = needs_entity(viewer, wh, *context.home(level, entity))

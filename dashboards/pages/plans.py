@@ -220,8 +220,8 @@ def schedule(tasks: pd.DataFrame):
     fig = figures.horizontal_bars(
         names, stages["mean"], stages["n"], [None] * len(stages), "count", colours=colours,
         notes=[f"· {o} overdue" if o else "" for o in stages["overdue"]],
-        title="Mean slippage per stage: actual minus expected completion (days; n = tasks)")
-    fig.update_xaxes(title_text="days late (negative: early)")
+        title="Mean slippage per stage: actual minus expected completion (days; n = tasks)",
+        x_title="days late (negative: early)")
     return html.Div([figures.graph("plans-schedule-chart", fig),
                      grids.grid("plans-schedule", tasks, columns, height=380,
                                 row_class_rules={"plans-overdue": "params.data.task_status === 'overdue'"})])

@@ -27,6 +27,7 @@ def n_units(wh) -> dict:
 
 
 @context.safe
+@context.cached_page
 def layout(level=None, entity=None, year=None, group="all", **_):
     viewer, wh = context.viewer(), context.warehouse()
     level, entity = context.home(level, entity)
