@@ -88,7 +88,7 @@ def measure_columns() -> list[dict]:
         grids.column("count", "Count", "integer", minWidth=110),
         grids.column("population", "n", "integer", minWidth=110),
         grids.column("risk", "Risk", "percent", minWidth=110),
-        grids.column("comparison_risk", "Comparison risk", "percent", minWidth=130),
+        grids.column("comparison_risk", "Comparison risk", "percent", minWidth=150),
         grids.column("ratio_type", "Type", minWidth=110),
         grids.column("ratio", "Ratio", "decimal", valueFormatter=RATIO, minWidth=110),
         grids.column("weighted_risk_ratio", "Weighted RR", "decimal", valueFormatter=RATIO, minWidth=120),
@@ -101,7 +101,8 @@ def measure_columns() -> list[dict]:
     ]
 
 
-FLAGGED_ROW = {"flagged-row": "params.data.flagged === true"}
+# (params.data is undefined for a row of a server grid whose page has not arrived yet)
+FLAGGED_ROW = {"flagged-row": "params.data != null && params.data.flagged === true"}
 
 
 def table(rows: pd.DataFrame):
@@ -125,11 +126,14 @@ def schools_part(graph_id: str, rows: pd.DataFrame, title: str) -> html.Div:
     ranked = rows.groupby("lea_id")["ratio"].max().dropna().sort_values(ascending=False, kind="stable")
     top = list(ranked.index[:SCHOOLS_DRAWN])
     schools = rows["lea_id"].nunique()
-    shown = f"the {len(top)} with the highest ratio of {schools:,} schools" if schools > len(top) else f"{schools} schools"
+    if len(top) == SCHOOLS_DRAWN and schools > SCHOOLS_DRAWN:
+        shown = f"the {SCHOOLS_DRAWN} of {schools:,} schools with the highest ratio"
+    else:
+        shown = f"{len(top)} of {schools:,} schools have a ratio"
     return html.Div([
         schools_chart(graph_id, rows[rows["lea_id"].isin(top)], top, f"{title} ({shown})"),
-        html.P(f"Every school and group ({len(rows):,} rows); flagged first. Click a row to open that school.",
-               className="note"),
+        html.P(f"Every school and group ({len(rows):,} rows), flagged first; a school or group without a bar "
+               "has no ratio (the grid says why). Click a row to open that school.", className="note"),
         grids.server_grid(f"{graph_id}-grid", SCHOOL_COLUMNS, row_class_rules=FLAGGED_ROW,
                           row_id=grids.ENTITY_ROW_ID, clickable=True),
     ], className="card")
@@ -175,9 +179,8 @@ def schools_chart(graph_id: str, rows: pd.DataFrame, order: list[str], title: st
         "hovertemplate": "%{x} · %{fullData.name}: ratio %{y:.2f}, n = %{customdata[2]}"
                          "<br>%{customdata[3]}<extra></extra>",
     } for i, (group, part) in enumerate(rows.groupby("group", sort=True))]
-    figure = {"data": bars, "layout": figures.base_layout(
-        title, x_title="school (no bar: no ratio, the table says why)", y_title="risk ratio (RR or ARR)", height=420)}
-    figure["layout"].update(barmode="group", legend={"orientation": "h", "y": -0.45})
+    figure = {"data": bars, "layout": figures.base_layout(title, y_title="risk ratio (RR or ARR)", height=420)}
+    figure["layout"].update(barmode="group", legend={"orientation": "v", "x": 1.01, "y": 1})
     figure["layout"]["xaxis"].update(categoryorder="array", categoryarray=[names[lea] for lea in order],
                                      tickangle=-30, automargin=True)
     return figures.graph(graph_id, threshold_line(figure, rows))
