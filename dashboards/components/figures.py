@@ -55,8 +55,10 @@ def reference_line(figure: dict, axis: str, value: float, text: str, colour: str
     line = {"type": "line", "xref": "x" if axis == "x" else "paper", "yref": "y" if axis == "y" else "paper",
             f"{axis}0": value, f"{axis}1": value, f"{other}0": 0, f"{other}1": 1,
             "line": {"dash": "dash", "color": colour, "width": 2}}
+    # the label above a vertical line's top end, left of it (the bars' values sit at the right);
+    # below a horizontal line's right end (points and their labels sit above their line)
     note = {"text": text, "showarrow": False, "xref": line["xref"], "yref": line["yref"],
-            axis: value, other: 1, "xanchor": "left" if axis == "x" else "right", "yanchor": "bottom"}
+            axis: value, other: 1, "xanchor": "right", "yanchor": "bottom" if axis == "x" else "top"}
     figure["layout"].setdefault("shapes", []).append(line)
     figure["layout"].setdefault("annotations", []).append(note)
     return figure

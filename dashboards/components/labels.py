@@ -1,12 +1,12 @@
 """Readable names for the codes of the vocabulary (data_contracts.vocabulary): the layers
-(ORG_LEVELS) and the disparity categories (CATEGORIES)."""
+(LEVELS) and the disparity categories (CATEGORIES)."""
 from __future__ import annotations
 
 from dashboards import data
-from data_contracts.vocabulary import ORG_LEVELS
+from data_contracts.vocabulary import LEVELS
 
 # 'district' -> 'District', 'plc' -> 'PLC' (an acronym): the layers' codes as people read them.
-LEVEL_NAMES = {code: code.upper() if code == "plc" else code.capitalize() for code in ORG_LEVELS}
+LEVEL_NAMES = {code: code.upper() if code == "plc" else code.capitalize() for code in LEVELS}
 
 
 def level_label(code) -> str:
