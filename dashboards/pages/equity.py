@@ -76,8 +76,9 @@ RATIO = {"function": "params.value == null ? '' : d3.format('.2f')(params.value)
 
 def labelled(rows: pd.DataFrame) -> pd.DataFrame:
     """The rows with the words the grids show: category, group, CI and flag."""
-    return rows.assign(category_label=rows["category"].map(category_label),
-                       group_label=rows["group"].map(race_label),
+    categories, groups = rows["category"].unique(), rows["group"].unique()  # a few codes, thousands of rows
+    return rows.assign(category_label=rows["category"].map(dict(zip(categories, map(category_label, categories)))),
+                       group_label=rows["group"].map(dict(zip(groups, map(race_label, groups)))),
                        ci=[None if pd.isna(lo) else f"{lo:.2f}–{hi:.2f}" for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
                        flag=["⚑ flagged" if f else "" for f in rows["flagged"].fillna(False)])
 
