@@ -86,3 +86,51 @@ def test_grid_rows_are_plain_json_and_long_lists_are_paged():
     long = grids.grid("g", pd.DataFrame({"a": range(21)}), [grids.column("a", "A")])
     assert long.dashGridOptions["pagination"] is True and long.dashGridOptions["paginationPageSize"] == 20
     assert len(long.rowData) == 21  # every row is in the grid, a page at a time on screen
+
+
+def test_drawn_pages_are_kept_per_access_and_warehouse_version(tmp_path):
+    """A page is drawn once per (URL arguments, viewer's access, warehouse version); a refusal is
+    never kept, so it reaches data.py (and its access log) every time."""
+    import os
+    from unittest import mock
+
+    import flask
+    import pytest
+
+    from dashboards import data
+    from dashboards.components import context
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(b"x")
+    server = flask.Flask(__name__)
+    server.config["ALIGNBOARD_WAREHOUSE"] = str(warehouse)
+    drawn = []
+
+    @context.cached_page
+    def page(**kwargs):
+        drawn.append(kwargs)
+        if kwargs.get("entity") == "other":
+            raise data.AccessDenied("school 'other' is outside your scope")
+        return f"page {kwargs}"
+
+    principal = data.Viewer("school", "S1", user="pat")
+    same_access = data.Viewer("school", "S1", user="sam")
+    with server.test_request_context("/"):
+        with mock.patch("dashboards.auth.current_viewer", return_value=principal):
+            assert page(level="school", entity="S1") == page(level="school", entity="S1")
+            assert len(drawn) == 1
+            for _ in range(2):
+                with pytest.raises(data.AccessDenied):
+                    page(level="school", entity="other")
+            assert len(drawn) == 3
+        with mock.patch("dashboards.auth.current_viewer", return_value=same_access):
+            page(level="school", entity="S1")
+            assert len(drawn) == 3  # same scope and student access: the same page
+        with mock.patch("dashboards.auth.current_viewer", return_value=data.Viewer("school", "S1", True)):
+            page(level="school", entity="S1")
+            assert len(drawn) == 4  # may see students: drawn for them
+        stat = warehouse.stat()
+        os.utime(warehouse, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # a load published
+        with mock.patch("dashboards.auth.current_viewer", return_value=principal):
+            page(level="school", entity="S1")
+            assert len(drawn) == 5
