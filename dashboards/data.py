@@ -37,6 +37,7 @@ import duckdb
 import pandas as pd
 
 from assets.metrics.cfa_mastery import LATEST_SQL as CFA_LATEST_SQL
+from assets.metrics.entity_cells import CELLS_SELECT
 from assets.metrics.catalog import load_catalog
 from assets.warehouse import default_path, existing_tables
 from data_contracts.contract import load_contracts
@@ -695,15 +696,25 @@ def _data_date(con: duckdb.DuckDBPyConnection):
 
 def _card(con: duckdb.DuckDBPyConnection, viewer: Viewer, public: bool, entities: list[tuple[str, str]],
           year: int | None, group: str, metric: str | None = None) -> pd.DataFrame:
-    return con.execute(CARD_SQL, {
+    return con.execute(_cells_sql(con, CARD_SQL), {
         "levels": [e[0] for e in entities], "ids": [e[1] for e in entities], "year": year,
         "metric": metric, "group": group, "blank": _blank(viewer, public), "public": public,
         "data_date": _data_date(con),
     }).df()
 
 
-_CARD_TABLES = ("mart.scorecard", "mart.metric_cells", "mart.metric_catalog", "staging.org_hierarchy",
-                "staging.student_groups")
+_CARD_TABLES = ("mart.scorecard", "mart.metric_values", "mart.metric_value_counts", "mart.metric_catalog",
+                "staging.org_hierarchy", "staging.student_groups")
+
+
+def _cells_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """`sql` reading mart.metric_cells, or on a warehouse built without that mart (the metric
+    assets alone) the same cells from its query (entity_cells.CELLS_SELECT), unsorted and slower."""
+    try:
+        con.execute("SELECT 1 FROM mart.metric_cells LIMIT 0")
+        return sql
+    except duckdb.CatalogException:
+        return sql.replace("mart.metric_cells", "(" + CELLS_SELECT + ")")
 
 
 @_cached
@@ -765,7 +776,7 @@ def metric_by_group(viewer: Viewer, level: str, entity_id: str, metric_id: str, 
         _entity(con, viewer, level, entity_id)
         _metric_row(con, metric_id)
         school_year = _year(con, level, entity_id, year)
-        frame = con.execute(
+        frame = con.execute(_cells_sql(con,
             """SELECT v.student_group,
                       CASE WHEN $blank AND v.suppressed THEN NULL ELSE v.value END AS value,
                       CASE WHEN $blank AND v.suppressed THEN NULL ELSE v.numerator END AS numerator,
@@ -775,7 +786,7 @@ def metric_by_group(viewer: Viewer, level: str, entity_id: str, metric_id: str, 
                FROM mart.metric_cells AS v
                WHERE v.level = $level AND v.entity_id = $id AND v.metric_id = $metric
                  AND v.school_year = $year AND v.period = 'year'
-               ORDER BY v.student_group <> 'all', v.student_group""",
+               ORDER BY v.student_group <> 'all', v.student_group"""),
             {"blank": _blank(viewer, False), "level": level, "id": entity_id, "metric": metric_id,
              "year": school_year},
         ).df()

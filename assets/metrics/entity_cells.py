@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import duckdb
 
-CELLS_SQL = """
-CREATE OR REPLACE TABLE mart.metric_cells AS
+# The cells with their n and status; the dashboard reads this query in place of the table on a
+# warehouse built before mart.metric_cells existed (slower: unsorted).
+CELLS_SELECT = """
 SELECT v.level, v.entity_id, v.student_group, v.metric_id, v.metric_version, v.school_year, v.period,
        v.numerator, v.denominator, v.value, c.n, v.suppressed, v.suppression_reason, v.value_range,
        CASE WHEN s.metric_id IS NOT NULL THEN scorecard_status(v.value, s.target, s.direction, s.near_band)
@@ -25,8 +26,9 @@ LEFT JOIN mart.scorecard AS s
   ON v.period = 'year' AND s.school_year = v.school_year AND s.level = v.level
  AND s.entity_id = v.entity_id AND s.metric_id = v.metric_id
 WHERE v.level <> 'student'
-ORDER BY v.level, v.entity_id, v.student_group, v.metric_id, v.school_year, v.period
 """
+CELLS_SQL = ("CREATE OR REPLACE TABLE mart.metric_cells AS" + CELLS_SELECT
+             + "ORDER BY v.level, v.entity_id, v.student_group, v.metric_id, v.school_year, v.period\n")
 
 
 def build_metric_cells(con: duckdb.DuckDBPyConnection) -> int:

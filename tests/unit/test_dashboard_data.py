@@ -432,3 +432,14 @@ def test_metric_cells_status_of_all_students_is_the_scorecards(warehouse):
     # walkthrough look-fors at S1: 3 of 4 = 0.75, target 0.8, near band 0.1 -> near (scorecard test above)
     card = data.scorecard(ANALYST, "school", "S1", warehouse=warehouse, year=2026).set_index("metric_id")
     assert card.loc["walkthrough_lookfor_rate.empowered_learning", "status"] == "near"
+
+
+def test_scorecard_without_the_cells_mart_reads_the_same_cells(copy):
+    """A warehouse built by the metric assets alone (no mart.metric_cells): the same cells and
+    statuses from entity_cells.CELLS_SELECT."""
+    with duckdb.connect(str(copy)) as con:
+        con.execute("DROP TABLE mart.metric_cells")
+    card = data.scorecard(ANALYST, "school", "S1", warehouse=copy, year=2026, group="sex:F").set_index("metric_id")
+    # girls at S1 in 2026: 27 of 30 days, 0.9 against the target 0.95 -> off (as above)
+    attendance = card.loc["attendance_rate"]
+    assert (attendance.numerator, attendance.denominator, attendance.status) == (27, 30, "off")
