@@ -72,8 +72,10 @@ def shell() -> html.Div:
             html.Div(id="user", className="user"),
         ], className="topbar"),
         html.Div(id="banner", className="banner", role="status"),
+        # the overlay while a page is drawn, not while a grid fetches its next page of rows
         html.Main(dcc.Loading(dash.page_container, delay_show=300, type="circle",
-                              overlay_style={"visibility": "visible", "opacity": 0.45})),
+                              overlay_style={"visibility": "visible", "opacity": 0.45},
+                              target_components={"_pages_content": "children"})),
     ])
 
 

@@ -37,6 +37,7 @@ import duckdb
 import pandas as pd
 
 from assets.metrics.cfa_mastery import LATEST_SQL as CFA_LATEST_SQL
+from assets.metrics.entity_cells import CELLS_SELECT
 from assets.metrics.catalog import load_catalog
 from assets.warehouse import default_path, existing_tables
 from data_contracts.contract import load_contracts
@@ -630,8 +631,8 @@ def _year(con: duckdb.DuckDBPyConnection, level: str, entity_id: str, year: int 
 
 # Scorecard rows of some entities ($levels/$ids zipped), years ($year NULL = all) and metrics
 # ($metric NULL = all) for one student group: the rows of mart.scorecard (which metrics, targets,
-# direction) with the group's own value, n and prior year from mart.metric_cells (the same cells
-# sorted by entity). The status rule is scorecard.sql's.
+# direction) with the group's own value, n, status and prior year from mart.metric_cells (the
+# same cells sorted by entity, each with the status the pipeline computed by the scorecard's rule).
 CARD_SQL = """
 WITH wanted AS (
     SELECT unnest($levels::VARCHAR[]) AS level, unnest($ids::VARCHAR[]) AS entity_id
@@ -654,7 +655,8 @@ WITH wanted AS (
 ), card AS (
     SELECT b.school_year, b.level, b.entity_id, b.entity_name, $group AS student_group, b.perspective,
            c.perspective_order, b.metric_id, b.metric_name, b.metric_version, b.direction, b.unit,
-           v.value, b.target, b.near_band, p.value AS prior_value, v.numerator, v.denominator, v.n,
+           v.value, b.target, b.near_band, v.metric_id IS NULL AS no_cell, v.status AS cell_status,
+           p.value AS prior_value, v.numerator, v.denominator, v.n,
            coalesce(v.suppressed, false) AS suppressed, v.suppression_reason, v.value_range,
            coalesce(p.suppressed, false) AS prior_suppressed, c.definition, t.trend
     FROM base AS b
@@ -669,15 +671,8 @@ SELECT school_year, level, entity_id, entity_name, student_group, perspective, p
        metric_id, metric_name, metric_version, direction, unit,
        CASE WHEN $blank AND suppressed THEN NULL ELSE value END AS value,
        target, near_band,
-       CASE
-           WHEN $blank AND suppressed THEN 'suppressed'
-           WHEN value IS NULL THEN 'no_data'
-           WHEN target IS NULL THEN NULL
-           WHEN direction = 'higher' AND value >= target THEN 'on_target'
-           WHEN direction = 'lower' AND value <= target THEN 'on_target'
-           WHEN round(abs(value - target), 9) <= near_band THEN 'near'
-           ELSE 'off'
-       END AS status,
+       CASE WHEN $blank AND suppressed THEN 'suppressed' WHEN no_cell THEN 'no_data' ELSE cell_status END
+           AS status,
        CASE WHEN $blank AND prior_suppressed THEN NULL ELSE prior_value END AS prior_value,
        CASE WHEN $blank AND (suppressed OR prior_suppressed) THEN NULL ELSE value - prior_value END AS change_vs_prior,
        CASE WHEN $blank AND suppressed THEN NULL ELSE numerator END AS numerator,
@@ -710,19 +705,16 @@ def _card(con: duckdb.DuckDBPyConnection, viewer: Viewer, public: bool, entities
 
 _CARD_TABLES = ("mart.scorecard", "mart.metric_values", "mart.metric_value_counts", "mart.metric_catalog",
                 "staging.org_hierarchy", "staging.student_groups")
-# A warehouse built before mart.metric_cells existed: the same cells, unsorted (slower).
-_CELLS_FALLBACK = """(SELECT v.*, c.n FROM mart.metric_values AS v
-    LEFT JOIN mart.metric_value_counts AS c
-      USING (metric_id, metric_version, school_year, period, level, entity_id, student_group)
-    WHERE v.level <> 'student')"""
 
 
 def _cells_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """`sql` reading mart.metric_cells, or on a warehouse built without that mart (the metric
+    assets alone) the same cells from its query (entity_cells.CELLS_SELECT), unsorted and slower."""
     try:
         con.execute("SELECT 1 FROM mart.metric_cells LIMIT 0")
         return sql
     except duckdb.CatalogException:
-        return sql.replace("mart.metric_cells", _CELLS_FALLBACK)
+        return sql.replace("mart.metric_cells", "(" + CELLS_SELECT + ")")
 
 
 @_cached

@@ -42,7 +42,8 @@ def cfa_mastery(warehouse: WarehouseResource) -> dg.MaterializeResult:
     deps=[dg.AssetKey(table.split(".")) for table in CELLS_INPUTS],
     kinds={"duckdb"},
     code_version=CELLS_CODE,
-    description="Metric cells of the organisation's entities with their n, sorted by entity for the dashboard.",
+    description="Metric cells of the organisation's entities with their n and scorecard status (every "
+                "student group), sorted by entity for the dashboard.",
 )
 def metric_cells(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:

@@ -3,17 +3,15 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from dashboards.components.labels import level_label
 from dashboards.components.state import href
-
-LEVEL_NAMES = {"district": "District", "department": "Department", "school": "School",
-               "plc": "PLC", "classroom": "Classroom"}
 
 
 def breadcrumbs(steps: list[dict], path: str = "/", **state) -> html.Nav:
     """`steps` as data.breadcrumbs() returns them; the last is the current entity (not a link)."""
     items = []
     for i, step in enumerate(steps):
-        label = f"{LEVEL_NAMES.get(step['level'], step['level'])}: {step['entity_name']}"
+        label = f"{level_label(step['level'])}: {step['entity_name']}"
         if i:
             items.append(html.Span("›", className="sep"))
         if i == len(steps) - 1 or not step.get("in_scope", True):

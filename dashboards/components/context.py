@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
+from collections import OrderedDict
 
 import flask
 from dash import html
@@ -49,4 +51,38 @@ def safe(render):
         except Exception:  # a bug: the user gets one line, the server log the traceback
             log.exception("could not draw %s", render.__module__)
             return message("This view could not be drawn; the server log has the details.")
+    return wrapper
+
+
+# Drawn pages, keyed like data.py's query cache: page, warehouse file and version, the viewer's
+# access (not their name) and the URL's arguments. A page is a function of those alone (pages
+# that depend on today's date, quality and plans, are not kept); a refusal is an exception and
+# never kept, so every refused request reaches data.py and its access log again.
+_PAGES: OrderedDict = OrderedDict()
+_PAGES_LOCK = threading.Lock()
+PAGES_KEPT = 256
+
+
+def cached_page(render):
+    """Keep the layouts `render` draws until the next load publishes a new warehouse: pandas
+    reshaping and building components cost more than the (cached) queries behind a page."""
+    @functools.wraps(render)
+    def wrapper(**kwargs):
+        who = viewer()
+        try:
+            version = data.warehouse_version(warehouse())
+        except OSError:
+            return render(**kwargs)  # no warehouse: the page says so
+        key = (render.__module__, str(warehouse()), version, (who.level, who.entity_id, who.may_see_students),
+               tuple(sorted((k, str(v)) for k, v in kwargs.items())))
+        with _PAGES_LOCK:
+            if key in _PAGES:
+                _PAGES.move_to_end(key)
+                return _PAGES[key]
+        page = render(**kwargs)
+        with _PAGES_LOCK:
+            _PAGES[key] = page
+            while len(_PAGES) > PAGES_KEPT:
+                _PAGES.popitem(last=False)
+        return page
     return wrapper

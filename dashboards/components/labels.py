@@ -1,7 +1,17 @@
-"""Readable names for the codes of the disparity marts (data_contracts.vocabulary.CATEGORIES)."""
+"""Readable names for the codes of the vocabulary (data_contracts.vocabulary): the layers
+(LEVELS) and the disparity categories (CATEGORIES)."""
 from __future__ import annotations
 
 from dashboards import data
+from data_contracts.vocabulary import LEVELS
+
+# 'district' -> 'District', 'plc' -> 'PLC' (an acronym): the layers' codes as people read them.
+LEVEL_NAMES = {code: code.upper() if code == "plc" else code.capitalize() for code in LEVELS}
+
+
+def level_label(code) -> str:
+    return LEVEL_NAMES.get(code, code)
+
 
 WORDS = {"oss": "out-of-school suspension", "iss": "in-school suspension", "exp": "expulsion",
          "le10": "10 days or fewer", "gt10": "more than 10 days", "rc": "regular class", "lt40": "under 40%",

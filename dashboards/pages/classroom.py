@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-import plotly.graph_objects as go
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import html
 
 from dashboards import data
 from dashboards.components import context, figures, grids
-from dashboards.components.breadcrumbs import LEVEL_NAMES, breadcrumbs
+from dashboards.components.breadcrumbs import breadcrumbs
+from dashboards.components.labels import LEVEL_NAMES
 from dashboards.components.controls import year_select
-from dashboards.components.state import href, parse, school_year_label, year_of
+from dashboards.components.state import href, school_year_label, year_of
 
 dash.register_page(__name__, path="/classroom", name="Classroom data", title="Alignboard · Classroom data",
                    order=4)
@@ -21,6 +21,7 @@ LEVELS = ("school", "plc", "classroom")
 
 
 @context.safe
+@context.cached_page
 def layout(level=None, entity=None, year=None, **_):
     viewer, wh = context.viewer(), context.warehouse()
     level, entity = context.home(level, entity)
@@ -59,12 +60,11 @@ def picker(viewer, wh, name, level, entity, year) -> list:
     tree = data.entity_tree(viewer, warehouse=wh, year=year)
     schools = dict(zip(tree.loc[tree["level"] == "school", "entity_id"], tree.loc[tree["level"] == "school", "entity_name"]))
     tree = tree[tree["level"].isin(("school", "plc"))]
-    tree = tree.assign(level_name=tree["level"].map(LEVEL_NAMES), school_name=tree["school_id"].map(schools))
+    tree = tree.assign(school_name=tree["school_id"].map(schools))
     columns = [grids.column("entity_name", "School or PLC (click to open)", minWidth=260),
                grids.column("level_name", "Layer", maxWidth=140),
                grids.column("school_name", "School", minWidth=220)]
-    table = grids.grid("classroom-picker", tree, columns, clickable=True)
-    table.getRowId = "params.data.level + '|' + params.data.entity_id"
+    table = grids.entity_grid("classroom-picker", tree, columns)
     return [html.H1(f"{name}: classroom data"),
             html.P("Common formative assessment data is kept by school, PLC and classroom: choose one.",
                    className="subtitle"), table]
@@ -82,17 +82,10 @@ def heatmap(mastery: pd.DataFrame):
                                     f"{r * 100:.1f}% mastered, n = {int(k)} students")
               for cfa, r, k in zip(rate.columns, rrow, nrow)]
              for std, rrow, nrow in zip(rate.index, rate.to_numpy(), n.to_numpy())]
-    fig = go.Figure(go.Heatmap(
-        z=rate.to_numpy() * 100, x=list(rate.columns), y=list(rate.index), text=text, texttemplate="%{text}",
-        customdata=hover, hovertemplate="%{customdata}<extra></extra>", zmin=0, zmax=100, xgap=1, ygap=1,
-        colorscale=[[0, figures.OFF], [0.5, "#f7f7f7"], [1, figures.BLUE]],
-        colorbar={"title": {"text": "% mastered"}},
-    ))
-    fig.update_xaxes(tickangle=-30, automargin=True)
-    fig.update_yaxes(automargin=True, autorange="reversed")
-    figures.layout(fig, "CFA mastery by standard and assessment (% of students; – = suppressed or not assessed)",
-                   height=max(340, 140 + 30 * len(rate.index)))
-    return figures.graph("classroom-heatmap", fig)
+    return figures.heatmap(
+        "classroom-heatmap", rate.to_numpy() * 100, rate.columns, rate.index, text, hover, zmin=0, zmax=100,
+        colorbar="% mastered", row_height=30,
+        title="CFA mastery by standard and assessment (% of students; – = suppressed or not assessed)")
 
 
 def mastery_grid(mastery: pd.DataFrame):
@@ -113,12 +106,9 @@ def below(viewer, wh, level, entity, year) -> list:
     kids = kids[kids["level"].isin(LEVELS)]
     if kids.empty:
         return []
-    kids = kids.assign(level_name=kids["level"].map(LEVEL_NAMES))
     columns = [grids.column("entity_name", "PLC or classroom (click to open)", minWidth=260),
                grids.column("level_name", "Layer", maxWidth=140)]
-    table = grids.grid("classroom-children", kids, columns, clickable=True)
-    table.getRowId = "params.data.level + '|' + params.data.entity_id"
-    return [html.H2("The layer below"), table]
+    return [html.H2(f"The layer below ({len(kids):,})"), grids.entity_grid("classroom-children", kids, columns)]
 
 
 def students(viewer, wh, level, entity, year) -> list:
@@ -129,8 +119,8 @@ def students(viewer, wh, level, entity, year) -> list:
                grids.column("grade_level", "Grade", maxWidth=100),
                grids.column("school_id", "School", maxWidth=140),
                grids.column("group", "Race/ethnicity", minWidth=160)]
-    table = grids.grid("classroom-roster", roster, columns, clickable=True, height=360)
-    table.getRowId = "params.data.student_id"
+    table = grids.grid("classroom-roster", roster, columns, clickable=True, height=360,
+                       row_id="params.data.student_id")
     results = data.cfa_students(viewer, level, entity, warehouse=wh, year=year)
     result_columns = [grids.column("student_id", "Student"), grids.column("section_id", "Classroom"),
                       grids.column("cfa_title", "Assessment", minWidth=200),
@@ -143,25 +133,17 @@ def students(viewer, wh, level, entity, year) -> list:
             grids.grid("classroom-results", results, result_columns, height=360)]
 
 
-def _open(grid_id: str, to_student: bool = False) -> None:
-    """A row of `grid_id` opens that PLC's or classroom's data, or that student's folder. One
-    callback per grid: a callback does not run while one of its inputs is not on the page."""
-    @callback(
-        Output("url", "href", allow_duplicate=True),
-        Input(grid_id, "cellClicked"),
-        State("url", "search"),
-        prevent_initial_call=True,
-    )
-    def open_row(cell, search):
-        if not cell or not cell.get("rowId"):
-            return no_update
-        state = parse(search)
-        if to_student:
-            return href("/student", student=cell["rowId"], year=state.get("year"))
-        level, _, entity = cell["rowId"].partition("|")
-        return href("/classroom", level=level, entity=entity, year=state.get("year"))
+def open_data(row_id: str, state: dict) -> str:
+    """A PLC's or classroom's row: its classroom data, same year."""
+    level, _, entity = row_id.partition("|")
+    return href("/classroom", level=level, entity=entity, year=state.get("year"))
 
 
-_open("classroom-children")
-_open("classroom-picker")
-_open("classroom-roster", to_student=True)
+def open_folder(row_id: str, state: dict) -> str:
+    """A student's row: their data folder."""
+    return href("/student", student=row_id, year=state.get("year"))
+
+
+grids.open_on_click("classroom-children", open_data)
+grids.open_on_click("classroom-picker", open_data)
+grids.open_on_click("classroom-roster", open_folder)

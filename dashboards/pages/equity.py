@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboards import data
 from dashboards.components import context, figures, grids
-from dashboards.components.breadcrumbs import LEVEL_NAMES, breadcrumbs
+from dashboards.components.breadcrumbs import breadcrumbs
+from dashboards.components.labels import LEVEL_NAMES
 from dashboards.components.controls import select, year_select
 from dashboards.components.labels import category_label, race_label
 from dashboards.components.state import href, parse, school_year_label, year_of
@@ -19,6 +19,7 @@ from dashboards.pages.needs import needs_entity
 dash.register_page(__name__, path="/equity", name="Equity", title="Alignboard · Equity", order=3)
 
 @context.safe
+@context.cached_page
 def layout(level=None, entity=None, year=None, category=None, **_):
     viewer, wh = context.viewer(), context.warehouse()
     level, entity = needs_entity(viewer, wh, *context.home(level, entity))
@@ -49,13 +50,9 @@ def layout(level=None, entity=None, year=None, category=None, **_):
             table(rows)]
     schools = data.equity_schools(viewer, category, warehouse=wh, year=shown_year)
     if schools["lea_id"].nunique() > 1 or level == "district":
-        body.append(html.Div([
-            html.Div(schools_chart("equity-schools", schools, f"{category_label(category)}: by school"),
-                     className="card"),
-            html.Div(schools_chart("equity-mtss", data.equity_schools(viewer, "mtss_any", warehouse=wh,
-                                                                       year=shown_year),
-                                   "MTSS tier 2 or 3 identification by building"), className="card"),
-        ], className="cards"))
+        mtss = data.equity_schools(viewer, "mtss_any", warehouse=wh, year=shown_year)
+        body += [schools_part("equity-schools", schools, f"{category_label(category)}: by school"),
+                 schools_part("equity-mtss", mtss, "MTSS tier 2 or 3 identification by building")]
     history = data.equity(viewer, level, entity, warehouse=wh, year=0, category=category)
     body.append(html.Div(years_chart(history, category), className="card"))
     return html.Div(header + body)
@@ -74,23 +71,28 @@ def flag_summary(flagged: pd.DataFrame) -> html.Div:
     return html.Div([html.H2("Flagged groups"), html.Ul(items)], id="equity-flags")
 
 
-def table(rows: pd.DataFrame):
-    rows = rows.sort_values(["flagged", "ratio"], ascending=[False, False], na_position="last")
-    rows = rows.assign(category_label=rows["category"].map(category_label),
-                       group_label=rows["group"].map(race_label),
+RATIO = {"function": "params.value == null ? '' : d3.format('.2f')(params.value)"}
+
+
+def labelled(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows with the words the grids show: category, group, CI and flag."""
+    categories, groups = rows["category"].unique(), rows["group"].unique()  # a few codes, thousands of rows
+    return rows.assign(category_label=rows["category"].map(dict(zip(categories, map(category_label, categories)))),
+                       group_label=rows["group"].map(dict(zip(groups, map(race_label, groups)))),
                        ci=[None if pd.isna(lo) else f"{lo:.2f}–{hi:.2f}" for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
                        flag=["⚑ flagged" if f else "" for f in rows["flagged"].fillna(False)])
-    ratio = {"function": "params.value == null ? '' : d3.format('.2f')(params.value)"}
-    columns = [
-        grids.column("category_label", "Category", minWidth=230),
-        grids.column("group_label", "Group", minWidth=170),
+
+
+def measure_columns() -> list[dict]:
+    """The columns of a disproportionality row after its category and group."""
+    return [
         grids.column("count", "Count", "integer", minWidth=110),
         grids.column("population", "n", "integer", minWidth=110),
         grids.column("risk", "Risk", "percent", minWidth=110),
-        grids.column("comparison_risk", "Comparison risk", "percent", minWidth=130),
+        grids.column("comparison_risk", "Comparison risk", "percent", minWidth=150),
         grids.column("ratio_type", "Type", minWidth=110),
-        grids.column("ratio", "Ratio", "decimal", valueFormatter=ratio, minWidth=110),
-        grids.column("weighted_risk_ratio", "Weighted RR", "decimal", valueFormatter=ratio, minWidth=120),
+        grids.column("ratio", "Ratio", "decimal", valueFormatter=RATIO, minWidth=110),
+        grids.column("weighted_risk_ratio", "Weighted RR", "decimal", valueFormatter=RATIO, minWidth=120),
         grids.column("ci", "95% CI", minWidth=120),
         grids.column("risk_difference", "Risk difference", "percent", minWidth=130),
         grids.column("flag", "Flag", minWidth=110),
@@ -98,52 +100,116 @@ def table(rows: pd.DataFrame):
         grids.column("na_reason", "Why no ratio", minWidth=200),
         grids.column("suppression_reason", "Suppressed because", minWidth=160),
     ]
-    return grids.grid("equity-grid", rows, columns, height=480,
-                      row_class_rules={"flagged-row": "params.data.flagged === true"})
 
 
-def schools_chart(graph_id: str, rows: pd.DataFrame, title: str):
-    """Grouped bars: for each group, the ratio in every school; the threshold as a dashed line."""
+# (params.data is undefined for a row of a server grid whose page has not arrived yet)
+FLAGGED_ROW = {"flagged-row": "params.data != null && params.data.flagged === true"}
+
+
+def table(rows: pd.DataFrame):
+    rows = labelled(rows.sort_values(["flagged", "ratio"], ascending=[False, False], na_position="last"))
+    columns = [grids.column("category_label", "Category", minWidth=230),
+               grids.column("group_label", "Group", minWidth=170), *measure_columns()]
+    return grids.grid("equity-grid", rows, columns, height=480, row_class_rules=FLAGGED_ROW)
+
+
+SCHOOLS_DRAWN = 10
+SCHOOL_COLUMNS = [grids.column("lea_name", "School (click to open)", minWidth=200),
+                  grids.column("group_label", "Group", minWidth=150), *measure_columns()]
+
+
+def schools_part(graph_id: str, rows: pd.DataFrame, title: str) -> html.Div:
+    """One category in every school: a chart of the SCHOOLS_DRAWN schools with the highest
+    ratio (a bar per group), and every school and group in a grid below it, a page at a time
+    from the server (school_rows)."""
     if rows.empty:
-        return html.P(f"{title}: no data.", className="note")
-    fig = go.Figure()
-    for i, (school, part) in enumerate(rows.groupby("lea_name", sort=True)):
-        fig.add_bar(name=school, x=part["group"].map(race_label), y=part["ratio"],
-                    marker_color=figures.SERIES[i % len(figures.SERIES)],
-                    customdata=list(zip(part["lea_level"], part["lea_id"], part["population"].fillna(-1),
-                                        part["na_reason"].fillna(""))),
-                    hovertemplate="%{fullData.name} · %{x}: ratio %{y:.2f}, n = %{customdata[2]}"
-                                  "<br>%{customdata[3]}<extra></extra>")
+        return html.Div(html.P(f"{title}: no data.", className="note"), className="card")
+    ranked = rows.groupby("lea_id")["ratio"].max().dropna().sort_values(ascending=False, kind="stable")
+    top = list(ranked.index[:SCHOOLS_DRAWN])
+    schools = rows["lea_id"].nunique()
+    if len(top) == SCHOOLS_DRAWN and schools > SCHOOLS_DRAWN:
+        shown = f"the {SCHOOLS_DRAWN} of {schools:,} schools with the highest ratio"
+    else:
+        shown = f"{len(top)} of {schools:,} schools have a ratio"
+    return html.Div([
+        schools_chart(graph_id, rows[rows["lea_id"].isin(top)], top, f"{title} ({shown})"),
+        html.P(f"Every school and group ({len(rows):,} rows), flagged first; a school or group without a bar "
+               "has no ratio (the grid says why). Click a row to open that school.", className="note"),
+        grids.server_grid(f"{graph_id}-grid", SCHOOL_COLUMNS, row_class_rules=FLAGGED_ROW,
+                          row_id=grids.ENTITY_ROW_ID, clickable=True),
+    ], className="card")
+
+
+def school_rows(category, year) -> pd.DataFrame:
+    """Every school and group of one category for the viewer (data.equity_schools), flagged and
+    highest ratio first, as the school grids show them."""
+    rows = data.equity_schools(context.viewer(), category or "identification_all", warehouse=context.warehouse(),
+                               year=year_of(year))
+    rows = labelled(rows.sort_values(["flagged", "ratio"], ascending=[False, False], na_position="last"))
+    return rows.assign(level=rows["lea_level"], entity_id=rows["lea_id"])
+
+
+SCHOOL_FIELDS = grids.shown_fields(pd.DataFrame(columns=[c["field"] for c in SCHOOL_COLUMNS]
+                                                + ["level", "entity_id", "flagged"]),
+                                   SCHOOL_COLUMNS, grids.ENTITY_ROW_ID, FLAGGED_ROW)
+YEAR, CATEGORY = State({"type": "state", "key": "year"}, "value"), State({"type": "state", "key": "category"}, "value")
+grids.serve_rows("equity-schools-grid", school_rows, CATEGORY, YEAR, fields=SCHOOL_FIELDS)
+grids.serve_rows("equity-mtss-grid", lambda year: school_rows("mtss_any", year), YEAR, fields=SCHOOL_FIELDS)
+
+
+def threshold_line(figure: dict, rows: pd.DataFrame) -> dict:
+    """The flagging threshold as a dashed line (vermillion: above it a ratio is flagged)."""
     threshold = rows["threshold"].dropna()
     if len(threshold):
-        fig.add_hline(y=float(threshold.iloc[0]), line_dash="dash", line_color=figures.OFF,
-                      annotation_text=f"threshold {float(threshold.iloc[0]):g}")
-    fig.update_layout(barmode="group")
-    figures.layout(fig, title, x_title="student group (no bar: no ratio, the table says why)",
-                   y_title="risk ratio (RR or ARR)", height=400)
-    fig.update_layout(legend={"orientation": "h", "y": -0.35})
-    return figures.graph(graph_id, fig)
+        value = float(threshold.iloc[0])
+        figures.reference_line(figure, "y", value, f"threshold {value:g}", colour=figures.OFF)
+    return figure
+
+
+def schools_chart(graph_id: str, rows: pd.DataFrame, order: list[str], title: str):
+    """Grouped bars: a school per slot (highest ratio first), a bar per student group; the
+    threshold as a dashed line."""
+    if rows.empty:
+        return html.P(f"{title}: no school has a ratio.", className="note")
+    names = rows.drop_duplicates("lea_id").set_index("lea_id")["lea_name"]
+    bars = [{
+        "type": "bar", "name": race_label(group), "x": part["lea_name"].tolist(), "y": nulls(part["ratio"]),
+        "marker": {"color": figures.SERIES[i % len(figures.SERIES)]},
+        "customdata": [list(c) for c in zip(part["lea_level"], part["lea_id"], part["population"].fillna(-1),
+                                            part["na_reason"].fillna(""))],
+        "hovertemplate": "%{x} · %{fullData.name}: ratio %{y:.2f}, n = %{customdata[2]}"
+                         "<br>%{customdata[3]}<extra></extra>",
+    } for i, (group, part) in enumerate(rows.groupby("group", sort=True))]
+    figure = {"data": bars, "layout": figures.base_layout(title, y_title="risk ratio (RR or ARR)", height=420)}
+    figure["layout"].update(barmode="group", legend={"orientation": "v", "x": 1.01, "y": 1})
+    figure["layout"]["xaxis"].update(categoryorder="array", categoryarray=[names[lea] for lea in order],
+                                     tickangle=-30, automargin=True)
+    return figures.graph(graph_id, threshold_line(figure, rows))
 
 
 def years_chart(history: pd.DataFrame, category: str):
     title = f"{category_label(category)}: ratio by school year"
     if history.empty:
         return html.P(f"{title}: no data.", className="note")
-    fig = go.Figure()
+    lines = []
     for i, (group, part) in enumerate(history.groupby("group", sort=True)):
         part = part.sort_values("school_year")
-        fig.add_scatter(name=race_label(group), x=part["school_year"].map(school_year_label), y=part["ratio"],
-                        mode="lines+markers", connectgaps=False,
-                        line={"color": figures.SERIES[i % len(figures.SERIES)]},
-                        customdata=part["population"].fillna(-1),
-                        hovertemplate="%{fullData.name} %{x}: %{y:.2f} (n = %{customdata})<extra></extra>")
-    threshold = history["threshold"].dropna()
-    if len(threshold):
-        fig.add_hline(y=float(threshold.iloc[0]), line_dash="dash", line_color=figures.OFF,
-                      annotation_text=f"threshold {float(threshold.iloc[0]):g}")
-    fig.update_xaxes(type="category")
-    figures.layout(fig, title + " (risk ratio by group)", x_title="school year", y_title="risk ratio", height=360)
-    return figures.graph("equity-years", fig)
+        lines.append({
+            "type": "scatter", "name": race_label(group), "x": part["school_year"].map(school_year_label).tolist(),
+            "y": nulls(part["ratio"]), "mode": "lines+markers", "connectgaps": False,
+            "line": {"color": figures.SERIES[i % len(figures.SERIES)]},
+            "customdata": part["population"].fillna(-1).tolist(),
+            "hovertemplate": "%{fullData.name} %{x}: %{y:.2f} (n = %{customdata})<extra></extra>",
+        })
+    figure = {"data": lines, "layout": figures.base_layout(
+        title + " (risk ratio by group)", x_title="school year", y_title="risk ratio", height=360)}
+    figure["layout"]["xaxis"]["type"] = "category"
+    return figures.graph("equity-years", threshold_line(figure, history))
+
+
+def nulls(series: pd.Series) -> list:
+    """Numbers for a figure dict: NaN (no ratio) as None, a gap in the chart."""
+    return [None if pd.isna(v) else float(v) for v in series]
 
 
 @callback(
@@ -160,6 +226,15 @@ def open_school(click, search):
     level, entity = point["customdata"][0], point["customdata"][1]
     state = parse(search)
     return href("/equity", level=level, entity=entity, year=state.get("year"), category=state.get("category"))
+
+
+def open_school_row(row_id: str, state: dict) -> str:
+    level, _, entity = row_id.partition("|")
+    return href("/equity", level=level, entity=entity, year=state.get("year"), category=state.get("category"))
+
+
+grids.open_on_click("equity-schools-grid", open_school_row)
+grids.open_on_click("equity-mtss-grid", open_school_row)
 
 
 @callback(

@@ -9,7 +9,8 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dashboards import data
 from dashboards.components import context, figures, grids
 from dashboards.components import formatting as fmt
-from dashboards.components.breadcrumbs import LEVEL_NAMES, breadcrumbs
+from dashboards.components.breadcrumbs import breadcrumbs
+from dashboards.components.labels import LEVEL_NAMES, level_label
 from dashboards.components.controls import group_select, year_select
 from dashboards.components.state import href, parse, school_year_label, year_of
 
@@ -39,6 +40,7 @@ def shown(part: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @context.safe
+@context.cached_page
 def layout(level=None, entity=None, metric=None, year=None, group="all", **_):
     viewer, wh = context.viewer(), context.warehouse()
     level, entity = context.home(level, entity)
@@ -116,17 +118,21 @@ def card(part: str, title: str, content) -> html.Div:
 
 
 def children_part(kids: pd.DataFrame, info: dict, unit, year, group_text, n_unit) -> list:
-    kids = kids.assign(level_name=kids["level"].map(LEVEL_NAMES), label=[f"{LEVEL_NAMES.get(lv, lv)}: {nm}" for lv, nm in zip(kids["level"], kids["entity_name"])],
-                       key=[f"{lv}|{e}" for lv, e in zip(kids["level"], kids["entity_id"])])
-    colours = [figures.STATUS_COLOURS.get(s, figures.BLUE) for s in kids["status"]]
+    """The layer below: a bar per child (at most figures.MAX_BARS: the highest and lowest) and
+    every child in the grid."""
     words = [fmt.status_of(s) for s in kids["status"]]
-    kids = kids.assign(status_text=[f"{icon} {word}" for _, icon, word in words])
+    kids = kids.assign(status_text=[f"{icon} {word}" for _, icon, word in words],
+                       status_css=[css for css, _, _ in words])
+    drawn, left_out = figures.extremes(kids, "value")
     fig = figures.horizontal_bars(
-        kids["label"], kids["value"], kids["n"], kids["suppression_reason"], unit, colours=colours,
-        ids=list(kids["key"]), target=info.get("target"),
-        notes=[f"{icon} {word.lower()}" if css in figures.STATUS_COLOURS else "" for css, icon, word in words],
+        [f"{level_label(lv)}: {nm}" for lv, nm in zip(drawn["level"], drawn["entity_name"])],
+        drawn["value"], drawn["n"], drawn["suppression_reason"], unit,
+        colours=[figures.STATUS_COLOURS.get(s, figures.BLUE) for s in drawn["status"]],
+        ids=[f"{lv}|{e}" for lv, e in zip(drawn["level"], drawn["entity_id"])], target=info.get("target"),
+        notes=[text.lower() if css in figures.STATUS_COLOURS else ""
+               for css, text in zip(drawn["status_css"], drawn["status_text"])],
         title=f"The layer below, {school_year_label(year)}, {group_text} ({unit_text(unit)}, n = {n_unit}); "
-              "bar colour = status")
+              "bar colour = status" + (f"<br><sup>{left_out}</sup>" if left_out else ""))
     columns = [
         grids.column("entity_name", "Name (click to open)", minWidth=220),
         grids.column("level_name", "Layer", maxWidth=120),
@@ -135,12 +141,10 @@ def children_part(kids: pd.DataFrame, info: dict, unit, year, group_text, n_unit
         grids.column("n", "n", "integer", maxWidth=110),
         grids.column("suppression_reason", "Suppressed because"),
     ]
-    table = grids.grid("metric-children-grid", kids, columns, clickable=True)
-    table.getRowId = "params.data.level + '|' + params.data.entity_id"
-    return [card("children", "The layer below", html.Div([
+    return [card("children", f"The layer below ({len(kids):,})", html.Div([
         html.P("Click a bar or a row to open that entity's view of this metric.", className="note"),
         figures.graph("metric-children", fig),
-        table,
+        grids.entity_grid("metric-children-grid", kids, columns),
     ]))]
 
 

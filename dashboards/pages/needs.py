@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboards import data
 from dashboards.components import context, figures, grids
 from dashboards.components import formatting as fmt
-from dashboards.components.breadcrumbs import LEVEL_NAMES, breadcrumbs
+from dashboards.components.breadcrumbs import breadcrumbs
+from dashboards.components.labels import LEVEL_NAMES
 from dashboards.components.controls import year_select
 from dashboards.components.state import href, school_year_label, year_of
 
@@ -31,6 +31,7 @@ def needs_entity(viewer, wh, level, entity) -> tuple[str, str]:
 
 
 @context.safe
+@context.cached_page
 def layout(level=None, entity=None, year=None, **_):
     viewer, wh = context.viewer(), context.warehouse()
     level, entity = needs_entity(viewer, wh, *context.home(level, entity))
@@ -135,18 +136,11 @@ def heatmap(heat: pd.DataFrame):
               for met, g, n in zip(gaps.columns, grow, nrow)]
              for grp, grow, nrow in zip(gaps.index, gaps.to_numpy(), ns.to_numpy())]
     limit = max(5.0, float(pd.Series(z.ravel()).abs().max(skipna=True) or 5))
-    fig = go.Figure(go.Heatmap(
-        z=z, x=list(gaps.columns), y=list(gaps.index), text=text, texttemplate="%{text}",
-        customdata=hover, hovertemplate="%{customdata}<extra></extra>",
-        colorscale=[[0, figures.OFF], [0.5, "#f7f7f7"], [1, figures.BLUE]], zmin=-limit, zmax=limit,
-        colorbar={"title": {"text": "gap (pts)"}}, xgap=1, ygap=1,
-    ))
-    fig.update_xaxes(tickangle=-35, automargin=True)
-    fig.update_yaxes(automargin=True, autorange="reversed")
-    figures.layout(fig, "Student groups x metrics: each group's gap to the other students "
-                        "(percentage points; blue better, vermillion worse; – suppressed or no data)",
-                   height=max(360, 120 + 26 * len(gaps.index)))
-    return figures.graph("needs-heatmap", fig)
+    return figures.heatmap(
+        "needs-heatmap", z, gaps.columns, gaps.index, text, hover, zmin=-limit, zmax=limit, colorbar="gap (pts)",
+        title="Student groups x metrics: each group's gap to the other students "
+              "(percentage points; blue better, vermillion worse; – suppressed or no data)",
+        min_height=360, x_angle=-35)
 
 
 def group_gap_grid(gaps: pd.DataFrame):

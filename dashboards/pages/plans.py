@@ -14,6 +14,7 @@ from dashboards import data
 from dashboards.components import context, figures, grids
 from dashboards.components import formatting as fmt
 from dashboards.components.controls import select
+from dashboards.components.labels import level_label
 from dashboards.components.plan_tree import tree_rows
 from dashboards.components.state import school_year_label
 
@@ -125,7 +126,7 @@ def alignment_tree(goals: pd.DataFrame, rows: list[dict], problems: pd.DataFrame
     for row in rows:
         goal = by_id.loc[row["goal_id"]]
         flags = [html.Span(f" ⚑ {p.replace('_', ' ')}", className="flag") for p in row["problems"]]
-        lines.append(html.Li([html.Span(f"{goal['level']} · {goal['entity_id']} · ", className="note"),
+        lines.append(html.Li([html.Span(f"{level_label(goal['level'])} · {goal['entity_id']} · ", className="note"),
                               html.Strong(row["goal_id"]), f" {goal['title']} ", badge(goal["status"]), *flags],
                              style={"marginLeft": f"{row['depth'] * 22}px"},
                              className="problem" if row["problems"] else ""))
@@ -135,8 +136,9 @@ def alignment_tree(goals: pd.DataFrame, rows: list[dict], problems: pd.DataFrame
         html.P(f"{len(rows)} goals, {flagged} with a problem (⚑); {len(problems)} problems in all.", className="note"),
         html.Ul(lines, className="tree", id="plans-tree"),
         html.H3(f"Problems not tied to one goal ({len(other)})"),
-        grids.grid("plans-problems", other, [grids.column("problem", "Problem", maxWidth=240),
-                                             grids.column("level", "Level", maxWidth=120),
+        grids.grid("plans-problems", other.assign(level_name=other["level"].map(level_label)),
+                   [grids.column("problem", "Problem", maxWidth=240),
+                                             grids.column("level_name", "Layer", maxWidth=120),
                                              grids.column("entity_id", "Entity", maxWidth=180),
                                              grids.column("plan_id", "Plan", maxWidth=180),
                                              grids.column("detail", "Detail", minWidth=420)], height=320)
@@ -220,8 +222,8 @@ def schedule(tasks: pd.DataFrame):
     fig = figures.horizontal_bars(
         names, stages["mean"], stages["n"], [None] * len(stages), "count", colours=colours,
         notes=[f"· {o} overdue" if o else "" for o in stages["overdue"]],
-        title="Mean slippage per stage: actual minus expected completion (days; n = tasks)")
-    fig.update_xaxes(title_text="days late (negative: early)")
+        title="Mean slippage per stage: actual minus expected completion (days; n = tasks)",
+        x_title="days late (negative: early)")
     return html.Div([figures.graph("plans-schedule-chart", fig),
                      grids.grid("plans-schedule", tasks, columns, height=380,
                                 row_class_rules={"plans-overdue": "params.data.task_status === 'overdue'"})])

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-import plotly.graph_objects as go
-from dash import dcc, html
+from dash import html
 
 from dashboards import data
 from dashboards.components import context, figures, grids
@@ -29,9 +28,9 @@ def layout(**_):
     columns = [
         grids.column("file", "Landing file", minWidth=200),
         grids.column("status_text", "Status", maxWidth=120),
-        grids.column("rows_read", "Read", "integer", maxWidth=110),
-        grids.column("rows_loaded", "Loaded", "integer", maxWidth=110),
-        grids.column("rows_quarantined", "Quarantined", "integer", maxWidth=130),
+        grids.column("rows_read", "Read", "integer", minWidth=110, maxWidth=130),
+        grids.column("rows_loaded", "Loaded", "integer", minWidth=120, maxWidth=140),
+        grids.column("rows_quarantined", "Quarantined", "integer", minWidth=140, maxWidth=150),
         grids.column("reasons_text", "Quarantined because", minWidth=220),
         grids.column("checks_failed", "Failed checks", "integer", maxWidth=120),
         grids.column("loaded_at", "Last load", minWidth=150),
@@ -45,7 +44,7 @@ def layout(**_):
         html.P(fresh, className="subtitle", id="quality-freshness"),
         html.Div(quarantine_chart(files), className="card"),
         html.H2("Every landing file, last load"),
-        grids.grid("quality-files", files, columns, height=520,
+        grids.grid("quality-files", files, columns, page_size=len(files) or 1,  # one row per contract: all on one page
                    row_class_rules={"flagged-row": "params.data.status === 'rejected'"}),
         html.H2("Failed checks (latest validation)"),
         grids.grid("quality-checks", checks, [grids.column(c, c.replace("_", " ").capitalize()) for c in checks.columns])
@@ -61,14 +60,14 @@ def quarantine_chart(files: pd.DataFrame):
     """Rows loaded and quarantined per file, side by side (log scale: files differ by orders of
     magnitude, so the bars are not stacked)."""
     files = files.sort_values("rows_read", ascending=True)
-    fig = go.Figure()
-    fig.add_bar(y=files["file"], x=files["rows_loaded"], orientation="h", name="loaded",
-                marker_color=figures.BLUE, hovertemplate="%{y}: %{x:,} rows loaded<extra></extra>")
-    fig.add_bar(y=files["file"], x=files["rows_quarantined"], orientation="h", name="quarantined",
-                marker_color=figures.OFF, hovertemplate="%{y}: %{x:,} rows quarantined<extra></extra>")
-    fig.update_layout(barmode="group")
-    fig.update_xaxes(type="log")
-    fig.update_yaxes(automargin=True)
-    figures.layout(fig, f"Rows per landing file, last load (n = {int(files['rows_read'].sum()):,} rows read)",
-                   x_title="rows (log scale)", height=max(360, 80 + 20 * len(files)))
-    return figures.graph("quality-chart", fig)
+    bars = [{"type": "bar", "orientation": "h", "y": files["file"].tolist(), "x": files[column].tolist(), "name": name,
+             "marker": {"color": colour}, "hovertemplate": f"%{{y}}: %{{x:,}} rows {name}<extra></extra>"}
+            for column, name, colour in (("rows_loaded", "loaded", figures.BLUE),
+                                         ("rows_quarantined", "quarantined", figures.OFF))]
+    figure = {"data": bars, "layout": figures.base_layout(
+        f"Rows per landing file, last load (n = {int(files['rows_read'].sum()):,} rows read)",
+        x_title="rows (log scale)", height=max(360, 80 + 20 * len(files)))}
+    figure["layout"]["barmode"] = "group"
+    figure["layout"]["xaxis"]["type"] = "log"
+    figure["layout"]["yaxis"]["automargin"] = True
+    return figures.graph("quality-chart", figure)

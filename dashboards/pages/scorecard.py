@@ -3,13 +3,14 @@ grouped by the five perspectives, re-cut by year and student group, and the laye
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, callback, html, no_update
+from dash import html
 
 from dashboards import data
 from dashboards.components import context, grids
-from dashboards.components.breadcrumbs import LEVEL_NAMES, breadcrumbs
+from dashboards.components.breadcrumbs import breadcrumbs
+from dashboards.components.labels import LEVEL_NAMES
 from dashboards.components.controls import group_select, year_select
-from dashboards.components.state import href, parse, school_year_label, year_of
+from dashboards.components.state import href, school_year_label, year_of
 from dashboards.components.tiles import perspective_sections
 
 dash.register_page(__name__, path="/", name="Scorecard", title="Alignboard · Scorecard", order=0)
@@ -26,6 +27,7 @@ def n_units(wh) -> dict:
 
 
 @context.safe
+@context.cached_page
 def layout(level=None, entity=None, year=None, group="all", **_):
     viewer, wh = context.viewer(), context.warehouse()
     level, entity = context.home(level, entity)
@@ -62,28 +64,20 @@ def children_section(viewer, wh, level, entity, year) -> list:
     kids = data.children(viewer, level, entity, warehouse=wh, year=year)
     if kids.empty:
         return []
-    kids = kids.assign(level_name=kids["level"].map(LEVEL_NAMES))
     columns = [
         grids.column("entity_name", "Name (click to open its scorecard)", minWidth=260),
         grids.column("level_name", "Layer", maxWidth=160),
         grids.column("entity_id", "ID", maxWidth=160),
     ]
-    table = grids.grid(CHILDREN_GRID, kids, columns, clickable=True)
-    table.getRowId = "params.data.level + '|' + params.data.entity_id"
-    return [html.H2("The layer below"), html.P("Open a department, school, PLC or classroom.", className="note"),
-            table]
+    return [html.H2(f"The layer below ({len(kids):,})"),
+            html.P("Open a department, school, PLC or classroom.", className="note"),
+            grids.entity_grid(CHILDREN_GRID, kids, columns)]
 
 
-@callback(
-    Output("url", "href", allow_duplicate=True),
-    Input(CHILDREN_GRID, "cellClicked"),
-    State("url", "search"),
-    prevent_initial_call=True,
-)
-def open_child(cell, search):
+def open_child(row_id: str, state: dict) -> str:
     """A row of the layer below was clicked: its scorecard, same year and group."""
-    if not cell or not cell.get("rowId"):
-        return no_update
-    level, _, entity = cell["rowId"].partition("|")
-    state = parse(search)
+    level, _, entity = row_id.partition("|")
     return href("/", level=level, entity=entity, year=state.get("year"), group=state.get("group"))
+
+
+grids.open_on_click(CHILDREN_GRID, open_child)

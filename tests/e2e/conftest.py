@@ -112,9 +112,10 @@ def site(tmp_path_factory):
     shutil.copy(root / "server.log", ARTIFACTS / "server.log")
 
 
-@pytest.fixture
-def browser(site):
-    """A fresh headless Chromium (own profile and download folder) at 1280x800."""
+@pytest.fixture(scope="session")
+def chromium(site):
+    """One headless Chromium (own profile and download folder) for the session: starting a
+    browser and loading the app's scripts again for every test cost most of the suite's time."""
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
@@ -139,3 +140,16 @@ def browser(site):
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def browser(chromium):
+    """The session's Chromium as a new visitor: logged out (no cookies), 1280x800, no console
+    entries or downloads of an earlier test."""
+    chromium.delete_all_cookies()
+    chromium.set_window_size(1280, 800)
+    chromium.get(chromium.base + "/login")
+    chromium.get_log("browser")
+    for old in chromium.downloads.iterdir():
+        old.unlink()
+    return chromium

@@ -59,9 +59,13 @@ def open_path(driver, path: str) -> None:
 def click_row(driver, grid_id: str, text: str) -> None:
     """Click the cell of grid `grid_id` that reads `text` (a drill-down)."""
     xpath = f"//div[@id='{grid_id}']//div[contains(@class,'ag-cell') and normalize-space()='{text}']"
-    cell = wait(driver, lambda d: d.find_elements("xpath", xpath), f"row {text!r} of {grid_id}")[0]
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", cell)
-    cell.click()
+    def click(d) -> bool:  # again while the grid is still placing its rows (a page from the server)
+        cell = d.find_elements("xpath", xpath)[0]
+        d.execute_script("arguments[0].scrollIntoView({block: 'center'});", cell)
+        cell.click()
+        return True
+
+    wait(driver, click, f"row {text!r} of {grid_id}")
 
 
 def console_errors(driver) -> list[str]:

@@ -45,3 +45,92 @@ def test_metric_and_category_names_read_as_words():
     assert category_label("discipline_oss_exp_gt10") == \
         "Discipline: out-of-school suspension expulsion more than 10 days"
     assert category_label("mtss_reading_tier2") == "MTSS: reading tier 2"
+
+
+def test_layer_labels_come_from_the_vocabulary():
+    from dashboards.components.labels import LEVEL_NAMES, level_label
+    from data_contracts.vocabulary import LEVELS
+
+    assert list(LEVEL_NAMES) == list(LEVELS)
+    assert [level_label(c) for c in LEVELS] == ["District", "Department", "School", "PLC", "Classroom", "Student"]
+
+
+def test_a_long_list_draws_its_highest_and_lowest_bars():
+    import pandas as pd
+
+    from dashboards.components.figures import extremes
+
+    few = pd.DataFrame({"name": list("abc"), "value": [0.2, None, 0.9]})
+    shown, note = extremes(few, "value", most=4)
+    assert list(shown["name"]) == ["a", "b", "c"] and note == ""  # short lists: every row, as given
+    many = pd.DataFrame({"name": [f"e{i}" for i in range(10)], "value": [i / 10 for i in range(9)] + [None]})
+    shown, note = extremes(many, "value", most=4)
+    # values 0.0 .. 0.8 and one missing: the 2 highest (0.8, 0.7) and the 2 lowest (0.1, 0.0)
+    assert list(shown["name"]) == ["e8", "e7", "e1", "e0"]
+    assert note == "the 2 highest and 2 lowest of 10; the table lists all"
+
+
+def test_grid_rows_are_plain_json_and_long_lists_are_paged():
+    import math
+
+    import pandas as pd
+
+    from dashboards.components import grids
+
+    frame = pd.DataFrame({"n": [1.0, math.nan], "flag": [True, None], "day": pd.to_datetime(["2026-01-05", None]),
+                          "text": ["a", None]})
+    assert grids.records(frame) == [{"n": 1.0, "flag": True, "day": "2026-01-05", "text": "a"},
+                                    {"n": None, "flag": None, "day": None, "text": None}]
+    short = grids.grid("g", pd.DataFrame({"a": range(20)}), [grids.column("a", "A")])
+    assert "pagination" not in short.dashGridOptions
+    long = grids.grid("g", pd.DataFrame({"a": range(21)}), [grids.column("a", "A")])
+    assert long.dashGridOptions["pagination"] is True and long.dashGridOptions["paginationPageSize"] == 20
+    assert len(long.rowData) == 21  # every row is in the grid, a page at a time on screen
+
+
+def test_drawn_pages_are_kept_per_access_and_warehouse_version(tmp_path):
+    """A page is drawn once per (URL arguments, viewer's access, warehouse version); a refusal is
+    never kept, so it reaches data.py (and its access log) every time."""
+    import os
+    from unittest import mock
+
+    import flask
+    import pytest
+
+    from dashboards import data
+    from dashboards.components import context
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(b"x")
+    server = flask.Flask(__name__)
+    server.config["ALIGNBOARD_WAREHOUSE"] = str(warehouse)
+    drawn = []
+
+    @context.cached_page
+    def page(**kwargs):
+        drawn.append(kwargs)
+        if kwargs.get("entity") == "other":
+            raise data.AccessDenied("school 'other' is outside your scope")
+        return f"page {kwargs}"
+
+    principal = data.Viewer("school", "S1", user="pat")
+    same_access = data.Viewer("school", "S1", user="sam")
+    with server.test_request_context("/"):
+        with mock.patch("dashboards.auth.current_viewer", return_value=principal):
+            assert page(level="school", entity="S1") == page(level="school", entity="S1")
+            assert len(drawn) == 1
+            for _ in range(2):
+                with pytest.raises(data.AccessDenied):
+                    page(level="school", entity="other")
+            assert len(drawn) == 3
+        with mock.patch("dashboards.auth.current_viewer", return_value=same_access):
+            page(level="school", entity="S1")
+            assert len(drawn) == 3  # same scope and student access: the same page
+        with mock.patch("dashboards.auth.current_viewer", return_value=data.Viewer("school", "S1", True)):
+            page(level="school", entity="S1")
+            assert len(drawn) == 4  # may see students: drawn for them
+        stat = warehouse.stat()
+        os.utime(warehouse, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # a load published
+        with mock.patch("dashboards.auth.current_viewer", return_value=principal):
+            page(level="school", entity="S1")
+            assert len(drawn) == 5

@@ -401,3 +401,45 @@ def test_scope_of_a_plc_and_a_department(warehouse):
     # the school above a PLC is visible as an aggregate, its other entities are not
     assert data.entity(PLC_LEAD, "school", "S1", warehouse=warehouse)["entity_name"] == "Maple Elementary"
     assert list(data.children(PLC_LEAD, "school", "S1", warehouse=warehouse).entity_id) == ["P1", "C1", "C2"]
+
+
+# -- mart.metric_cells: the status of every group's cell, by the scorecard's one rule -----------
+
+def test_metric_cells_carry_each_groups_status(warehouse):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "SELECT school_year, student_group, value, status FROM mart.metric_cells "
+            "WHERE level = 'school' AND entity_id = 'S1' AND metric_id = 'attendance_rate' AND period = 'year' "
+            "AND student_group IN ('sex:F', 'race_ethnicity:black') ORDER BY student_group, school_year").fetchall()
+    # target 0.95 (higher is better), near band 0.02. Girls: 2025 s01 10 of 10 = 1.0 >= 0.95 -> on
+    # target; 2026 27 of 30 = 0.9, 0.05 below -> off. Black students 2026: s02 4 of 9, s04 10 of 10
+    # = 14/19 -> off; 2025: s04 5 of 10 = 0.5 -> off.
+    assert [(y, g, round(v, 4), s) for y, g, v, s in rows] == [
+        (2025, "race_ethnicity:black", 0.5, "off"), (2026, "race_ethnicity:black", round(14 / 19, 4), "off"),
+        (2025, "sex:F", 1.0, "on_target"), (2026, "sex:F", 0.9, "off")]
+
+
+def test_metric_cells_status_of_all_students_is_the_scorecards(warehouse):
+    """One rule: the 'all' cell of every scorecard row has the scorecard's own status."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        differ = con.execute(
+            """SELECT count(*) FROM mart.scorecard AS s JOIN mart.metric_cells AS c
+               ON c.school_year = s.school_year AND c.level = s.level AND c.entity_id = s.entity_id
+              AND c.metric_id = s.metric_id AND c.student_group = 'all' AND c.period = 'year'
+               WHERE c.status IS DISTINCT FROM s.status""").fetchone()[0]
+        compared = con.execute("SELECT count(*) FROM mart.scorecard WHERE value IS NOT NULL").fetchone()[0]
+    assert compared > 0 and differ == 0
+    # walkthrough look-fors at S1: 3 of 4 = 0.75, target 0.8, near band 0.1 -> near (scorecard test above)
+    card = data.scorecard(ANALYST, "school", "S1", warehouse=warehouse, year=2026).set_index("metric_id")
+    assert card.loc["walkthrough_lookfor_rate.empowered_learning", "status"] == "near"
+
+
+def test_scorecard_without_the_cells_mart_reads_the_same_cells(copy):
+    """A warehouse built by the metric assets alone (no mart.metric_cells): the same cells and
+    statuses from entity_cells.CELLS_SELECT."""
+    with duckdb.connect(str(copy)) as con:
+        con.execute("DROP TABLE mart.metric_cells")
+    card = data.scorecard(ANALYST, "school", "S1", warehouse=copy, year=2026, group="sex:F").set_index("metric_id")
+    # girls at S1 in 2026: 27 of 30 days, 0.9 against the target 0.95 -> off (as above)
+    attendance = card.loc["attendance_rate"]
+    assert (attendance.numerator, attendance.denominator, attendance.status) == (27, 30, "off")

@@ -4,6 +4,18 @@
 -- Rows for metrics the entity has no value for say no_data; KPI rows (scorecard_rows: observed)
 -- exist only for the departments that report the KPI. Targets: a dotted id's own target in
 -- mart.metric_catalog, else the department's reported target (KPIs), else the family's default.
+-- The status rule, written once: a macro kept in the warehouse, which mart.metric_cells
+-- (entity_cells.py) applies to every student group's cell with this table's targets.
+CREATE OR REPLACE MACRO scorecard_status(value, target, direction, near_band) AS
+    CASE
+        WHEN value IS NULL THEN 'no_data'
+        WHEN target IS NULL THEN NULL
+        WHEN direction = 'higher' AND value >= target THEN 'on_target'
+        WHEN direction = 'lower' AND value <= target THEN 'on_target'
+        WHEN round(abs(value - target), 9) <= near_band THEN 'near'
+        ELSE 'off'
+    END;
+
 CREATE OR REPLACE TABLE mart.scorecard AS
 WITH vals AS (
     SELECT *, split_part(metric_id, '.', 1) AS family
@@ -62,14 +74,7 @@ WITH vals AS (
 )
 SELECT school_year, level, entity_id, entity_name, perspective, metric_id, metric_name, metric_version,
        direction, unit, value, target, near_band,
-       CASE
-           WHEN value IS NULL THEN 'no_data'
-           WHEN target IS NULL THEN NULL
-           WHEN direction = 'higher' AND value >= target THEN 'on_target'
-           WHEN direction = 'lower' AND value <= target THEN 'on_target'
-           WHEN round(abs(value - target), 9) <= near_band THEN 'near'
-           ELSE 'off'
-       END AS status,
+       scorecard_status(value, target, direction, near_band) AS status,
        prior_value, value - prior_value AS change_vs_prior, numerator, denominator,
        coalesce(suppressed, false) AS suppressed, suppression_reason, value_range,
        coalesce(prior_suppressed, false) AS prior_suppressed
