@@ -57,13 +57,21 @@ def open_path(driver, path: str) -> None:
 
 
 def click_row(driver, grid_id: str, text: str) -> None:
-    """Click the cell of grid `grid_id` that reads `text` (a drill-down)."""
+    """Click the cell of grid `grid_id` that reads `text` (a drill-down). While AG Grid places a
+    page of rows from the server, a stale copy of a row can lie under the new one: the cell
+    clicked is the one on top at its centre, as a person's click would be."""
     xpath = f"//div[@id='{grid_id}']//div[contains(@class,'ag-cell') and normalize-space()='{text}']"
-    def click(d) -> bool:  # again while the grid is still placing its rows (a page from the server)
-        cell = d.find_elements("xpath", xpath)[0]
-        d.execute_script("arguments[0].scrollIntoView({block: 'center'});", cell)
-        cell.click()
-        return True
+    on_top = """const r = arguments[0].getBoundingClientRect();
+                const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+                return hit !== null && arguments[0].contains(hit);"""
+
+    def click(d) -> bool:  # again while the grid is still placing its rows
+        for cell in d.find_elements("xpath", xpath):
+            d.execute_script("arguments[0].scrollIntoView({block: 'center'});", cell)
+            if d.execute_script(on_top, cell):
+                cell.click()
+                return True
+        return False
 
     wait(driver, click, f"row {text!r} of {grid_id}")
 
