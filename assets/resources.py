@@ -3,7 +3,6 @@ import os
 from contextlib import contextmanager
 
 import dagster as dg
-import duckdb
 
 from assets import warehouse
 from assets.ingest.snapshot import unresolved_after_load

@@ -18,6 +18,7 @@ from assets.equity import engine
 from assets.equity.settings import load_settings
 from assets.metrics import sqltext
 from assets.resources import WarehouseResource
+from assets.results import mart_result
 from data_contracts.vocabulary import EVENT_CATEGORIES, GROUPS
 
 COUNTS = "mart.disparity_counts"
@@ -31,12 +32,6 @@ DISPARITY_CODE = versions.code_version(engine.SQL_DIR / "measures.sql", engine.S
 
 def _key(table: str) -> dg.AssetKey:
     return dg.AssetKey(table.split("."))
-
-
-def _result(con, update: versions.Update, table: str, **metadata) -> dg.MaterializeResult:
-    rows = con.execute(f"SELECT count(*) FROM {sqltext.table(table)}").fetchone()[0]
-    return dg.MaterializeResult(data_version=dg.DataVersion(update.version),
-                                metadata={"rows": rows, "rebuilt": update.rebuilt, **metadata})
 
 
 @dg.asset(
@@ -56,7 +51,7 @@ def disparity_counts(warehouse: WarehouseResource) -> dg.MaterializeResult:
         update = versions.rebuild_if_changed(
             con, [COUNTS], COUNTS_INPUTS, COUNTS_CODE, lambda: engine.build_counts(con, COUNTS, settings),
             list(GROUPS), settings.age_date)
-        return _result(con, update, COUNTS)
+        return mart_result(con, update, COUNTS)
 
 
 @dg.asset(
@@ -78,7 +73,7 @@ def disparity(warehouse: WarehouseResource) -> dg.MaterializeResult:
         flagged, significant = con.execute(
             "SELECT count(*) FILTER (WHERE flagged), count(*) FILTER (WHERE significant) FROM mart.disparity"
         ).fetchone()
-        return _result(con, update, DISPARITY, flagged=flagged, significant=significant, rule=settings.describe())
+        return mart_result(con, update, DISPARITY, flagged=flagged, significant=significant, rule=settings.describe())
 
 
 disparity_assets = [disparity_counts, disparity]

@@ -11,10 +11,11 @@ inputs changed are recomputed).
 import dagster as dg
 
 from assets import versions
-from assets.metrics import needs, scorecard, sqltext
+from assets.metrics import needs, scorecard
 from assets.metrics.catalog import load_catalog
 from assets.metrics.engine import CATALOG_TABLE, VALUES_TABLES, build_metric_values, engine_version, family_inputs
 from assets.resources import WarehouseResource
+from assets.results import mart_result, row_count
 from assets.warehouse import data_version
 
 
@@ -59,7 +60,7 @@ def metric_values(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     with warehouse.connect() as con:
         summary = build_metric_values(con, catalog, progress=context.log.info)
         catalog_version = data_version(con, CATALOG_TABLE)
-        counts_rows, catalog_rows = (_rows(con, table) for table in (VALUES_TABLES[1], CATALOG_TABLE))
+        counts_rows, catalog_rows = (row_count(con, table) for table in (VALUES_TABLES[1], CATALOG_TABLE))
     for family, missing in summary.skipped.items():
         context.log.info(f"{family}: no values, staging lacks {', '.join(missing)}")
     yield dg.MaterializeResult(
@@ -79,15 +80,6 @@ def metric_values(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
                                metadata={"rows": catalog_rows})
 
 
-def _rows(con, table: str) -> int:
-    return con.execute(f"SELECT count(*) FROM {sqltext.table(table)}").fetchone()[0]
-
-
-def _result(update: versions.Update, con, table: str) -> dg.MaterializeResult:
-    return dg.MaterializeResult(data_version=dg.DataVersion(update.version),
-                                metadata={"rows": _rows(con, table), "rebuilt": update.rebuilt})
-
-
 @dg.asset(
     key=_key(scorecard.TABLE),
     group_name="marts",
@@ -98,7 +90,7 @@ def _result(update: versions.Update, con, table: str) -> dg.MaterializeResult:
 )
 def scorecard_asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
-        return _result(scorecard.update_scorecard(con), con, scorecard.TABLE)
+        return mart_result(con, scorecard.update_scorecard(con), scorecard.TABLE)
 
 
 @dg.asset(
@@ -111,7 +103,7 @@ def scorecard_asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
 )
 def needs_assessment(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
-        return _result(needs.update_needs_assessment(con, load_catalog()), con, needs.TABLE)
+        return mart_result(con, needs.update_needs_assessment(con, load_catalog()), needs.TABLE)
 
 
 metric_assets = [metric_values, scorecard_asset, needs_assessment]

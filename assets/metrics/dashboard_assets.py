@@ -8,17 +8,12 @@ import dagster as dg
 from assets import versions
 from assets.metrics import cfa_mastery as cfa, entity_cells as cells, sqltext
 from assets.resources import WarehouseResource
+from assets.results import mart_result
 
 CFA_INPUTS = sorted(sqltext.tables_read(cfa.MART_SQL) - {"mart.cfa_mastery"})
 CFA_CODE = versions.code_version(Path(cfa.__file__), cfa.SQL_DIR / "cfa_latest.sql")
 CELLS_INPUTS = sorted(sqltext.tables_read(cells.CELLS_SQL) - {"mart.metric_cells"})
 CELLS_CODE = versions.code_version(Path(cells.__file__))
-
-
-def _result(update: versions.Update, con, table: str) -> dg.MaterializeResult:
-    rows = con.execute(f"SELECT count(*) FROM {sqltext.table(table)}").fetchone()[0]
-    return dg.MaterializeResult(data_version=dg.DataVersion(update.version),
-                                metadata={"rows": rows, "rebuilt": update.rebuilt})
 
 
 @dg.asset(
@@ -33,7 +28,7 @@ def cfa_mastery(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         update = versions.rebuild_if_changed(con, ["mart.cfa_mastery"], CFA_INPUTS, CFA_CODE,
                                              lambda: cfa.build_cfa_mastery(con))
-        return _result(update, con, "mart.cfa_mastery")
+        return mart_result(con, update, "mart.cfa_mastery")
 
 
 @dg.asset(
@@ -49,7 +44,7 @@ def metric_cells(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         update = versions.rebuild_if_changed(con, ["mart.metric_cells"], CELLS_INPUTS, CELLS_CODE,
                                              lambda: cells.build_metric_cells(con))
-        return _result(update, con, "mart.metric_cells")
+        return mart_result(con, update, "mart.metric_cells")
 
 
 dashboard_assets = [cfa_mastery, metric_cells]
