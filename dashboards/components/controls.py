@@ -1,5 +1,10 @@
 """Selectors that re-cut a view (year, student group, category, entity). They do not hold state:
-a change writes the URL, and the page renders again from it, so the URL is the whole state."""
+a change writes the URL, and the page renders again from it, so the URL is the whole state.
+
+Each selector keeps beside it the value the page shows (a Store): Dash calls write_state when a
+page's selectors appear, even with prevent_initial_call, because the URL is outside the page.
+Comparing with the shown value keeps that call from adding the default year to a URL without
+one, which drew the whole page a second time."""
 from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
@@ -13,6 +18,7 @@ def select(key: str, label: str, options: list[dict], value, *, width: int = 220
         label,
         dcc.Dropdown(id={"type": "state", "key": key}, options=options, value=value, clearable=False,
                      className="select", style={"width": f"{width}px"}),
+        dcc.Store(id={"type": "shown", "key": key}, data=value),
     ])
 
 
@@ -29,20 +35,27 @@ def group_select(groups: list[str], value: str, label_of) -> html.Label:
 @callback(
     Output("url", "href", allow_duplicate=True),
     Input({"type": "state", "key": ALL}, "value"),
+    State({"type": "shown", "key": ALL}, "data"),
     State("url", "pathname"),
     State("url", "search"),
     prevent_initial_call=True,
 )
-def write_state(_values, pathname, search):
+def write_state(_values, _shown, pathname, search):
     """A selector changed: the same page with that key set in the URL (a new history entry)."""
-    changed = ctx.triggered_id
-    if not changed or not ctx.triggered:
+    if not ctx.triggered_id or not ctx.triggered:
         return no_update
+    key = ctx.triggered_id["key"]
+    shown = {item["id"]["key"]: item.get("value") for item in ctx.states_list[0]}
+    target = changed_view(pathname, search, key, ctx.triggered[0]["value"], shown.get(key))
+    return target if target is not None else no_update
+
+
+def changed_view(pathname: str | None, search: str | None, key: str, value, shown):
+    """The URL of the view with `key` set to `value`, or None when the page already shows it."""
+    if value is None or str(value) == str(shown):
+        return None
     state = parse(search)
-    value = ctx.triggered[0]["value"]
-    if value is None or str(state.get(changed["key"], "")) == str(value):
-        return no_update
-    state[changed["key"]] = value
-    if changed["key"] in ("level", "entity"):
+    state[key] = value
+    if key in ("level", "entity"):
         state.pop("student", None)
     return href(pathname or "/", **state)

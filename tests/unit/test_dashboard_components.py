@@ -1,6 +1,7 @@
 """The dashboard's small pieces: URL state, numbers as people read them, category labels."""
 from dashboards.components import formatting as fmt
 from dashboards.components.state import href, parse, school_year_label, year_of
+from dashboards.components.controls import changed_view
 from dashboards.components.labels import category_label
 
 
@@ -10,6 +11,20 @@ def test_url_state_round_trips_in_a_fixed_key_order():
     assert parse(link.split("?", 1)[1]) == {"level": "school", "entity": "01001", "metric": "attendance_rate",
                                              "year": "2026", "group": "idea:yes"}
     assert href("/", level=None, entity="") == "/"
+
+
+def test_a_selector_writes_the_url_only_when_it_changes_the_view():
+    # the selectors of a page opened at "/" appear showing the latest year: the URL stays "/"
+    assert changed_view("/", "", "year", 2026, shown=2026) is None
+    assert changed_view("/", "?level=school&entity=01001", "group", "all", shown="all") is None
+    # a person picks another year or group: same page, that key set, the others kept
+    assert changed_view("/", "", "year", 2025, shown=2026) == "/?year=2025"
+    assert (changed_view("/metric", "?level=school&entity=01001&metric=attendance_rate&year=2025", "group",
+                         "idea:yes", shown="all")
+            == "/metric?level=school&entity=01001&metric=attendance_rate&year=2025&group=idea%3Ayes")
+    # another entity forgets the student that was open
+    assert changed_view("/student", "?level=school&entity=01001&student=S9", "entity", "03001", shown="01001") \
+        == "/student?level=school&entity=03001"
 
 
 def test_years_from_the_url():
