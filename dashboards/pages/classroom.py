@@ -8,7 +8,7 @@ import pandas as pd
 from dash import html
 
 from dashboards import data
-from dashboards.components import context, figures, grids
+from dashboards.components import context, figures, grids, sections
 from dashboards.components.breadcrumbs import breadcrumbs
 from dashboards.components.labels import LEVEL_NAMES
 from dashboards.components.controls import year_select
@@ -40,16 +40,17 @@ def layout(level=None, entity=None, year=None, **_):
                className="subtitle"),
         html.Div([year_select(data.years(viewer, warehouse=wh), shown_year)], className="controls"),
     ]
-    body = []
+    body, parts = [], []
     if mastery.empty:
         body.append(context.message(f"No CFA results for {name} in {school_year_label(shown_year)}."))
     else:
-        body += [html.Div(heatmap(mastery), className="card"), html.H2("By assessment and standard"),
-                 mastery_grid(mastery)]
-    body += below(viewer, wh, level, entity, shown_year)
+        body.append(html.Div(heatmap(mastery), className="card"))
+        parts.append(("By assessment and standard", [mastery_grid(mastery)]))
+    parts += below(viewer, wh, level, entity, shown_year)
     if viewer.may_see_students:
-        body += students(viewer, wh, level, entity, shown_year)
-    else:
+        parts += students(viewer, wh, level, entity, shown_year)
+    body.append(sections.tabs("classroom-parts", parts))
+    if not viewer.may_see_students:
         body.append(html.P("Aggregates only: this login may not see student-level rows.", className="note",
                            id="classroom-aggregate-only"))
     return html.Div(header + body)
@@ -101,18 +102,20 @@ def mastery_grid(mastery: pd.DataFrame):
     return grids.grid("classroom-mastery", mastery, columns, height=380)
 
 
-def below(viewer, wh, level, entity, year) -> list:
+def below(viewer, wh, level, entity, year) -> list[tuple[str, list]]:
+    """The PLCs or classrooms below, as a part of the page (none at a classroom)."""
     kids = data.children(viewer, level, entity, warehouse=wh, year=year)
     kids = kids[kids["level"].isin(LEVELS)]
     if kids.empty:
         return []
     columns = [grids.column("entity_name", "PLC or classroom (click to open)", minWidth=260),
                grids.column("level_name", "Layer", maxWidth=140)]
-    return [html.H2(f"The layer below ({len(kids):,})"), grids.entity_grid("classroom-children", kids, columns)]
+    return [(f"The layer below ({len(kids):,})", [grids.entity_grid("classroom-children", kids, columns)])]
 
 
-def students(viewer, wh, level, entity, year) -> list:
-    """Only for a viewer who may see these students (data.py refuses the others)."""
+def students(viewer, wh, level, entity, year) -> list[tuple[str, list]]:
+    """The roster and each student's latest results, as parts of the page. Only for a viewer
+    who may see these students (data.py refuses the others)."""
     roster = data.roster(viewer, level, entity, warehouse=wh, year=year)
     roster = roster.assign(group=roster["race_ethnicity"].map(lambda c: data.group_label(f"race_ethnicity:{c}")))
     columns = [grids.column("student_id", "Student (click for the data folder)", minWidth=200),
@@ -128,9 +131,8 @@ def students(viewer, wh, level, entity, year) -> list:
                       grids.column("score", "Score", "decimal", maxWidth=100),
                       grids.column("max_score", "Max", "decimal", maxWidth=100),
                       grids.column("mastered", "Mastered", maxWidth=110)]
-    return [html.H2(f"Students ({len(roster)})"), table,
-            html.H2("Each student's latest CFA results"),
-            grids.grid("classroom-results", results, result_columns, height=360)]
+    return [(f"Students ({len(roster):,})", [table]),
+            ("Each student's latest CFA results", [grids.grid("classroom-results", results, result_columns, height=360)])]
 
 
 def open_data(row_id: str, state: dict) -> str:

@@ -8,7 +8,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboards import data
-from dashboards.components import context, figures, grids
+from dashboards.components import context, figures, grids, sections
 from dashboards.components.breadcrumbs import breadcrumbs
 from dashboards.components.labels import LEVEL_NAMES
 from dashboards.components.controls import select, year_select
@@ -48,13 +48,17 @@ def layout(level=None, entity=None, year=None, category=None, **_):
     ]
     body = [flag_summary(flagged), html.H2(f"Every category and group, {school_year_label(shown_year)}"),
             table(rows)]
+    parts = []
     schools = data.equity_schools(viewer, category, warehouse=wh, year=shown_year)
     if schools["lea_id"].nunique() > 1 or level == "district":
         mtss = data.equity_schools(viewer, "mtss_any", warehouse=wh, year=shown_year)
-        body += [schools_part("equity-schools", schools, f"{category_label(category)}: by school"),
-                 schools_part("equity-mtss", mtss, "MTSS tier 2 or 3 identification by building")]
+        parts += [("Schools side by side", [schools_part("equity-schools", schools,
+                                                         f"{category_label(category)}: by school")]),
+                  ("MTSS by building", [schools_part("equity-mtss", mtss,
+                                                     "MTSS tier 2 or 3 identification by building")])]
     history = data.equity(viewer, level, entity, warehouse=wh, year=0, category=category)
-    body.append(html.Div(years_chart(history, category), className="card"))
+    parts.append(("Over the years", [html.Div(years_chart(history, category), className="card")]))
+    body += [html.H2("Across schools and years"), sections.tabs("equity-parts", parts)]
     return html.Div(header + body)
 
 

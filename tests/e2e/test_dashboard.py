@@ -122,6 +122,10 @@ def test_equity_page_shows_the_flagged_group(browser, site):
                                   AND school_year = (SELECT max(school_year) FROM mart.disparity)""")[0]
     wait(browser, lambda d: f"1 to {min(schools, 20)} of {schools}" in d.find_element("id", "equity-schools-grid").text,
          "the school grid's first page")
+    # the other comparisons are drawn when their tab is opened
+    browser.find_element("xpath", "//div[@id='equity-parts']//*[normalize-space()='MTSS by building']").click()
+    wait(browser, lambda d: d.find_elements("css selector", "#equity-mtss-grid .ag-row"), "the MTSS grid's rows")
+    browser.find_element("xpath", "//div[@id='equity-parts']//*[normalize-space()='Schools side by side']").click()
     click_row(browser, "equity-schools-grid", SCHOOL)
     view(browser, f"{SCHOOL}: disproportionality")
     assert f"level=school&entity={SCHOOL_ID}" in browser.current_url

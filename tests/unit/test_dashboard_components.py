@@ -27,6 +27,15 @@ def test_a_selector_writes_the_url_only_when_it_changes_the_view():
         == "/student?level=school&entity=03001"
 
 
+def test_tabs_open_on_the_first_part_and_leave_out_empty_ones():
+    from dashboards.components.sections import tabs
+
+    shown = tabs("t", [("Empty", []), ("Schools", ["a chart"]), ("Years", ["another"])])
+    assert [tab.label for tab in shown.children] == ["Schools", "Years"]
+    assert shown.value == "Schools"
+    assert tabs("t", [("Empty", [])]) is None
+
+
 def test_years_from_the_url():
     assert year_of("2026") == 2026
     assert year_of(None) is None and year_of("") is None and year_of("last") is None
