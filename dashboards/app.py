@@ -18,7 +18,7 @@ import dash
 import flask
 from dash import Input, Output, callback, dcc, html
 
-from dashboards import auth, data
+from dashboards import auth, data, warmup
 from dashboards.components import context
 from dashboards.components.banner import banner
 from dashboards.components.state import href, parse
@@ -36,9 +36,12 @@ NAV = (
 )
 
 
-def create_app(warehouse: str | Path | None = None, *, stale_hours: float | None = None) -> dash.Dash:
+def create_app(warehouse: str | Path | None = None, *, stale_hours: float | None = None,
+               warm_up: bool = False) -> dash.Dash:
     """The dashboard over `warehouse` (default $ALIGNBOARD_WAREHOUSE or data/warehouse.duckdb).
-    `stale_hours`: the banner's freshness limit (default $ALIGNBOARD_STALE_HOURS, else 36)."""
+    `stale_hours`: the banner's freshness limit (default $ALIGNBOARD_STALE_HOURS, else 36).
+    `warm_up`: draw every user's home page now and after each load (dashboards/warmup.py); the
+    served app does, tests need not."""
     server = flask.Flask(__name__)
     server.config["ALIGNBOARD_WAREHOUSE"] = str(warehouse) if warehouse is not None else None
     server.config["ALIGNBOARD_STALE_HOURS"] = stale_hours
@@ -55,12 +58,14 @@ def create_app(warehouse: str | Path | None = None, *, stale_hours: float | None
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.layout = shell
+    if warm_up:
+        warmup.start(server, warehouse)
     return app
 
 
 def server() -> flask.Flask:
     """The WSGI application for gunicorn: `gunicorn 'dashboards.app:server()'`."""
-    return create_app(os.environ.get("ALIGNBOARD_WAREHOUSE")).server
+    return create_app(os.environ.get("ALIGNBOARD_WAREHOUSE"), warm_up=True).server
 
 
 def shell() -> html.Div:

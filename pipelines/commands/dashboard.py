@@ -31,7 +31,7 @@ def run(args) -> int:
         return 1
     from dashboards.app import create_app
 
-    app = create_app(warehouse=args.warehouse)
+    app = create_app(warehouse=args.warehouse, warm_up=True)
     print(f"Alignboard dashboard on http://{args.host}:{args.port}/ (Ctrl+C stops it)", flush=True)
     app.run(host=args.host, port=args.port, debug=False)
     return 0
