@@ -54,18 +54,19 @@ def safe(render):
     return wrapper
 
 
-# Drawn pages, keyed like data.py's query cache: page, warehouse file and version, the viewer's
-# access (not their name) and the URL's arguments. A page is a function of those alone (pages
-# that depend on today's date, quality and plans, are not kept); a refusal is an exception and
-# never kept, so every refused request reaches data.py and its access log again.
+# Drawn pages, keyed like data.py's query cache: page (its function), warehouse file and version,
+# the viewer's access (not their name) and the URL's arguments. A page is a function of those
+# alone (pages that depend on today's date, quality and plans, are not kept); a refusal is an
+# exception and never kept, so every refused request reaches data.py and its access log again.
 _PAGES: OrderedDict = OrderedDict()
 _PAGES_LOCK = threading.Lock()
 PAGES_KEPT = 256
 
 
 def cached_page(render):
-    """Keep the layouts `render` draws until the next load publishes a new warehouse: pandas
-    reshaping and building components cost more than the (cached) queries behind a page."""
+    """Keep what `render` draws (a page's layout, or the rows a grid serves a page at a time)
+    until the next load publishes a new warehouse: pandas reshaping and building components
+    cost more than the (cached) queries behind them. What is kept is shared: never change it."""
     @functools.wraps(render)
     def wrapper(**kwargs):
         who = viewer()
@@ -73,7 +74,8 @@ def cached_page(render):
             version = data.warehouse_version(warehouse())
         except OSError:
             return render(**kwargs)  # no warehouse: the page says so
-        key = (render.__module__, str(warehouse()), version, (who.level, who.entity_id, who.may_see_students),
+        key = (f"{render.__module__}.{render.__qualname__}", str(warehouse()), version,
+               (who.level, who.entity_id, who.may_see_students),
                tuple(sorted((k, str(v)) for k, v in kwargs.items())))
         with _PAGES_LOCK:
             if key in _PAGES:

@@ -147,8 +147,12 @@ def schools_part(graph_id: str, rows: pd.DataFrame, title: str) -> html.Div:
 def school_rows(category, year) -> pd.DataFrame:
     """Every school and group of one category for the viewer (data.equity_schools), flagged and
     highest ratio first, as the school grids show them."""
-    rows = data.equity_schools(context.viewer(), category or "identification_all", warehouse=context.warehouse(),
-                               year=year_of(year))
+    return labelled_school_rows(category=category or "identification_all", year=year_of(year))
+
+
+@context.cached_page  # labelling 2,000 rows cost more than the rest of a request for one page of them
+def labelled_school_rows(category: str, year: int | None) -> pd.DataFrame:
+    rows = data.equity_schools(context.viewer(), category, warehouse=context.warehouse(), year=year)
     rows = labelled(rows.sort_values(["flagged", "ratio"], ascending=[False, False], na_position="last"))
     return rows.assign(level=rows["lea_level"], entity_id=rows["lea_id"])
 

@@ -27,7 +27,7 @@ def served(tmp_path, monkeypatch):
 
 def home_pages_kept() -> set:
     """The accesses whose scorecard is in the drawn pages' cache."""
-    return {key[3] for key in context._PAGES if key[0] == "dashboards.pages.scorecard"}
+    return {key[3] for key in context._PAGES if key[0] == "dashboards.pages.scorecard.layout"}
 
 
 def test_each_access_is_drawn_once_and_kept(served):
