@@ -108,7 +108,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: 
     }
     if landing is None:
         profile.update(status="missing", message=f"{contract.file}.csv: not in the landing folder {landing_dir}")
-        if stamped is not None and not contract.required_file and _last_status(con, contract.file) == "missing":
+        if stamped is not None and not contract.required_file and _last_status(con, tables, contract.file) == "missing":
             # missing at the last load too: its tables stay as they are and its suite can only pass
             profile.update(version=stamped, quarantine_version=stamped,
                            message=profile["message"] + " (as at its last load: not judged again)")
@@ -118,7 +118,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: 
         profile.update(source_file=landing.path.name, source_mtime=landing.mtime.isoformat(), source_size=landing.size)
         try:
             if stamped is not None:  # a reload: read only a changed file, or one with a pending acceptance
-                recorded = recorded_sha256(con, contract.file, landing)
+                recorded = recorded_sha256(con, tables, contract.file, landing)
                 profile["source_sha256"] = recorded or file_sha256(landing.path)
                 if version(profile["source_sha256"]) == stamped and not baseline.pending_acceptance(con, contract.file):
                     return _unchanged(con, contract, profile, stamped, hashed=recorded is None)
@@ -163,24 +163,25 @@ def _load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: 
         profile["status"] = "missing" if profile["status"] == "missing" else "rejected"
         profile["rows_loaded"] = 0
         profile.update(rows_by_year=None, accepted_by=None, accept_reason=None)  # not a baseline, not applied
-    profile["version"] = data_version(con, raw) if raw in existing_tables(con) else None
-    profile["quarantine_version"] = data_version(con, quarantined) if quarantined in existing_tables(con) else None
+    tables = existing_tables(con)  # the load may have created them
+    profile["version"] = data_version(con, raw) if raw in tables else None
+    profile["quarantine_version"] = data_version(con, quarantined) if quarantined in tables else None
     return profile
 
 
-def _last_status(con, file: str) -> str | None:
-    if "mart.data_quality" not in existing_tables(con):
+def _last_status(con, tables: set[str], file: str) -> str | None:
+    if "mart.data_quality" not in tables:
         return None
     row = con.execute("SELECT status FROM mart.data_quality WHERE file = ? ORDER BY loaded_at DESC LIMIT 1",
                       [file]).fetchone()
     return row[0] if row else None
 
 
-def recorded_sha256(con: duckdb.DuckDBPyConnection, file: str, landing: LandingFile) -> str | None:
+def recorded_sha256(con: duckdb.DuckDBPyConnection, tables: set[str], file: str, landing: LandingFile) -> str | None:
     """The sha256 recorded by the file's last load (or skip) when the file in the folder still has
     that load's name, size and modification time: it was not touched since, so hashing it again
     (2 GB for a large district) would say the same. None when any of them differs: hash it."""
-    if "mart.data_quality" not in existing_tables(con):
+    if "mart.data_quality" not in tables:
         return None
     row = con.execute(
         """SELECT source_sha256, source_file = $name AND source_size = $size
