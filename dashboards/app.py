@@ -59,7 +59,7 @@ def create_app(warehouse: str | Path | None = None, *, stale_hours: float | None
     )
     app.layout = shell
     if warm_up:
-        warmup.start(server, warehouse)
+        warmup.start(server)
     return app
 
 

@@ -36,7 +36,7 @@ def home_pages(server: flask.Flask) -> int:
         accesses.setdefault((user.level, user.entity_id, user.may_see_students), user)
     if len(accesses) > MOST_ACCESSES:
         log.info("warm-up: drawing the home pages of the first %d of %d accesses", MOST_ACCESSES, len(accesses))
-    data.banner(warehouse=server.config.get("ALIGNBOARD_WAREHOUSE"))
+    data.banner(warehouse=server.config["ALIGNBOARD_WAREHOUSE"])
     drawn = 0
     for user in list(accesses.values())[:MOST_ACCESSES]:
         with server.test_request_context("/"):
@@ -46,11 +46,11 @@ def home_pages(server: flask.Flask) -> int:
     return drawn
 
 
-def warm_if_published(server: flask.Flask, warehouse, drawn_for) -> object:
-    """Draw the home pages when the warehouse is not the version they were drawn for; the
-    version they are now drawn for (None while there is no warehouse)."""
+def warm_if_published(server: flask.Flask, drawn_for) -> object:
+    """Draw the home pages when the server's warehouse is not the version they were drawn for;
+    the version they are now drawn for (None while there is no warehouse)."""
     try:
-        version = data.warehouse_version(warehouse)
+        version = data.warehouse_version(server.config["ALIGNBOARD_WAREHOUSE"])
     except OSError:
         return None
     if version != drawn_for:
@@ -66,12 +66,12 @@ def warm_if_published(server: flask.Flask, warehouse, drawn_for) -> object:
     return version
 
 
-def start(server: flask.Flask, warehouse, poll_seconds: float = POLL_SECONDS) -> threading.Thread:
+def start(server: flask.Flask, poll_seconds: float = POLL_SECONDS) -> threading.Thread:
     """Warm the home pages now and after every publish, in a daemon thread of the server."""
     def run():
         drawn_for = None
         while True:
-            drawn_for = warm_if_published(server, warehouse, drawn_for)
+            drawn_for = warm_if_published(server, drawn_for)
             time.sleep(poll_seconds)
 
     thread = threading.Thread(target=run, name="alignboard-warm-up", daemon=True)

@@ -38,21 +38,22 @@ def test_each_access_is_drawn_once_and_kept(served):
 
 def test_drawn_again_only_after_a_publish(served, tmp_path):
     server, warehouse = served
-    version = warmup.warm_if_published(server, warehouse, drawn_for=None)
+    version = warmup.warm_if_published(server, drawn_for=None)
     assert len(home_pages_kept()) == 2
     with context._PAGES_LOCK:
         context._PAGES.clear()
-    assert warmup.warm_if_published(server, warehouse, drawn_for=version) == version
+    assert warmup.warm_if_published(server, drawn_for=version) == version
     assert home_pages_kept() == set()  # same version: nothing drawn
     # a load publishes a new file under the same name
     shutil.copy(warehouse, tmp_path / "next.duckdb")
     with open(tmp_path / "next.duckdb", "ab") as grown:
         grown.write(b"\0" * 4096)
     (tmp_path / "next.duckdb").replace(warehouse)
-    assert warmup.warm_if_published(server, warehouse, drawn_for=version) != version
+    assert warmup.warm_if_published(server, drawn_for=version) != version
     assert len(home_pages_kept()) == 2
 
 
 def test_no_warehouse_draws_nothing(served, tmp_path):
     server, _ = served
-    assert warmup.warm_if_published(server, tmp_path / "missing.duckdb", drawn_for=None) is None
+    server.config["ALIGNBOARD_WAREHOUSE"] = str(tmp_path / "missing.duckdb")
+    assert warmup.warm_if_published(server, drawn_for=None) is None
