@@ -8,6 +8,9 @@ header columns as the frame's columns. Row-level rules run as SQL (row_rules.py)
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
@@ -64,13 +67,21 @@ def expectations_for(contract: Contract) -> list:
     return expectations
 
 
-@cache
-def warm_up_in_background() -> None:
-    """Import GX (several seconds) on a thread while DuckDB reads the first file to judge; a
-    reload that judges no file never pays for it. Once per process."""
-    import threading
-
-    threading.Thread(target=_context, name="gx-import", daemon=True).start()
+@contextmanager
+def importing_alongside() -> Iterator[None]:
+    """Import GX (several seconds) on a thread while the block reads a file into DuckDB, and wait
+    for the import when the block ends, even when it fails. Two threads importing at once can
+    meet a half-imported module (sqlalchemy.orm), so the import must never outlive the block
+    into code that imports. A process imports once; a reload that judges no file never does."""
+    importer = None
+    if _context.cache_info().currsize == 0:
+        importer = threading.Thread(target=_context, name="gx-import", daemon=True)
+        importer.start()
+    try:
+        yield
+    finally:
+        if importer is not None:
+            importer.join()
 
 
 @cache

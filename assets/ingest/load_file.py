@@ -122,12 +122,11 @@ def _load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: 
                 profile["source_sha256"] = recorded or file_sha256(landing.path)
                 if version(profile["source_sha256"]) == stamped and not baseline.pending_acceptance(con, contract.file):
                     return _unchanged(con, contract, profile, stamped, hashed=recorded is None)
-                gx_suite.warm_up_in_background()
-                read = read_into(con, landing, contract)
+                with gx_suite.importing_alongside():
+                    read = read_into(con, landing, contract)
             else:
-                gx_suite.warm_up_in_background()  # GX imports while DuckDB reads
-                with ThreadPoolExecutor(max_workers=1) as pool:  # hash the file while DuckDB reads it
-                    digest = pool.submit(file_sha256, landing.path)
+                with gx_suite.importing_alongside(), ThreadPoolExecutor(max_workers=1) as pool:
+                    digest = pool.submit(file_sha256, landing.path)  # hash the file while DuckDB reads it
                     read = read_into(con, landing, contract)
                     profile["source_sha256"] = digest.result()
             split = split_rows(con, contract, read)

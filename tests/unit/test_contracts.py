@@ -1,6 +1,8 @@
 """The contracts match the public landing-file contract and compile to valid SQL and GX suites."""
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -116,3 +118,27 @@ def test_codes_named_from_the_vocabulary_are_the_vocabularys():
     race_rule = next(r for r in contracts["students"].rules if r.name == "unknown_race")
     # the rule's list of races, typed in SQL, must be exactly the vocabulary's
     assert re.findall(r"'(\w+)'", race_rule.valid_when) == list(vocabulary.RACES)
+
+
+def test_the_gx_import_alongside_a_read_is_over_when_the_read_is_over():
+    """The import thread must never outlive its block: two threads importing at once can meet a
+    half-imported module. A fresh interpreter, so GX is not imported yet; the block fails, as a
+    read that runs out of memory does."""
+    script = """
+import sys, threading
+from data_contracts import gx_suite
+assert "great_expectations" not in sys.modules
+try:
+    with gx_suite.importing_alongside():
+        assert [t.name for t in threading.enumerate() if t.name == "gx-import"] == ["gx-import"]
+        raise MemoryError("the read failed")
+except MemoryError:
+    pass
+print(sorted(t.name for t in threading.enumerate()), "great_expectations" in sys.modules)
+with gx_suite.importing_alongside():
+    print(sorted(t.name for t in threading.enumerate()))
+"""
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["['MainThread'] True", "['MainThread']"]  # imported once, then never again
