@@ -115,6 +115,13 @@ def run(args) -> int:
     if not args.warehouse.exists():
         print(f"alignboard quality: no warehouse at {args.warehouse}; run `alignboard load` first", file=sys.stderr)
         return 1
+    from assets.warehouse import existing_tables, open_read_only
+
+    with open_read_only(args.warehouse) as con:
+        loaded = "mart.data_quality" in existing_tables(con)
+    if not loaded:
+        print(f"alignboard quality: {args.warehouse} holds no load yet; run `alignboard load` first", file=sys.stderr)
+        return 1
     rows = latest_quality(args.warehouse)
     if args.format == "json":
         print(json.dumps(rows, indent=2, default=str))
