@@ -169,7 +169,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: 
             _quarantine_rejected_rows(con, contract, profile, new_version)
         profile["status"] = "missing" if profile["status"] == "missing" else "rejected"
         profile["rows_loaded"] = 0
-        profile.update(rows_by_year=None, accepted_by=None, accept_reason=None, new_codes=None)
+        profile.update(rows_by_year=None, accepted_by=None, accept_reason=None, new_codes=None)  # not a baseline
     tables = existing_tables(con)  # the load may have created them
     profile["version"] = data_version(con, raw) if raw in tables else None
     profile["quarantine_version"] = data_version(con, quarantined) if quarantined in tables else None
@@ -193,9 +193,10 @@ def recorded_sha256(con: duckdb.DuckDBPyConnection, tables: set[str], file: str,
     row = con.execute(
         """SELECT source_sha256, source_file = $name AND source_size = $size
                                  AND source_mtime = CAST($mtime AS TIMESTAMPTZ)
-           FROM mart.data_quality WHERE file = $file AND status IN ('loaded', 'loaded_with_warnings', 'unchanged')
+           FROM mart.data_quality WHERE file = $file AND list_contains($statuses, status)
            ORDER BY loaded_at DESC LIMIT 1""",
-        {"file": file, "name": landing.path.name, "size": landing.size, "mtime": landing.mtime.isoformat()},
+        {"file": file, "name": landing.path.name, "size": landing.size, "mtime": landing.mtime.isoformat(),
+         "statuses": [*baseline.LOADED, "unchanged"]},
     ).fetchone()
     return row[0] if row and row[1] else None
 
@@ -260,10 +261,9 @@ def new_codes(con, contract: Contract, valid: str) -> dict[str, list[str]] | Non
     found = {}
     for column in open_code_columns(contract):
         name = quote(column)
-        seen = f"SELECT {name} FROM {raw} WHERE {name} IS NOT NULL" if raw in loaded else "SELECT ''"
+        unseen = f"AND {name} NOT IN (SELECT {name} FROM {raw} WHERE {name} IS NOT NULL)" if raw in loaded else ""
         codes = [r[0] for r in con.execute(
-            f"SELECT DISTINCT {name} FROM {valid} WHERE {name} IS NOT NULL AND {name} NOT IN ({seen}) "
-            f"ORDER BY 1 LIMIT {NEW_CODES_LISTED}"
+            f"SELECT DISTINCT {name} FROM {valid} WHERE {name} IS NOT NULL {unseen} ORDER BY 1 LIMIT {NEW_CODES_LISTED}"
         ).fetchall()]
         if codes:
             found[column] = codes
