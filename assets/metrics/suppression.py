@@ -6,7 +6,7 @@ Complementary: where a breakdown (the groups of one dimension at an entity, or t
 of one parent) has exactly one suppressed cell, the next smallest is suppressed too, repeated
 until nothing changes, so no hidden value can be derived from a total (DESIGN.md "Privacy"). The
 marts keep the values; a coded cell also keeps the range it may be shown as (value_range), and
-dashboards/data.py blanks the values for viewers and exports that must not see them.
+the query layer (dashboards/queries) blanks the values for the exports that must not see them.
 """
 from __future__ import annotations
 

@@ -47,11 +47,15 @@ def layout(level=None, entity=None, year=None, **_):
         body.append(html.Div(heatmap(mastery), className="card"))
         parts.append(("By assessment and standard", [mastery_grid(mastery)]))
     parts += below(viewer, wh, level, entity, shown_year)
-    if viewer.may_see_students:
+    if viewer.may_see_students and crumbs[-1]["in_scope"]:  # above their scope: aggregates only
         parts += students(viewer, wh, level, entity, shown_year)
     body.append(sections.tabs("classroom-parts", parts))
     if not viewer.may_see_students:
         body.append(html.P("Aggregates only: this login may not see student-level rows.", className="note",
+                           id="classroom-aggregate-only"))
+    elif not crumbs[-1]["in_scope"]:
+        body.append(html.P(f"Aggregates only: the students of this {LEVEL_NAMES[level].lower()} are outside "
+                           "your scope; open your own classroom for theirs.", className="note",
                            id="classroom-aggregate-only"))
     return html.Div(header + body)
 
@@ -97,7 +101,7 @@ def mastery_grid(mastery: pd.DataFrame):
         grids.column("students", "Students", "integer", maxWidth=110),
         grids.column("mastered", "Mastered", "integer", maxWidth=110),
         grids.column("mastery_rate", "Mastery", "percent", maxWidth=110),
-        grids.column("suppression_reason", "Suppressed because", minWidth=160),
+        grids.column("suppression_reason", "Hidden because", minWidth=160),
     ]
     return grids.grid("classroom-mastery", mastery, columns, height=380)
 

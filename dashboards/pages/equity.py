@@ -102,7 +102,7 @@ def measure_columns() -> list[dict]:
         grids.column("flag", "Flag", minWidth=110),
         grids.column("years_over_threshold", "Consecutive years", "integer", minWidth=130),
         grids.column("na_reason", "Why no ratio", minWidth=200),
-        grids.column("suppression_reason", "Suppressed because", minWidth=160),
+        grids.column("suppression_reason", "Hidden because", minWidth=160),
     ]
 
 

@@ -139,7 +139,7 @@ def children_part(kids: pd.DataFrame, info: dict, unit, year, group_text, n_unit
         grids.column("value", "Value", "percent" if unit == "share" else "decimal"),
         grids.column("status_text", "Status", minWidth=130),
         grids.column("n", "n", "integer", maxWidth=110),
-        grids.column("suppression_reason", "Suppressed because"),
+        grids.column("suppression_reason", "Hidden because"),
     ]
     return [card("children", f"The layer below ({len(kids):,})", html.Div([
         html.P("Click a bar or a row to open that entity's view of this metric.", className="note"),

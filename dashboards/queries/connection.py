@@ -84,6 +84,7 @@ def connect(warehouse: str | Path | None, *tables: str) -> Iterator[duckdb.DuckD
 
 
 def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether the warehouse has this table or view (staging tables are views)."""
     schema, name = table.split(".", 1)
-    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'warehouse' "
-                       "AND schema_name = $s AND table_name = $n", {"s": schema, "n": name}).fetchone()[0] > 0
+    return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_catalog = 'warehouse' "
+                       "AND table_schema = $s AND table_name = $n", {"s": schema, "n": name}).fetchone()[0] > 0

@@ -58,7 +58,7 @@ def test_numbers_in_their_units_and_no_data_is_not_zero():
 
 def test_every_status_has_a_word_and_an_icon():
     assert fmt.status_of("off") == ("off", "✗", "Off target")
-    assert fmt.status_of("suppressed") == ("suppressed", "⊘", "Suppressed")
+    assert fmt.status_of("suppressed") == ("suppressed", "⊘", "Hidden")
     assert fmt.status_of(None) == ("no_target", "·", "No target")
 
 
@@ -135,7 +135,7 @@ def test_drawn_pages_are_kept_per_access_and_warehouse_version(tmp_path):
         kwargs = {"level": level, "entity": entity}
         drawn.append(kwargs)
         if kwargs.get("entity") == "other":
-            raise queries.AccessDenied("school 'other' is outside your scope")
+            raise queries.AccessDenied("school 'other' is not in your scope")
         return f"page {kwargs}"
 
     principal = queries.Viewer("school", "S1", user="pat")

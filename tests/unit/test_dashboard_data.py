@@ -318,6 +318,18 @@ def test_student_folder(warehouse):
     assert set(zip(folder["cfa"].standard_code, folder["cfa"].mastered)) == {("4.NF.1", True), ("4.NF.2", False)}
 
 
+def test_students_of_an_entity_above_the_scope_are_refused_and_logged(warehouse, caplog):
+    # the teacher of C1 may see C1's students; S1 and P1 are above C1: aggregates only
+    with caplog.at_level(logging.WARNING, logger="alignboard.access"):
+        for level, entity in (("school", "S1"), ("plc", "P1")):
+            with pytest.raises(AccessDenied):
+                queries.roster(TEACHER, level, entity, warehouse=warehouse)
+            with pytest.raises(AccessDenied):
+                queries.cfa_students(TEACHER, level, entity, warehouse=warehouse)
+    assert sum("user='tia'" in r.getMessage() for r in caplog.records) == 4
+    assert not queries.cfa_mastery(TEACHER, "school", "S1", warehouse=warehouse).empty  # the aggregates are readable
+
+
 def test_student_folder_is_refused_outside_scope(warehouse, caplog):
     with caplog.at_level(logging.WARNING, logger="alignboard.access"):
         with pytest.raises(AccessDenied):
