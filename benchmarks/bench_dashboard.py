@@ -4,7 +4,7 @@
     python benchmarks/bench_dashboard.py                  # generates and loads 200,000 students first
 
 1. Two servers on 127.0.0.1, each in its own process (Flask's threaded server):
-   - the dashboard as `alignboard dashboard` serves it (dashboards/app.py: login, data.py with
+   - the dashboard as `alignboard dashboard` serves it (dashboards/app.py: login, the query layer with
      its cache, the real pages, the users' home pages drawn when it starts);
    - a bare Dash app whose one callback reads one entity's scorecard from mart.scorecard of the
      same warehouse (one open read-only connection, a cursor per call, no cache) and returns one

@@ -1,4 +1,4 @@
-"""The Dash app: a multi-page app over dashboards/data.py, behind the login of dashboards/auth.py.
+"""The Dash app: a multi-page app over the query layer (dashboards/queries), behind the login of dashboards/auth.py.
 
     create_app(warehouse=None) -> dash.Dash     (`alignboard dashboard` serves it)
     server() -> flask.Flask                      (gunicorn 'dashboards.app:server()')
@@ -18,7 +18,7 @@ import dash
 import flask
 from dash import Input, Output, callback, dcc, html
 
-from dashboards import auth, data, warmup
+from dashboards import auth, queries, warmup
 from dashboards.components import context
 from dashboards.components.banner import banner
 from dashboards.components.state import href, parse
@@ -58,9 +58,17 @@ def create_app(warehouse: str | Path | None = None, *, stale_hours: float | None
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.layout = shell
+    server.register_error_handler(queries.DataError, refused)
     if warm_up:
         warmup.start(server)
     return app
+
+
+def refused(error: queries.DataError) -> flask.Response:
+    """A callback or route that the query layer refused (403) or could not answer (400): its
+    one-line reason, never a 500 and a traceback."""
+    status = 403 if isinstance(error, queries.AccessDenied) else 400
+    return flask.Response(f"{error}\n", status=status, mimetype="text/plain")
 
 
 def server() -> flask.Flask:
@@ -102,6 +110,6 @@ def frame(pathname, search):
                               className="active" if active else ""))
     name = auth.current_user_name()
     user = [html.Span(f"Signed in as {name}"), html.A("Log out", href="/logout")] if name else []
-    text = data.banner(warehouse=context.warehouse(),
+    text = queries.banner(warehouse=context.warehouse(),
                        max_age_hours=flask.current_app.config.get("ALIGNBOARD_STALE_HOURS"))
     return links, user, banner(text)

@@ -2,7 +2,7 @@
 
 - Users live in a YAML file (`$ALIGNBOARD_USERS`, default data/users.yaml) with werkzeug password
   hashes; `alignboard users` edits it. Each user has one scope (LEVEL or LEVEL:ENTITY_ID) and may
-  or may not see student-level rows in it; data.py turns that into a `Viewer` and enforces it.
+  or may not see student-level rows in it; the query layer turns that into a `Viewer` and enforces it.
 - `install_auth(server)` puts a guard in front of every request of the Flask server: pages, Dash
   callbacks (`/_dash-*`), assets and downloads need a login. Anonymous page requests are sent to
   the plain HTML form at /login; anything else gets 401 and no data.
@@ -26,7 +26,7 @@ import yaml
 from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from dashboards import data
+from dashboards import queries
 from data_contracts.vocabulary import ORG_LEVELS
 
 log = logging.getLogger("alignboard.access")
@@ -61,8 +61,8 @@ class User:
         return self.level if self.entity_id is None else f"{self.level}:{self.entity_id}"
 
     @property
-    def viewer(self) -> data.Viewer:
-        return data.Viewer(self.level, self.entity_id, self.may_see_students, user=self.name)
+    def viewer(self) -> queries.Viewer:
+        return queries.Viewer(self.level, self.entity_id, self.may_see_students, user=self.name)
 
 
 def users_path() -> Path:
@@ -164,7 +164,7 @@ class _UserCache:
 _users = _UserCache()
 
 
-def current_viewer() -> data.Viewer:
+def current_viewer() -> queries.Viewer:
     """The logged-in user's Viewer, for a callback or route (the guard already refused anonymous)."""
     if not current_user or not current_user.is_authenticated:
         raise PermissionError("not logged in")
@@ -215,7 +215,7 @@ def _login_page(message: str = "", next_path: str = "/", status: int = 200) -> f
 
 
 def install_auth(server: flask.Flask, warehouse: str | Path | None = None) -> None:
-    """Login, logout, the export route (reading `warehouse`, default data.py's) and the guard in
+    """Login, logout, the export route (reading `warehouse`, default the query layer's) and the guard in
     front of everything else."""
     if not server.secret_key:
         # several workers (gunicorn) must share one key, or a login holds for one worker only
@@ -269,7 +269,7 @@ def install_auth(server: flask.Flask, warehouse: str | Path | None = None) -> No
         return export_response(current_viewer(), flask.request.args, warehouse)
 
 
-def export_response(viewer: data.Viewer, args, warehouse: str | Path | None = None) -> flask.Response:
+def export_response(viewer: queries.Viewer, args, warehouse: str | Path | None = None) -> flask.Response:
     """GET /export/metrics.csv?level=&entity=&metric=&year=&group=: the rows of `alignboard export
     metrics` the viewer may see (403 outside scope, 400 for a bad request; no rows either way)."""
     year = args.get("year") or None
@@ -280,11 +280,11 @@ def export_response(viewer: data.Viewer, args, warehouse: str | Path | None = No
             return flask.Response(f"year must be a school year such as 2026, not {year!r}\n", status=400,
                                   mimetype="text/plain")
     try:
-        text = data.metric_values_csv(viewer, warehouse=warehouse, level=args.get("level") or None, entity=args.get("entity") or None,
+        text = queries.metric_values_csv(viewer, warehouse=warehouse, level=args.get("level") or None, entity=args.get("entity") or None,
                                       metric=args.get("metric") or None, year=year, group=args.get("group") or None)
-    except data.AccessDenied as error:
+    except queries.AccessDenied as error:
         return flask.Response(f"{error}\n", status=403, mimetype="text/plain")
-    except data.DataError as error:
+    except queries.DataError as error:
         return flask.Response(f"{error}\n", status=400, mimetype="text/plain")
     return flask.Response(text, mimetype="text/csv",
                           headers={"Content-Disposition": "attachment; filename=metrics.csv",

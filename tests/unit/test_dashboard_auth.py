@@ -9,7 +9,7 @@ import pytest
 import yaml
 from dash import Input, Output, dcc, html
 
-from dashboards import auth, data
+from dashboards import auth, queries
 from pipelines.cli import main
 from tests.unit.dashboard_fixture import build_dashboard_warehouse
 
@@ -32,7 +32,7 @@ def users(tmp_path, monkeypatch):
 
 
 def make_app(warehouse, monkeypatch, trusted_header=None):
-    """A small Dash app with one callback that reads data.py as the pages do."""
+    """A small Dash app with one callback that reads the query layer as the pages do."""
     if trusted_header:
         monkeypatch.setenv("ALIGNBOARD_TRUSTED_HEADER", trusted_header)
     else:
@@ -42,7 +42,7 @@ def make_app(warehouse, monkeypatch, trusted_header=None):
 
     @app.callback(Output("out", "children"), Input("school", "value"))
     def show(school):
-        card = data.scorecard(auth.current_viewer(), "school", school, warehouse=warehouse)
+        card = queries.scorecard(auth.current_viewer(), "school", school, warehouse=warehouse)
         return str(len(card))
 
     auth.install_auth(app.server, warehouse=warehouse)
@@ -65,8 +65,8 @@ def test_users_file_keeps_hashes_only(users):
     assert entry["scope"] == "school:S1" and entry["students"] is False
     assert entry["password_hash"].startswith(("scrypt:", "pbkdf2:"))
     loaded = auth.load_users()
-    assert loaded["ana"].viewer == data.Viewer("district", None, True)
-    assert loaded["tia"].viewer == data.Viewer("classroom", "C1", True)
+    assert loaded["ana"].viewer == queries.Viewer("district", None, True)
+    assert loaded["tia"].viewer == queries.Viewer("classroom", "C1", True)
     auth.remove_user("tia")
     assert set(auth.load_users()) == {"pat", "ana"}
 
@@ -128,7 +128,7 @@ def test_export_is_scoped_to_the_viewer(warehouse, users, monkeypatch):
     login(client, "pat")
     ok = client.get("/export/metrics.csv?metric=attendance_rate&year=2026&group=all&level=school")
     assert ok.status_code == 200 and ok.mimetype == "text/csv"
-    assert ok.get_data(as_text=True) == (",".join(data.METRIC_VALUE_COLUMNS) + "\n"
+    assert ok.get_data(as_text=True) == (",".join(queries.METRIC_VALUE_COLUMNS) + "\n"
                                          "attendance_rate,1,2026,year,school,S1,all,,,,Y,fewer than 10 students,\n")
     forbidden = client.get("/export/metrics.csv?entity=S2")
     assert forbidden.status_code == 403 and "S2" not in forbidden.get_data(as_text=True).split("\n", 1)[1]
