@@ -70,4 +70,4 @@ dev: install
 	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dg dev
 
 clean:
-	rm -rf data/warehouse.duckdb* data/users.yaml $(DEMO_LANDING) .dagster_home test-artifacts
+	rm -rf data/warehouse.duckdb* data/users.yaml* $(DEMO_LANDING) .dagster_home test-artifacts

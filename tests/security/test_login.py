@@ -13,6 +13,7 @@ import requests
 
 from dashboards.auth import add_user
 from pipelines.cli import main
+from tests.security.conftest import frame, logout_button
 
 # These tests fail no login from 127.0.0.1 (the module's one server would start throttling at 5).
 HTML = {"Accept": "text/html"}
@@ -84,8 +85,6 @@ def test_logout_ends_a_copied_session_cookie_too(site):
 
 
 def test_the_logout_control_is_a_post_form_with_a_token(site):
-    from tests.security.conftest import frame, logout_button
-
     session = requests.Session()
     site.login(session, "pat")
     button = logout_button(frame(site, session))
@@ -117,8 +116,6 @@ def test_a_login_without_the_forms_csrf_token_is_refused(site):
 
 
 def test_pages_callbacks_logins_and_exports_are_never_stored(site):
-    from tests.security.conftest import frame
-
     session = requests.Session()
     assert session.get(site.url("/login")).headers["Cache-Control"] == "no-store"
     site.login(session, "pat")
@@ -154,32 +151,27 @@ def test_every_answer_forbids_framing_and_runs_only_dashs_own_inline_scripts(sit
     assert "frame-ancestors 'none'" in login_page.headers["Content-Security-Policy"]
 
 
-def _users_add(site, district, name, password, *extra):
-    import sys
-
-    stdin, sys.stdin = sys.stdin, io.StringIO(password + "\n")
-    try:
-        return main(["users", "add", name, "--scope", "school:01001", "--password-stdin", "--file", str(site.users),
-                     "--warehouse", str(district), *extra])
-    finally:
-        sys.stdin = stdin
+def _users_add(monkeypatch, site, district, name, password):
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    return main(["users", "add", name, "--scope", "school:01001", "--password-stdin", "--file", str(site.users),
+                 "--warehouse", str(district)])
 
 
-def test_a_new_password_ends_every_session_of_the_user(site, district):
+def test_a_new_password_ends_every_session_of_the_user(site, district, monkeypatch):
     add_user("lee", "school:01001", "lee-password-2026", path=site.users)
     session = requests.Session()
     assert site.login(session, "lee", "lee-password-2026").status_code == 302 and site.signed_in(session)
-    assert _users_add(site, district, "lee", "lee-password-2027") == 0
+    assert _users_add(monkeypatch, site, district, "lee", "lee-password-2027") == 0
     assert not site.signed_in(session)
     assert site.login(requests.Session(), "lee", "lee-password-2027").status_code == 302
 
 
-def test_removing_a_user_ends_their_sessions_even_when_they_are_added_again(site, district):
+def test_removing_a_user_ends_their_sessions_even_when_they_are_added_again(site, district, monkeypatch):
     add_user("kim", "school:01001", "kim-password-2026", path=site.users)
     session = requests.Session()
     site.login(session, "kim", "kim-password-2026")
     assert site.signed_in(session)
     assert main(["users", "remove", "kim", "--file", str(site.users)]) == 0
     assert not site.signed_in(session)
-    assert _users_add(site, district, "kim", "kim-password-2026") == 0  # the same name and password
+    assert _users_add(monkeypatch, site, district, "kim", "kim-password-2026") == 0  # the same name and password
     assert not site.signed_in(session)
