@@ -3,6 +3,7 @@ callback and download, trusted-header mode, and GET /export/metrics.csv per view
 `alignboard users` command."""
 import io
 import logging
+import re
 
 import dash
 import pytest
@@ -45,7 +46,7 @@ def make_app(warehouse, monkeypatch, trusted_header=None):
         card = queries.scorecard(auth.current_viewer(), "school", school, warehouse=warehouse)
         return str(len(card))
 
-    auth.install_auth(app.server, warehouse=warehouse)
+    auth.install_auth(app.server, warehouse=warehouse, host="127.0.0.1")
     return app.server.test_client()
 
 
@@ -54,8 +55,14 @@ def callback_body(school):
             "inputs": [{"id": "school", "property": "value", "value": school}], "changedPropIds": ["school.value"]}
 
 
+def token(client):
+    """The CSRF token of the login form, as the server drew it for this client's session."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+
+
 def login(client, name, password=PASSWORD, next_path="/"):
-    return client.post("/login", data={"username": name, "password": password, "next": next_path})
+    return client.post("/login", data={"username": name, "password": password, "next": next_path,
+                                       "csrf_token": token(client)})
 
 
 def test_users_file_keeps_hashes_only(users):
@@ -106,7 +113,9 @@ def test_login_then_callbacks_are_scoped(warehouse, users, monkeypatch, caplog):
         refused = client.post("/_dash-update-component", json=callback_body("S2"))
     assert refused.status_code == 500  # the callback raised AccessDenied: no data went out
     assert any("user='pat'" in r.getMessage() and "school 'S2'" in r.getMessage() for r in caplog.records)
-    client.get("/logout")
+    assert client.get("/logout").status_code == 405  # a link cannot sign anyone out
+    assert client.get("/_dash-layout").status_code == 200
+    client.post("/logout", data={"csrf_token": token(client)})
     assert client.get("/_dash-layout").status_code == 401
 
 
@@ -144,10 +153,11 @@ def test_export_for_an_analyst_has_the_values(warehouse, users, monkeypatch):
     assert text.splitlines()[1].startswith("attendance_rate,1,2026,year,school,S2,all,24,26,0.923")
 
 
-def test_users_command(tmp_path, monkeypatch, capsys):
+def test_users_command(tmp_path, monkeypatch, capsys, warehouse):
     path = tmp_path / "u.yaml"
-    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret\n"))
-    assert main(["users", "add", "lee", "--scope", "plc:P1", "--password-stdin", "--file", str(path)]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-phrase\n"))
+    assert main(["users", "add", "lee", "--scope", "plc:P1", "--password-stdin", "--file", str(path),
+                 "--warehouse", str(warehouse)]) == 0
     assert "lee: scope plc:P1, without student-level rows" in capsys.readouterr().out
     assert main(["users", "list", "--file", str(path)]) == 0
     assert "lee" in capsys.readouterr().out and "s3cret" not in path.read_text()
