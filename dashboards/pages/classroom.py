@@ -89,7 +89,8 @@ def chosen(mastery: pd.DataFrame, cfa: str | None, standard: str | None) -> tupl
 def assessment_select(mastery: pd.DataFrame, value: str | None):
     given = (mastery.groupby(["cfa_id", "cfa_title"], as_index=False)["administered_date"].max()
              .sort_values(["administered_date", "cfa_id"], ascending=False))
-    options = [{"label": f"{r.cfa_title} ({r.administered_date})", "value": r.cfa_id} for r in given.itertuples()]
+    options = [{"label": f"{r.cfa_title} ({pd.Timestamp(r.administered_date):%Y-%m-%d})", "value": r.cfa_id}
+               for r in given.itertuples()]
     return select("cfa", "Compare on an assessment", options, value, width=320)
 
 
@@ -134,10 +135,11 @@ def comparison_heatmap(compared: pd.DataFrame, by_standard: bool):
     n; a hidden cell says why instead of a colour."""
     if compared["section_id"].notna().sum() <= 1:  # one classroom: the total is the same numbers
         compared = compared[compared["section_id"].notna()]
+    # by standard, one column per assessment: its classrooms may have given it on different days
     frame = compared.assign(row=classroom_row(compared),
-                            column=(compared["cfa_title"] + " (" + compared["administered_date"].astype(str) + ")")
-                            if by_standard else compared["standard_code"])
-    columns = list(dict.fromkeys(frame.sort_values(["administered_date", "column"])["column"]))
+                            column=compared["cfa_title"] if by_standard else compared["standard_code"])
+    first = frame.groupby("column")["administered_date"].min().sort_values(kind="stable")
+    columns = list(first.index)
     rows = list(dict.fromkeys(frame["row"]))
     rate = frame.pivot_table(index="row", columns="column", values="mastery_rate", aggfunc="first", dropna=False)
     rate = rate.reindex(index=rows, columns=columns)
@@ -160,16 +162,17 @@ def comparison_heatmap(compared: pd.DataFrame, by_standard: bool):
 
 
 def comparison_grid(compared: pd.DataFrame):
-    frame = compared.assign(classroom=classroom_row(compared))
+    frame = compared.assign(classroom=compared["classroom_name"].fillna("All classrooms"))
     columns = [
-        grids.column("classroom", "Classroom · teacher", minWidth=280),
-        grids.column("cfa_title", "Assessment", minWidth=180),
+        grids.column("classroom", "Classroom", minWidth=220),
+        grids.column("teacher_name", "Teacher", minWidth=130),
+        grids.column("cfa_title", "Assessment", minWidth=140),
         grids.column("standard_code", "Standard", minWidth=120),
-        grids.column("administered_date", "Given", maxWidth=130),
-        grids.column("students", "Students", "integer", maxWidth=110),
-        grids.column("mastered", "Mastered", "integer", maxWidth=110),
-        grids.column("mastery_rate", "Mastery", "percent", maxWidth=110),
-        grids.column("suppression_reason", "Hidden because", minWidth=160),
+        grids.column("administered_date", "Given", minWidth=110),
+        grids.column("students", "Students", "integer"),
+        grids.column("mastered", "Mastered", "integer"),
+        grids.column("mastery_rate", "Mastery", "percent"),
+        grids.column("suppression_reason", "Hidden because", minWidth=130),
     ]
     return grids.grid("classroom-compared", frame, columns)
 

@@ -11,7 +11,7 @@ from dash import dcc, html
 from dashboards import queries
 from dashboards.components import context, grids
 from dashboards.components.labels import (
-    ACTIONS, SUBJECTS, code_label, grade_label, student_label, tier_label, yes_no,
+    ACTIONS, SUBJECTS, code_label, grade_label, race_label, student_label, tier_label, yes_no,
 )
 from dashboards.components.state import href, school_year_label, year_of
 
@@ -33,7 +33,7 @@ SECTIONS = (
         grids.column("unexcused", "Unexcused absences", "integer"),
         grids.column("tardy", "Tardies", "integer")]),
     ("assessments", "Assessments", [
-        YEAR, grids.column("assessment_name", "Assessment"),
+        YEAR, grids.column("assessment_name", "Assessment", minWidth=200),
         grids.column("subject", "Subject"), grids.column("window", "Window"),
         grids.column("test_date", "Date"), grids.column("scale_score", "Scale score", "number"),
         grids.column("performance_level", "Level"), grids.column("proficient", "Proficient")]),
@@ -71,6 +71,16 @@ def readable(key: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**words)
 
 
+def group_words(code: str) -> str:
+    """'race_ethnicity:hispanic_latino' -> 'Race/ethnicity: Hispanic or Latino' (the groups' labels,
+    each value in words)."""
+    if code.startswith("race_ethnicity:"):
+        return f"Race/ethnicity: {race_label(code.split(':', 1)[1])}"
+    label = queries.group_label(code)
+    head, sep, value = label.partition(": ")
+    return f"{head}{sep}{value[:1].upper()}{value[1:]}" if sep else label
+
+
 @context.safe
 def layout(student=None, year=None, **_):
     if not student:
@@ -78,7 +88,7 @@ def layout(student=None, year=None, **_):
                          dcc.Link("Search for a student", href="/search")])
     folder = queries.student_folder(context.viewer(), student, warehouse=context.warehouse(), year=year_of(year))
     profile = folder["student"]
-    groups = ", ".join(queries.group_label(g) for g in (profile.get("groups") or []))
+    groups = "; ".join(group_words(g) for g in (profile.get("groups") or []) if not g.startswith("grade:"))
     who = student_label(profile["student_id"], profile.get("first_name"), profile.get("last_name"))
     title = who if who != str(profile["student_id"]) else f"Student {who}"
     header = [
@@ -95,7 +105,7 @@ def layout(student=None, year=None, **_):
         frame = folder.get(key)
         body.append(html.H2(title))
         if frame is None or frame.empty:
-            body.append(html.P(f"No {title.lower()} records.", className="note"))
+            body.append(html.P("None recorded.", className="note"))
         else:
             body.append(grids.grid(f"student-{key}", readable(key, frame), columns))
     return html.Div(header + body, id="student-folder")

@@ -141,10 +141,27 @@ def test_a_teacher_sees_re_teach_groups_and_finds_only_their_students(browser, s
     box.clear()
     box.send_keys(other, Keys.ENTER)
     wait(browser, lambda d: d.find_elements("id", "student-search-none"), "no match outside the classroom")
-    open_path(browser, f"/student?student={own}")
-    view(browser, own)
+    # the folder of the teacher's student with the most incidents and interventions: codes in words
+    (busy,) = mart(warehouse, """SELECT e.student_id FROM staging.section_enrollments AS e
+        LEFT JOIN staging.discipline_incidents AS d ON d.student_id = e.student_id AND d.school_year = e.school_year
+        LEFT JOIN staging.mtss_interventions AS i ON i.student_id = e.student_id AND i.school_year = e.school_year
+        WHERE e.section_id = $c GROUP BY 1 ORDER BY count(DISTINCT d.incident_id) + count(i.area) DESC, 1 LIMIT 1""",
+                   {"c": CLASSROOM_ID})[0]
+    actions = {a for (a,) in mart(warehouse, "SELECT DISTINCT action FROM staging.discipline_incidents "
+                                             "WHERE student_id = $s AND school_year = $y", {"s": busy, "y": year})}
+    tiers = {t for (t,) in mart(warehouse, "SELECT DISTINCT tier FROM staging.mtss_interventions "
+                                           "WHERE student_id = $s AND school_year = $y", {"s": busy, "y": year})}
+    assert actions or tiers  # the screenshot has codes to read
+    open_path(browser, f"/student?student={busy}")
+    view(browser, busy)
     folder = browser.find_element("id", "student-folder").text
-    assert ".00" not in folder and "excused_absence" not in folder and " oss" not in folder
+    assert ".00" not in folder and "excused_absence" not in folder and "race_ethnicity" not in folder
+    words = {"oss": "Out-of-school suspension", "iss": "In-school suspension", "expulsion": "Expulsion",
+             "iaes": "Interim alternative educational setting", "other": "Other action"}
+    for action in actions:
+        assert words[action] in folder
+    for tier in tiers:
+        assert f"Tier {tier} ({'targeted' if tier == 2 else 'intensive'})" in folder
     screenshot(browser, "teacher_student_folder")
     assert console_errors(browser) == []
 
