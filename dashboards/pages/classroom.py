@@ -52,7 +52,8 @@ def layout(level=None, entity=None, year=None, cfa=None, standard=None, **_):
     else:
         compared = queries.cfa_by_classroom(viewer, level, entity, warehouse=wh, year=shown_year,
                                             cfa=cfa, standard=standard)
-        body.append(html.Div(comparison_heatmap(compared, standard is not None), className="card"))
+        body.append(html.Div(comparison_heatmap(compared, standard is not None), className="card")
+                    if not compared.empty else context.message("No classroom you may see has results on this choice."))
         parts.append(("Classrooms compared", [comparison_grid(compared)]))
         if viewer.may_see_students and crumbs[-1]["in_scope"]:
             groups = queries.reteach_groups(viewer, level, entity, warehouse=wh, year=shown_year, cfa=cfa,
