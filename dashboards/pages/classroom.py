@@ -219,6 +219,7 @@ def below(viewer, wh, level, entity, year) -> list[tuple[str, list]]:
     if kids.empty:
         return []
     columns = [grids.column("entity_name", "PLC or classroom with CFA results (click to open)", minWidth=260),
+               grids.column("teacher_name", "Teacher", minWidth=160),
                grids.column("level_name", "Layer", maxWidth=140)]
     return [(f"The layer below ({len(kids):,})", [grids.entity_grid("classroom-children", kids, columns)])]
 

@@ -91,9 +91,10 @@ def cfa_by_classroom(viewer: Viewer, level: str, entity_id: str, *, warehouse: s
 def cfa_entities(viewer: Viewer, level: str, entity_id: str, *, warehouse: str | Path | None = None,
                  year: int | None = None) -> pd.DataFrame:
     """The PLCs and classrooms of a school, PLC or classroom that have CFA results in the year
-    (default the latest with results), among those the viewer may open: level, entity_id."""
+    (default the latest with results), among those the viewer may open: level, entity_id,
+    teacher_name (a classroom's)."""
     _check(level)
-    with connect(warehouse, "mart.cfa_mastery", "staging.sections", "staging.org_hierarchy") as con:
+    with connect(warehouse, "mart.cfa_mastery", "staging.sections", "staging.staff", "staging.org_hierarchy") as con:
         gate = Gate(con, viewer)
         gate.entity(level, entity_id)
         sections = _sections(con, level, entity_id)

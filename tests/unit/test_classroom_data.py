@@ -137,7 +137,8 @@ def test_the_layer_below_leaves_out_classrooms_without_cfa_results(warehouse):
     kids = queries.children(ANALYST, "plc", "P1", warehouse=warehouse, year=2026)
     assert set(kids.entity_id) == {"C1", "C2", "C4"}  # C4 has no CFA
     with_cfa = queries.cfa_entities(ANALYST, "school", "S1", warehouse=warehouse, year=2026)
-    assert set(zip(with_cfa.level, with_cfa.entity_id)) == {("classroom", "C1"), ("classroom", "C2"), ("plc", "P1")}
+    assert set(zip(with_cfa.level, with_cfa.entity_id, with_cfa.teacher_name.fillna("-"))) == {
+        ("classroom", "C1", "Ana Teacher"), ("classroom", "C2", "Ben Teacher"), ("plc", "P1", "-")}
     mine = queries.cfa_entities(TEACHER, "plc", "P1", warehouse=warehouse, year=2026)
     assert set(zip(mine.level, mine.entity_id)) == {("classroom", "C1")}  # what a teacher may open
 
