@@ -124,8 +124,8 @@ def test_a_student_folder_shows_only_the_years_the_student_was_in_the_viewers_sc
         WHERE e.section_id = $c AND e.student_id IN (SELECT student_id FROM staging.students WHERE school_year = 2025)""",
                       {"c": CLASSROOM})[0]
     answer = page(login(base, "teacher"), base, "/student", f"?student={student}").text
-    years = set(re.findall(r'"school_year":\s*(\d{4})', answer))
-    assert years == {"2026"}, years
+    years = set(re.findall(r'"year":\s*"(\d{4}-\d{2})"', answer))  # each row's school year as shown
+    assert years == {"2025-26"}, years
 
 
 def test_a_principal_sees_exact_values_for_every_plc_and_classroom_that_reaches_the_minimum_n(site):
