@@ -3,8 +3,8 @@
 - CFA1 ("Fractions check", PLC P1) given in classroom C2 too, on 2025-10-02:
   s05 4.NF.1 9/10 (0.9 >= cut 0.8: mastered), s06 4.NF.1 7/10 (not), s06 4.NF.2 8/10 (exactly the cut: mastered);
 - classroom C4 (S1, PLC P1, 2026) with no CFA results;
-- names in staging.students (the optional columns of students.csv): s01 Ana Lee, s02 Ben Park,
-  s05 Ana Stone; the others have none.
+- names in staging.students (the optional columns of students.csv): s01 Zoe Quill, s02 Max Yarrow,
+  s05 Zoe Vance; the others have none.
 CFA1 in C1 (the fixture's): 4.NF.1 s01 8/10 (the latest of a retake: exactly the cut, mastered),
 s02 9/10, s03 10/10 (all mastered); 4.NF.2 s01 7/10, s02 4/10 (not), s03 8/10 (mastered).
 Every expected value below is worked out from these rows.
@@ -54,7 +54,7 @@ def _add_names(path) -> None:
         con.execute("ALTER TABLE staging.students ADD COLUMN first_name VARCHAR")
         con.execute("ALTER TABLE staging.students ADD COLUMN last_name VARCHAR")
         con.executemany("UPDATE staging.students SET first_name = ?, last_name = ? WHERE student_id = ?",
-                        [("Ana", "Lee", "s01"), ("Ben", "Park", "s02"), ("Ana", "Stone", "s05")])
+                        [("Zoe", "Quill", "s01"), ("Max", "Yarrow", "s02"), ("Zoe", "Vance", "s05")])
     finally:
         con.close()
 
@@ -170,8 +170,8 @@ def test_a_teacher_gets_the_re_teach_group_of_their_classroom_only(warehouse, ca
 
 def test_re_teach_groups_carry_names_when_students_csv_has_them(named):
     groups = queries.reteach_groups(TEACHER, "classroom", "C1", warehouse=named, cfa="CFA1")
-    assert list(zip(groups.student_id, groups.first_name, groups.last_name)) == [("s01", "Ana", "Lee"),
-                                                                                  ("s02", "Ben", "Park")]
+    assert list(zip(groups.student_id, groups.first_name, groups.last_name)) == [("s01", "Zoe", "Quill"),
+                                                                                  ("s02", "Max", "Yarrow")]
 
 
 # -- the student search --------------------------------------------------------------------------
@@ -186,11 +186,11 @@ def test_a_teacher_finds_their_students_by_id_and_no_one_elses(warehouse):
 
 
 def test_a_search_by_name_matches_first_last_or_both_in_the_viewers_scope(named):
-    assert list(queries.student_search(ANALYST, "ana", warehouse=named).last_name) == ["Lee", "Stone"]
-    assert list(queries.student_search(TEACHER, "ana", warehouse=named).student_id) == ["s01"]  # s05 is in C2
-    assert list(queries.student_search(TEACHER, "lee ana", warehouse=named).student_id) == ["s01"]
-    assert list(queries.student_search(TEACHER, "Ana Lee", warehouse=named).student_id) == ["s01"]
-    row = queries.student_search(TEACHER, "park", warehouse=named).iloc[0]
+    assert list(queries.student_search(ANALYST, "zoe", warehouse=named).last_name) == ["Quill", "Vance"]
+    assert list(queries.student_search(TEACHER, "zoe", warehouse=named).student_id) == ["s01"]  # s05 is in C2
+    assert list(queries.student_search(TEACHER, "quill zoe", warehouse=named).student_id) == ["s01"]
+    assert list(queries.student_search(TEACHER, "Zoe Quill", warehouse=named).student_id) == ["s01"]
+    row = queries.student_search(TEACHER, "yarrow", warehouse=named).iloc[0]
     assert (row.student_id, row.school_name, row.grade_level, row.school_year) == ("s02", "Maple Elementary", "04", 2026)
 
 
@@ -215,7 +215,7 @@ def test_a_viewer_without_student_access_cannot_search(warehouse, caplog):
 
 def test_the_folder_names_the_student_their_classes_and_schools(named):
     folder = queries.student_folder(TEACHER, "s02", warehouse=named)
-    assert (folder["student"]["first_name"], folder["student"]["last_name"]) == ("Ben", "Park")
+    assert (folder["student"]["first_name"], folder["student"]["last_name"]) == ("Max", "Yarrow")
     classes = folder["classes"]  # s02 is in C1 only: Grade 4 A, ela, T1 Ana Teacher, from 2025-09-01
     assert list(zip(classes.course_name, classes.subject, classes.teacher_name, classes.school_name)) == [
         ("Grade 4 A", "ela", "Ana Teacher", "Maple Elementary")]
@@ -250,3 +250,22 @@ def test_choosing_an_assessment_clears_the_standard_and_back():
         "/classroom?level=plc&entity=P1&cfa=CFA1"
     assert changed_view("/classroom", "?level=plc&entity=P1&cfa=CFA1", "standard", "4.NF.2", None) == \
         "/classroom?level=plc&entity=P1&standard=4.NF.2"
+
+
+def test_names_reach_only_viewers_with_student_access(named):
+    roster = queries.roster(TEACHER, "classroom", "C1", warehouse=named)
+    assert list(zip(roster.student_id, roster.last_name.fillna("-"))) == [
+        ("s01", "Quill"), ("s02", "Yarrow"), ("s03", "-"), ("s04", "-")]
+    names = ("Zoe", "Max", "Quill", "Yarrow", "Vance")
+    for viewer in (PRINCIPAL, PLC_LEAD):  # staff: the aggregates carry no names, the student reads are refused
+        shown = [queries.cfa_mastery(viewer, "plc", "P1", warehouse=named),
+                 queries.cfa_by_classroom(viewer, "plc", "P1", warehouse=named, cfa="CFA1"),
+                 queries.cfa_entities(viewer, "plc", "P1", warehouse=named)]
+        text = " ".join(frame.to_csv() for frame in shown)
+        assert not any(name in text for name in names)
+        for read in (lambda: queries.roster(viewer, "plc", "P1", warehouse=named),
+                     lambda: queries.reteach_groups(viewer, "plc", "P1", warehouse=named, cfa="CFA1"),
+                     lambda: queries.student_search(viewer, "Quill", warehouse=named),
+                     lambda: queries.student_folder(viewer, "s01", warehouse=named)):
+            with pytest.raises(AccessDenied):
+                read()
