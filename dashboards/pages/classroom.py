@@ -52,6 +52,8 @@ def layout(level=None, entity=None, year=None, cfa=None, standard=None, **_):
     else:
         compared = queries.cfa_by_classroom(viewer, level, entity, warehouse=wh, year=shown_year,
                                             cfa=cfa, standard=standard)
+        if level == "classroom":  # one classroom: its total is the same numbers again
+            compared = compared[compared["section_id"].notna()]
         body.append(html.Div(comparison_heatmap(compared, standard is not None), className="card")
                     if not compared.empty else context.message("No classroom you may see has results on this choice."))
         parts.append(("Classrooms compared", [comparison_grid(compared)]))
@@ -134,8 +136,6 @@ def classroom_row(frame: pd.DataFrame) -> pd.Series:
 def comparison_heatmap(compared: pd.DataFrame, by_standard: bool):
     """Classrooms x standards of one assessment (or x assessments of one standard): mastery, with
     n; a hidden cell says why instead of a colour."""
-    if compared["section_id"].notna().sum() <= 1:  # one classroom: the total is the same numbers
-        compared = compared[compared["section_id"].notna()]
     # by standard, one column per assessment: its classrooms may have given it on different days
     frame = compared.assign(row=classroom_row(compared),
                             column=compared["cfa_title"] if by_standard else compared["standard_code"])
