@@ -1,8 +1,8 @@
 """The dashboard served on 127.0.0.1 by `alignboard dashboard` in its own process, and probed as an
 attacker would: plain HTTP through `requests`, no browser.
 
-One small district is generated and loaded per session (300 students, 1 year, seed 7: schools
-01001, 02001 and 03001). Each server gets its own users file, so a logout or a password change in
+One small district is generated and loaded per session (400 students, 2 school years, seed 7, as
+the browser tests' district: schools 01001, 02001 and 03001). Each server gets its own users file, so a logout or a password change in
 one test module cannot reach another.
 """
 from __future__ import annotations
@@ -36,7 +36,7 @@ def district(tmp_path_factory) -> Path:
 
     folder = tmp_path_factory.mktemp("district")
     warehouse = folder / "warehouse.duckdb"
-    assert main(["generate", "--out", str(folder / "landing"), "--students", "300", "--years", "1",
+    assert main(["generate", "--out", str(folder / "landing"), "--students", "400", "--years", "2",
                  "--seed", "7"]) == 0
     assert main(["load", "--landing", str(folder / "landing"), "--warehouse", str(warehouse)]) == 0
     return warehouse
@@ -124,12 +124,13 @@ def free_port() -> int:
 
 
 def start(warehouse: Path, folder: Path, env: dict | None = None, host: str = "127.0.0.1",
-          wait: bool = True) -> Site:
-    """`alignboard dashboard` on a free port with its own users file (USERS), waited for until
-    /login answers (or, `wait=False`, not at all)."""
+          wait: bool = True, accounts: dict | None = None) -> Site:
+    """`alignboard dashboard` on a free port with its own users file (`accounts`, default USERS),
+    waited for until /login answers (or, `wait=False`, not at all)."""
     folder.mkdir(parents=True, exist_ok=True)
     users = folder / "users.yaml"
-    for name, (scope, students, password) in USERS.items():
+    accounts = USERS if accounts is None else accounts
+    for name, (scope, students, password) in accounts.items():
         add_user(name, scope, password, students, users)
     port = free_port()
     environment = {**{k: v for k, v in os.environ.items() if not k.startswith("ALIGNBOARD_")},
@@ -138,7 +139,7 @@ def start(warehouse: Path, folder: Path, env: dict | None = None, host: str = "1
     process = subprocess.Popen([sys.executable, "-m", "pipelines", "dashboard", "--warehouse", str(warehouse),
                                 "--host", host, "--port", str(port)],
                                stdout=log.open("w"), stderr=subprocess.STDOUT, env=environment)
-    site = Site(f"http://127.0.0.1:{port}", process, log, users, {n: p for n, (_, _, p) in USERS.items()})
+    site = Site(f"http://127.0.0.1:{port}", process, log, users, {n: p for n, (_, _, p) in accounts.items()})
     deadline = time.time() + 60
     while wait:
         try:

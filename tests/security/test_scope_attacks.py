@@ -2,82 +2,46 @@
 127.0.0.1: the Dash page callback (POST /_dash-update-component with _pages_location, what the
 browser sends) and plain GETs, with hand-made URLs a viewer may type or post.
 
-One small district is generated and loaded for the module (400 students, 2 school years, seed 7);
-the logins are those of the demo: a principal of school 01001 (staff), a PLC lead of its grade 3
+The session's district (conftest.py: 400 students, 2 school years, seed 7); the logins are those
+of the demo: a principal of school 01001 (staff), a PLC lead of its grade 3
 PLC (staff), a teacher of classroom 01001-2026-0031 who may see its students. What each may see
 is worked out from the warehouse by the definitions of docs/access.md, not from the app's output.
 """
 from __future__ import annotations
 
+import csv
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
 import pytest
 import requests
 
-from dashboards.auth import add_user
+from tests.security.conftest import start, stop
 
 SCHOOL, PLC, CLASSROOM = "01001", "01001-grade_03", "01001-2026-0031"
-USERS = {  # name -> (scope, may see students)
-    "principal": (f"school:{SCHOOL}", False),
-    "plclead": (f"plc:{PLC}", False),
-    "teacher": (f"classroom:{CLASSROOM}", True),
+ACCOUNTS = {  # name -> (scope, may see students, password)
+    "principal": (f"school:{SCHOOL}", False, "principal-password-long"),
+    "plclead": (f"plc:{PLC}", False, "plclead-password-long"),
+    "teacher": (f"classroom:{CLASSROOM}", True, "teacher-password-long"),
 }
 
 
-def _cli(*args: str, env: dict | None = None) -> None:
-    result = subprocess.run([sys.executable, "-m", "pipelines", *args], text=True, capture_output=True,
-                            env={**os.environ, **(env or {})}, timeout=900)
-    assert result.returncode == 0, f"alignboard {' '.join(args)}: {result.stderr[-2000:]}"
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """(base URL, warehouse, server log) of `alignboard dashboard` over the generated district."""
-    root = tmp_path_factory.mktemp("attacks")
-    warehouse, users, log_path = root / "warehouse.duckdb", root / "users.yaml", root / "server.log"
-    _cli("generate", "--out", str(root / "landing"), "--students", "400", "--years", "2", "--seed", "7")
-    _cli("load", "--landing", str(root / "landing"), "--warehouse", str(warehouse))
-    for name, (scope, students) in USERS.items():
-        add_user(name, scope, f"{name}-password-long", students, users)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "ALIGNBOARD_USERS": str(users), "ALIGNBOARD_SECRET_KEY": "attacks"}
-    log = open(log_path, "w")
-    server = subprocess.Popen([sys.executable, "-m", "pipelines", "dashboard", "--warehouse", str(warehouse),
-                               "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/login", timeout=2)
-            break
-        except OSError:
-            assert server.poll() is None and time.time() < deadline, log_path.read_text()[-2000:]
-            time.sleep(0.3)
-    yield base, warehouse, log_path
-    server.terminate()
-    server.wait(timeout=20)
-    log.close()
+def site(district, tmp_path_factory):
+    """(base URL, warehouse, server log) of `alignboard dashboard` over the session's district."""
+    served = start(district, tmp_path_factory.mktemp("attacks"), accounts=ACCOUNTS)
+    yield served.base, district, served.log
+    stop(served)
 
 
 def login(base: str, name: str) -> requests.Session:
-    """A signed-in session, through the login form (with its CSRF token when it has one)."""
+    """A signed-in session, through the login form and its CSRF token."""
     session = requests.Session()
     form = session.get(base + "/login", timeout=30).text
-    fields = {"username": name, "password": f"{name}-password-long"}
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
-    if token:
-        fields["csrf_token"] = token.group(1)
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form))
+    fields.update(username=name, password=ACCOUNTS[name][2])
     answer = session.post(base + "/login", data=fields, allow_redirects=False, timeout=30)
     assert answer.status_code in (302, 303), answer.text[:300]
     return session
@@ -134,7 +98,7 @@ def test_a_principal_sees_exact_values_for_every_plc_and_classroom_that_reaches_
     answer = principal.get(base + "/export/metrics.csv", params={"metric": "attendance_rate"}, timeout=60)
     assert answer.status_code == 200
     shown = {(r["level"], r["entity_id"], r["student_group"], r["school_year"]): r
-             for r in __import__("csv").DictReader(answer.text.splitlines())}
+             for r in csv.DictReader(answer.text.splitlines())}
     # every PLC and classroom cell of the school whose n reaches attendance_rate's minimum n (10)
     expected = rows(warehouse, """
         SELECT v.level, v.entity_id, v.student_group, v.school_year::VARCHAR, v.numerator, v.denominator
