@@ -341,12 +341,12 @@ def district(with_plans: bool = False) -> duckdb.DuckDBPyConnection:
 
 
 def cell(con: duckdb.DuckDBPyConnection, metric_id: str, level: str, entity_id: str,
-          group: str = "all", year: int = 2026) -> tuple | None:
+          group: str = "all", year: int = 2026, period: str = "year") -> tuple | None:
     """(numerator, denominator, value) of one cell of mart.metric_values, or None."""
     return con.execute(
         "SELECT numerator, denominator, value FROM mart.metric_values WHERE metric_id = ? AND level = ? "
-        "AND entity_id = ? AND student_group = ? AND school_year = ?",
-        [metric_id, level, entity_id, group, year],
+        "AND entity_id = ? AND student_group = ? AND school_year = ? AND period = ?",
+        [metric_id, level, entity_id, group, year, period],
     ).fetchone()
 
 

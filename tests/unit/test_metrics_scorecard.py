@@ -111,8 +111,8 @@ def test_suppression_flags_reach_the_scorecard(con):
 def test_change_is_only_between_equal_versions():
     con = district()
     build_marts(con)
-    con.execute("UPDATE mart.metric_values SET metric_version = 2 WHERE school_year = 2026 "
+    con.execute("UPDATE mart.metric_values SET metric_version = 3 WHERE school_year = 2026 "
                 "AND metric_id = 'attendance_rate'")
     build_scorecard(con)
     row = _row(con, "school", "S1", "attendance_rate")
-    assert (row["metric_version"], row["prior_value"], row["change_vs_prior"]) == (2, None, None)
+    assert (row["metric_version"], row["prior_value"], row["change_vs_prior"]) == (3, None, None)

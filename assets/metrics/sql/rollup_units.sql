@@ -1,12 +1,12 @@
 -- Roll the unit rows of one metric family (one row per student, respondent, staff member ... and
--- entity) up to cells: one per metric id, year, level, entity and student group. Each unit row is
+-- entity) up to cells: one per metric id, year, period, level, entity and student group. Each unit row is
 -- read once; GROUPING SETS make the 'all' cell and one breakdown per group dimension. A student
 -- unknown in a dimension (NULL) is in no cell of that dimension; student-level rows get no
 -- breakdown. A cell without a positive denominator is no data and gets no row.
-SELECT metric_id, school_year, level, entity_id, student_group,
+SELECT metric_id, school_year, period, level, entity_id, student_group,
        numerator, denominator, numerator / denominator AS value, n
 FROM (
-    SELECT u.metric_id, u.school_year, u.level, u.entity_id,
+    SELECT u.metric_id, u.school_year, u.period, u.level, u.entity_id,
            {{group_label}} AS student_group,
            CAST(sum(u.numerator) AS DOUBLE) AS numerator,
            CAST(sum(u.denominator) AS DOUBLE) AS denominator,
