@@ -94,8 +94,12 @@ def _dimension_column(dimension: str) -> str:
     return quote(f"d_{dimension}")
 
 
-def _rollup_sql(metric: Metric, units_sql: str, dimensions: list[str]) -> str:
-    """Roll the family's unit rows up to cells (levels are the parameter $levels)."""
+def _rollup_sql(metric: Metric, units_sql: str, dimensions: list[str], every_period_in_full: bool) -> str:
+    """Roll the family's unit rows up to cells (levels are the parameter $levels): the school
+    year at every level with a breakdown per student group dimension; the months and years to
+    date (periods.py) for all students at the organisation's levels only, which keeps their cost
+    down (a group's or a student's value to date is computed on request, asof.py, where
+    `every_period_in_full` rolls up every period like the year)."""
     base = ", ".join(UNIT_KEY)
     columns = [f"g.{_dimension_column(d)}" for d in (dimensions if metric.kind == "student" else [])]
     grouping_sets = [f"({base})"] + [f"({base}, {c})" for c in columns]
@@ -107,12 +111,18 @@ def _rollup_sql(metric: Metric, units_sql: str, dimensions: list[str]) -> str:
         )
     else:
         label, join = "'all'", ""
-    return sqltext.fill(sqltext.read("rollup_units.sql"), {
-        "units": units_sql,
-        "group_label": label,
-        "group_join": join,
-        "grouping_sets": ", ".join(grouping_sets),
+    template = sqltext.read("rollup_units.sql")
+    year = sqltext.fill(template, {
+        "units": units_sql, "group_label": label, "group_join": join, "grouping_sets": ", ".join(grouping_sets),
+        "periods": "true" if every_period_in_full else f"u.period = '{metric_periods.YEAR}'",
     })
+    if every_period_in_full:
+        return year
+    to_date = sqltext.fill(template, {
+        "units": units_sql, "group_label": "'all'", "group_join": "", "grouping_sets": f"({base})",
+        "periods": f"u.period <> '{metric_periods.YEAR}' AND u.level <> 'student'",
+    })
+    return f"{year}\nUNION ALL\n{to_date}"
 
 
 def _cells_sql(units_sql: str) -> str:
@@ -134,10 +144,11 @@ FROM ({{select}})
 
 
 def _insert_family(con: duckdb.DuckDBPyConnection, metric: Metric, dimensions: list[str],
-                   as_of: dt.date, first_cell_id: int) -> int:
+                   as_of: dt.date, first_cell_id: int, every_period_in_full: bool) -> int:
     """Add the family's cells to metric_cells; a metric_id outside the family stops the build."""
     units_sql = metric.sql_text()
-    select = _cells_sql(units_sql) if metric.output == "cells" else _rollup_sql(metric, units_sql, dimensions)
+    select = (_cells_sql(units_sql) if metric.output == "cells"
+              else _rollup_sql(metric, units_sql, dimensions, every_period_in_full))
     values = {
         **metric.parameters, "metric_id": metric.id, "as_of": as_of, "levels": list(metric.levels),
         "first_cell_id": first_cell_id, "metric_version": metric.version, "min_n": metric.min_n,
@@ -212,9 +223,11 @@ def _computed_versions(con: duckdb.DuckDBPyConnection, present: set[str]) -> dic
 
 
 def compute_cells(con: duckdb.DuckDBPyConnection, metrics: Sequence[Metric], dimensions: list[str],
-                  as_of: dt.date, progress: Callable[[str], None] | None = None) -> tuple[dict[str, int], set[str]]:
+                  as_of: dt.date, progress: Callable[[str], None] | None = None,
+                  every_period_in_full: bool = False) -> tuple[dict[str, int], set[str]]:
     """Fill the temp table metric_cells with the cells of `metrics` for the periods in the temp
-    table metric_periods; return the cells per family and the prep tables made (metric_<name>)."""
+    table metric_periods (the months and years to date: all students, organisation levels only,
+    unless `every_period_in_full`); return the cells per family and the prep tables made."""
     con.execute(CELLS_TABLE)
     prepared: dict[str, dict] = {}
     counts: dict[str, int] = {}
@@ -229,7 +242,8 @@ def compute_cells(con: duckdb.DuckDBPyConnection, metrics: Sequence[Metric], dim
                 sqltext.run(con, sql, values)
                 prepared[name] = values
         started = time.perf_counter()
-        counts[metric.id] = _insert_family(con, metric, dimensions, as_of, sum(counts.values()))
+        counts[metric.id] = _insert_family(con, metric, dimensions, as_of, sum(counts.values()),
+                                           every_period_in_full)
         if progress:
             progress(f"{metric.id}: {counts[metric.id]:,} cells in {time.perf_counter() - started:.1f} s")
     return counts, set(prepared)

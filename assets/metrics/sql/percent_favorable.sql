@@ -4,7 +4,7 @@
 -- respondent, construct, entity (school of the response, its district) and period (of the
 -- submitted date).
 WITH answers AS (
-    SELECT r.school_year, p.period, r.school_id, s.district_id, r.survey_id, r.response_id,
+    SELECT r.school_year, r.submitted_date, r.school_id, s.district_id, r.survey_id, r.response_id,
            regexp_replace(lower(trim(r.respondent_type)), '[^a-z0-9]+', '_', 'g') AS respondent_type,
            regexp_replace(lower(trim(i.construct)), '[^a-z0-9]+', '_', 'g') AS construct,
            CASE WHEN coalesce(i.reverse_coded, false) THEN i.scale_points + 1 - r.value ELSE r.value END
@@ -12,14 +12,19 @@ WITH answers AS (
     FROM staging.survey_responses AS r
     JOIN staging.survey_items AS i ON i.survey_id = r.survey_id AND i.item_id = r.item_id
     JOIN staging.schools AS s ON s.school_id = r.school_id
-    JOIN metric_periods AS p
-      ON p.school_year = r.school_year AND r.submitted_date BETWEEN p.period_start AND p.period_end
     WHERE r.value IS NOT NULL AND i.construct IS NOT NULL AND r.respondent_type IS NOT NULL
       AND r.school_year IS NOT NULL
-), per_respondent AS MATERIALIZED (
-    SELECT school_year, period, school_id, district_id, survey_id, response_id, respondent_type, construct,
+), per_day AS (
+    SELECT school_year, submitted_date, school_id, district_id, survey_id, response_id, respondent_type, construct,
            count(*) FILTER (WHERE favorable) AS favorable, count(*) AS answered
     FROM answers
+    GROUP BY ALL
+), per_respondent AS MATERIALIZED (
+    SELECT d.school_year, p.period, d.school_id, d.district_id, d.survey_id, d.response_id, d.respondent_type,
+           d.construct, sum(d.favorable) AS favorable, sum(d.answered) AS answered
+    FROM per_day AS d
+    JOIN metric_periods AS p
+      ON p.school_year = d.school_year AND d.submitted_date BETWEEN p.period_start AND p.period_end
     GROUP BY ALL
 )
 SELECT $metric_id || '.' || respondent_type || '.' || construct AS metric_id, school_year, period,

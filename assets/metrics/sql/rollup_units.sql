@@ -2,7 +2,9 @@
 -- entity) up to cells: one per metric id, year, period, level, entity and student group. Each unit row is
 -- read once; GROUPING SETS make the 'all' cell and one breakdown per group dimension. A student
 -- unknown in a dimension (NULL) is in no cell of that dimension; student-level rows get no
--- breakdown. A cell without a positive denominator is no data and gets no row.
+-- breakdown. A cell without a positive denominator is no data and gets no row. {{periods}} picks
+-- the unit rows of the periods this pass rolls up (the engine runs one pass for the school year
+-- with every breakdown, one for the months and years to date with 'all' only).
 SELECT metric_id, school_year, period, level, entity_id, student_group,
        numerator, denominator, numerator / denominator AS value, n
 FROM (
@@ -13,7 +15,7 @@ FROM (
            CAST(sum(u.n) AS BIGINT) AS n
     FROM ({{units}}) AS u
     {{group_join}}
-    WHERE list_contains($levels, u.level)
+    WHERE list_contains($levels, u.level) AND {{periods}}
     GROUP BY GROUPING SETS ({{grouping_sets}})
 )
 WHERE student_group IS NOT NULL AND denominator > 0
