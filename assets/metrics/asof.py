@@ -50,6 +50,7 @@ def compute_as_of(con: duckdb.DuckDBPyConnection, days: Sequence[dt.date], catal
     metric_periods.create_periods_table(con, [metric_periods.year_to_date(day) for day in days])
     dimensions = group_dimensions(con, present) if any(m.kind == "student" for m in todo) else []
     counts, prepared = compute_cells(con, todo, dimensions, days[0], every_period_in_full=True)
+    con.execute(f"DELETE FROM metric_cells WHERE period = '{metric_periods.YEAR}'")  # families without periods
     bands = load_coding_bands() if coding_bands is None else list(coding_bands)
     apply_suppression(con, "metric_cells", [m.id for m in todo if is_coded(m)], bands)
     for table in ("metric_group_dimensions", "metric_periods", *(f"metric_{name}" for name in prepared)):

@@ -145,8 +145,12 @@ FROM ({{select}})
 
 def _insert_family(con: duckdb.DuckDBPyConnection, metric: Metric, dimensions: list[str],
                    as_of: dt.date, first_cell_id: int, every_period_in_full: bool) -> int:
-    """Add the family's cells to metric_cells; a metric_id outside the family stops the build."""
+    """Add the family's cells to metric_cells; a metric_id outside the family stops the build.
+    A family whose SQL does not read metric_periods (a district's own metric written before
+    periods) has school-year values only."""
     units_sql = metric.sql_text()
+    if "metric_periods" not in sqltext.strip_comments(units_sql):
+        units_sql = f"SELECT *, '{metric_periods.YEAR}' AS period FROM ({units_sql})"
     select = (_cells_sql(units_sql) if metric.output == "cells"
               else _rollup_sql(metric, units_sql, dimensions, every_period_in_full))
     values = {

@@ -73,7 +73,8 @@ TABLES = {
     "plc_sig_ratings": "plc_id VARCHAR, school_id VARCHAR, assessed_date DATE, dimension VARCHAR, rating INTEGER, "
                        "school_year INTEGER",
     "professional_learning": "staff_id VARCHAR, activity_id VARCHAR, title VARCHAR, category VARCHAR, hours DOUBLE, "
-                             "completed_date DATE, feedback_rating INTEGER, school_year INTEGER",
+                             "completed_date DATE, feedback_rating INTEGER, session_time VARCHAR, "
+                             "session_location VARCHAR, school_year INTEGER",
     "department_kpis": "department_id VARCHAR, kpi_id VARCHAR, kpi_name VARCHAR, period_end DATE, value DOUBLE, "
                        "target DOUBLE, direction VARCHAR, school_year INTEGER",
     "team_meetings": "team VARCHAR, owner_id VARCHAR, meeting_date DATE, metrics_reviewed VARCHAR, school_year INTEGER",
@@ -280,13 +281,14 @@ def build_district(con: duckdb.DuckDBPyConnection, with_plans: bool = False) -> 
         ("P2", "S2", D(2026, 3, 5), "D1", 1, 2026), ("P2", "S2", D(2026, 3, 5), "D2", 2, 2026),
     ]
     rows["professional_learning"] = [
-        ("T1", "PL1", "Equity module", "mandatory", 3, D(2025, 10, 1), 5, 2026),
-        ("T1", "PL2", "Safety module", "mandatory", 2, D(2025, 10, 2), 3, 2026),
-        ("T1", "PL3", "Book study", "optional", 5, D(2025, 11, 1), 4, 2026),
-        ("T2", "PL1", "Equity module", "mandatory", 1.5, D(2025, 10, 1), None, 2026),
-        ("T3", "PL4", "Coaching cycle", "coaching", 2, D(2025, 12, 1), 2, 2026),
-        ("B1", "PL2", "Safety module", "mandatory", 4, D(2025, 10, 2), 4, 2026),
-        ("O1", "PL1", "Equity module", "mandatory", 1, D(2025, 10, 1), 5, 2026),
+        # staff, activity, title, category, hours, completed, rating, when, where, year
+        ("T1", "PL1", "Equity module", "mandatory", 3, D(2025, 10, 1), 5, "school_day", "on_site", 2026),
+        ("T1", "PL2", "Safety module", "mandatory", 2, D(2025, 10, 2), 3, "after_hours", "off_site", 2026),
+        ("T1", "PL3", "Book study", "optional", 5, D(2025, 11, 1), 4, "after_hours", "on_site", 2026),
+        ("T2", "PL1", "Equity module", "mandatory", 1.5, D(2025, 10, 1), None, "school_day", "on_site", 2026),
+        ("T3", "PL4", "Coaching cycle", "coaching", 2, D(2025, 12, 1), 2, None, None, 2026),
+        ("B1", "PL2", "Safety module", "mandatory", 4, D(2025, 10, 2), 4, "after_hours", "off_site", 2026),
+        ("O1", "PL1", "Equity module", "mandatory", 1, D(2025, 10, 1), 5, "school_day", None, 2026),
     ]
     rows["department_kpis"] = [
         ("TRN", "on_time_routes", "On-time routes", D(2024, 10, 31), 0.88, 0.95, "higher_is_better", 2025),
