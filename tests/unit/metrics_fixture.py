@@ -77,7 +77,8 @@ TABLES = {
                              "session_location VARCHAR, school_year INTEGER",
     "department_kpis": "department_id VARCHAR, kpi_id VARCHAR, kpi_name VARCHAR, period_end DATE, value DOUBLE, "
                        "target DOUBLE, direction VARCHAR, school_year INTEGER",
-    "team_meetings": "team VARCHAR, owner_id VARCHAR, meeting_date DATE, metrics_reviewed VARCHAR, school_year INTEGER",
+    "team_meetings": "team VARCHAR, owner_id VARCHAR, meeting_date DATE, metrics_reviewed VARCHAR, next_steps VARCHAR, "
+                     "decisions VARCHAR, school_year INTEGER",
 }
 PLAN_TABLES = {
     "plans": "plan_id VARCHAR, level VARCHAR, owner_id VARCHAR, title VARCHAR, start_year INTEGER, end_year INTEGER",
@@ -169,7 +170,10 @@ def _meetings() -> list[tuple]:
         ("CLC", "C1"): [D(2025, 9, d) for d in (5, 12, 19, 26)] + [D(2025, 10, d) for d in (3, 10, 17, 24)]
                        + [D(2025, 11, d) for d in (7, 14, 21)] + [D(2026, 1, d) for d in (5, 7, 9, 12)],
     }
-    return [(team, owner, day, "attendance_rate", school_year_of(day))
+    agreed = {("BLT", "S1", D(2025, 10, 15)): ("Call the families of students absent three days", None),
+              ("BLT", "S1", D(2025, 11, 5)): ("Walkthroughs on learning targets; bring CFA results",
+                                             "Keep the attendance plan another month")}
+    return [(team, owner, day, "attendance_rate", *agreed.get((team, owner, day), (None, None)), school_year_of(day))
             for (team, owner), days in dates.items() for day in days]
 
 
@@ -305,6 +309,10 @@ def build_district(con: duckdb.DuckDBPyConnection, with_plans: bool = False) -> 
     con.execute("ALTER TABLE raw.students ADD COLUMN birth_date DATE")  # optional column, not in the file
     for name in ("students", "student_groups", "org_hierarchy"):
         con.execute((STAGING_SQL / f"{name}.sql").read_text(encoding="utf-8"))
+    # no teams.csv: one team per owner in team_meetings (assets/staging/teams.sql)
+    _create(con, "raw.teams", "team_id VARCHAR, team_type VARCHAR, owner_id VARCHAR, team_name VARCHAR, "
+                              "cadence VARCHAR, member_staff_ids VARCHAR", [])
+    con.execute((STAGING_SQL / "teams.sql").read_text(encoding="utf-8"))
     if with_plans:
         add_plans(con)
 

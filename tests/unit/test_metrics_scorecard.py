@@ -99,7 +99,9 @@ def test_every_layer_comes_from_the_same_mart(con):
     trn = {m for (m,) in con.execute(
         "SELECT metric_id FROM mart.scorecard WHERE level = 'department' AND entity_id = 'TRN' AND school_year = 2026"
     ).fetchall()}
-    assert trn == {"kpi.on_time_routes", "mandatory_pd_hours", "pd_feedback_favorable", "meeting_cadence_met"}
+    assert trn == {"kpi.on_time_routes", "mandatory_pd_hours", "pd_feedback_favorable", "meeting_cadence_met",
+                   "pd_feedback_response_rate", *(f"mandatory_pd_hours_by_setting.{s}" for s in
+                                                  ("school_day", "after_hours", "on_site", "off_site"))}
 
 
 def test_suppression_flags_reach_the_scorecard(con):
