@@ -41,6 +41,10 @@ def compute_as_of(con: duckdb.DuckDBPyConnection, days: Sequence[dt.date], catal
     family whose tables are present (or of `metric`'s family) for each of `days` (each in its
     own school year), suppressed as the mart is; return the cells per family. The first day is
     the as-of day: the day action steps are due by and meeting periods are over by."""
+    years = [metric_periods.school_year_of(day) for day in days]
+    if len(set(years)) != len(years):
+        # attendance is counted by month up to the last day asked for in each school year
+        raise ValueError(f"days {', '.join(map(str, days))}: at most one day per school year")
     catalog = catalog or load_catalog()
     if metric is not None and metric.split(".", 1)[0] not in catalog.metrics:
         raise MetricsError(f"unknown metric {metric!r} (see docs/metrics.md for the metric ids)")

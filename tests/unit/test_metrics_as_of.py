@@ -96,3 +96,8 @@ def test_a_scorecard_as_of_a_day_compares_with_the_same_day_a_year_earlier(con):
     assert (row.target, row.status) == (0.95, "on_target")
     # the temp tables are gone: the connection is as it was
     assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchone() == (0,)
+
+
+def test_two_days_of_one_school_year_are_asked_for_one_at_a_time(con):
+    with pytest.raises(ValueError, match="at most one day per school year"):
+        asof.compute_as_of(con, [D(2025, 9, 5), D(2025, 10, 3)])
