@@ -2,7 +2,7 @@
 (LEVELS) and the disparity categories (CATEGORIES)."""
 from __future__ import annotations
 
-from dashboards import data
+from dashboards import queries
 from data_contracts.vocabulary import LEVELS
 
 # 'district' -> 'District', 'plc' -> 'PLC' (an acronym): the layers' codes as people read them.
@@ -31,5 +31,5 @@ def category_label(code: str) -> str:
 
 def race_label(code: str) -> str:
     """'black' -> 'Black' (the group label without its 'Race/ethnicity:' prefix)."""
-    label = data.group_label(f"race_ethnicity:{code}").split(": ", 1)[-1]
+    label = queries.group_label(f"race_ethnicity:{code}").split(": ", 1)[-1]
     return label[:1].upper() + label[1:]

@@ -7,7 +7,7 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboards import data
+from dashboards import queries
 from dashboards.components import context, figures, grids, sections
 from dashboards.components.breadcrumbs import breadcrumbs
 from dashboards.components.labels import LEVEL_NAMES
@@ -25,20 +25,20 @@ LEVELS = ("school", "plc", "classroom")
 def layout(level=None, entity=None, year=None, **_):
     viewer, wh = context.viewer(), context.warehouse()
     level, entity = context.home(level, entity)
-    crumbs = data.breadcrumbs(viewer, level, entity, warehouse=wh)
+    crumbs = queries.breadcrumbs(viewer, level, entity, warehouse=wh)
     year = year_of(year)
     header = [breadcrumbs(crumbs, "/classroom", year=year)]
     if level not in LEVELS:
         return html.Div(header + picker(viewer, wh, crumbs[-1]["entity_name"], level, entity, year))
     name = crumbs[-1]["entity_name"]
-    mastery = data.cfa_mastery(viewer, level, entity, warehouse=wh, year=year)
+    mastery = queries.cfa_mastery(viewer, level, entity, warehouse=wh, year=year)
     shown_year = int(mastery["school_year"].iloc[0]) if len(mastery) else year
     header += [
         html.H1(f"{name}: common formative assessments"),
         html.P(f"{LEVEL_NAMES[level]} · {school_year_label(shown_year)} · mastery = share of students at or "
                "above the assessment's proficiency cut on a standard (latest result of each student)",
                className="subtitle"),
-        html.Div([year_select(data.years(viewer, warehouse=wh), shown_year)], className="controls"),
+        html.Div([year_select(queries.years(viewer, warehouse=wh), shown_year)], className="controls"),
     ]
     body, parts = [], []
     if mastery.empty:
@@ -47,18 +47,22 @@ def layout(level=None, entity=None, year=None, **_):
         body.append(html.Div(heatmap(mastery), className="card"))
         parts.append(("By assessment and standard", [mastery_grid(mastery)]))
     parts += below(viewer, wh, level, entity, shown_year)
-    if viewer.may_see_students:
+    if viewer.may_see_students and crumbs[-1]["in_scope"]:  # above their scope: aggregates only
         parts += students(viewer, wh, level, entity, shown_year)
     body.append(sections.tabs("classroom-parts", parts))
     if not viewer.may_see_students:
         body.append(html.P("Aggregates only: this login may not see student-level rows.", className="note",
+                           id="classroom-aggregate-only"))
+    elif not crumbs[-1]["in_scope"]:
+        body.append(html.P(f"Aggregates only: the students of this {LEVEL_NAMES[level].lower()} are outside "
+                           "your scope; open your own classroom for theirs.", className="note",
                            id="classroom-aggregate-only"))
     return html.Div(header + body)
 
 
 def picker(viewer, wh, name, level, entity, year) -> list:
     """Above a school: choose a school or PLC (the data center is per school, PLC or classroom)."""
-    tree = data.entity_tree(viewer, warehouse=wh, year=year)
+    tree = queries.entity_tree(viewer, warehouse=wh, year=year)
     schools = dict(zip(tree.loc[tree["level"] == "school", "entity_id"], tree.loc[tree["level"] == "school", "entity_name"]))
     tree = tree[tree["level"].isin(("school", "plc"))]
     tree = tree.assign(school_name=tree["school_id"].map(schools))
@@ -97,14 +101,14 @@ def mastery_grid(mastery: pd.DataFrame):
         grids.column("students", "Students", "integer", maxWidth=110),
         grids.column("mastered", "Mastered", "integer", maxWidth=110),
         grids.column("mastery_rate", "Mastery", "percent", maxWidth=110),
-        grids.column("suppression_reason", "Suppressed because", minWidth=160),
+        grids.column("suppression_reason", "Hidden because", minWidth=160),
     ]
     return grids.grid("classroom-mastery", mastery, columns, height=380)
 
 
 def below(viewer, wh, level, entity, year) -> list[tuple[str, list]]:
     """The PLCs or classrooms below, as a part of the page (none at a classroom)."""
-    kids = data.children(viewer, level, entity, warehouse=wh, year=year)
+    kids = queries.children(viewer, level, entity, warehouse=wh, year=year)
     kids = kids[kids["level"].isin(LEVELS)]
     if kids.empty:
         return []
@@ -115,16 +119,16 @@ def below(viewer, wh, level, entity, year) -> list[tuple[str, list]]:
 
 def students(viewer, wh, level, entity, year) -> list[tuple[str, list]]:
     """The roster and each student's latest results, as parts of the page. Only for a viewer
-    who may see these students (data.py refuses the others)."""
-    roster = data.roster(viewer, level, entity, warehouse=wh, year=year)
-    roster = roster.assign(group=roster["race_ethnicity"].map(lambda c: data.group_label(f"race_ethnicity:{c}")))
+    who may see these students (the query layer refuses the others)."""
+    roster = queries.roster(viewer, level, entity, warehouse=wh, year=year)
+    roster = roster.assign(group=roster["race_ethnicity"].map(lambda c: queries.group_label(f"race_ethnicity:{c}")))
     columns = [grids.column("student_id", "Student (click for the data folder)", minWidth=200),
                grids.column("grade_level", "Grade", maxWidth=100),
                grids.column("school_id", "School", maxWidth=140),
                grids.column("group", "Race/ethnicity", minWidth=160)]
     table = grids.grid("classroom-roster", roster, columns, clickable=True, height=360,
                        row_id="params.data.student_id")
-    results = data.cfa_students(viewer, level, entity, warehouse=wh, year=year)
+    results = queries.cfa_students(viewer, level, entity, warehouse=wh, year=year)
     result_columns = [grids.column("student_id", "Student"), grids.column("section_id", "Classroom"),
                       grids.column("cfa_title", "Assessment", minWidth=200),
                       grids.column("standard_code", "Standard"),

@@ -6,7 +6,7 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboards import data
+from dashboards import queries
 from dashboards.components import context, figures, grids
 
 dash.register_page(__name__, path="/quality", name="Data quality", title="Alignboard · Data quality", order=6)
@@ -15,7 +15,7 @@ dash.register_page(__name__, path="/quality", name="Data quality", title="Alignb
 @context.safe
 def layout(**_):
     viewer, wh = context.viewer(), context.warehouse()
-    files = data.data_quality(viewer, warehouse=wh)
+    files = queries.data_quality(viewer, warehouse=wh)
     files = files.assign(
         reasons_text=[", ".join(f"{k} {v:,}" for k, v in sorted(r.items(), key=lambda kv: -kv[1])) or ""
                       for r in files["reasons"]],
@@ -37,8 +37,8 @@ def layout(**_):
         grids.column("age_hours", "Hours since good load", "decimal", maxWidth=150),
         grids.column("message", "Message", minWidth=200),
     ]
-    checks = data.failed_checks(viewer, warehouse=wh)
-    failures = data.recent_failures(viewer, warehouse=wh)
+    checks = queries.failed_checks(viewer, warehouse=wh)
+    failures = queries.recent_failures(viewer, warehouse=wh)
     body = [
         html.H1("Data quality"),
         html.P(fresh, className="subtitle", id="quality-freshness"),

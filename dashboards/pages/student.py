@@ -1,12 +1,12 @@
 """One student's data folder (seed 000: the classroom layer's student SMART goals): attendance,
-assessments, CFA by standard, discipline and interventions. data.py answers only a viewer who
+assessments, CFA by standard, discipline and interventions. the query layer answers only a viewer who
 may see that student; anyone else, however the URL was made, gets a refusal and no data."""
 from __future__ import annotations
 
 import dash
 from dash import dcc, html
 
-from dashboards import data
+from dashboards import queries
 from dashboards.components import context, grids
 from dashboards.components.state import href, school_year_label, year_of
 
@@ -47,9 +47,9 @@ SECTIONS = (
 def layout(student=None, year=None, **_):
     if not student:
         return context.message("No student chosen: open one from a classroom's roster.")
-    folder = data.student_folder(context.viewer(), student, warehouse=context.warehouse(), year=year_of(year))
+    folder = queries.student_folder(context.viewer(), student, warehouse=context.warehouse(), year=year_of(year))
     profile = folder["student"]
-    groups = ", ".join(data.group_label(g) for g in (profile.get("groups") or []))
+    groups = ", ".join(queries.group_label(g) for g in (profile.get("groups") or []))
     header = [
         html.H1(f"Student {profile['student_id']}: data folder"),
         html.P(f"{profile.get('school_name') or profile.get('school_id') or ''} · grade {profile.get('grade_level')} · "

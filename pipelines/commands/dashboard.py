@@ -4,7 +4,8 @@
 
 Flask's own server, for a team on one machine or a demo; a district serves it under gunicorn
 (README "The dashboard"). Every page needs a login from the users file (`alignboard users`).
-Exit 0 when stopped, 1 no warehouse, 2 usage error.
+Exit 0 when stopped, 1 no warehouse, 2 usage error or unsafe login settings (trusted-header
+mode on an address other than loopback with no ALIGNBOARD_TRUSTED_PROXIES).
 """
 from __future__ import annotations
 
@@ -30,8 +31,13 @@ def run(args) -> int:
               file=sys.stderr)
         return 1
     from dashboards.app import create_app
+    from dashboards.auth import AuthConfigError
 
-    app = create_app(warehouse=args.warehouse, warm_up=True)
+    try:
+        app = create_app(warehouse=args.warehouse, warm_up=True, host=args.host)
+    except AuthConfigError as error:
+        print(f"alignboard dashboard: {error}", file=sys.stderr)
+        return 2
     print(f"Alignboard dashboard on http://{args.host}:{args.port}/ (Ctrl+C stops it)", flush=True)
     app.run(host=args.host, port=args.port, debug=False)
     return 0

@@ -1,4 +1,4 @@
-"""`alignboard export`: metric values and scorecards out of the warehouse, through dashboards/data.py.
+"""`alignboard export`: metric values and scorecards out of the warehouse, through the query layer (dashboards/queries).
 
   alignboard export metrics [--warehouse PATH] [--out FILE] [--level L] [--metric M] [--year Y | --as-of DATE] [--public]
   alignboard export scorecard --level L --entity ID [--year Y | --as-of DATE] [--out FILE] [--public]
@@ -68,9 +68,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dashboards import data
+    from dashboards import queries
 
-    viewer = data.Viewer.analyst(may_see_students=not args.public)
+    viewer = queries.Viewer.analyst(may_see_students=not args.public)
     if args.export != "goals" and args.as_of is not None:
         if args.year is not None:
             print(f"{PROG}: give --year or --as-of, not both", file=sys.stderr)
@@ -78,19 +78,19 @@ def run(args: argparse.Namespace) -> int:
         return _run_as_of(args)
     try:
         if args.export == "goals":
-            data.write_goal_progress_csv(viewer, args.out, as_of=args.as_of, warehouse=args.warehouse,
+            queries.write_goal_progress_csv(viewer, args.out, as_of=args.as_of, warehouse=args.warehouse,
                                          public=args.public)
         elif args.export == "metrics":
-            data.write_metric_values_csv(viewer, args.out, warehouse=args.warehouse, level=args.level,
+            queries.write_metric_values_csv(viewer, args.out, warehouse=args.warehouse, level=args.level,
                                          metric=args.metric, year=args.year, public=args.public)
         else:
-            card = data.scorecard(viewer, args.level, args.entity, warehouse=args.warehouse,
+            card = queries.scorecard(viewer, args.level, args.entity, warehouse=args.warehouse,
                                   year=args.year, public=args.public)
             if args.out:
                 _write_scorecard_csv(card, args.out)
             else:
                 _print_scorecard(card, args.level, args.entity)
-    except data.DataError as error:
+    except queries.DataError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 1
     except OSError as error:
@@ -163,17 +163,19 @@ def _kinds(con) -> dict:
 
 
 def _analyst_values(cells, kinds: dict, level: str | None, public: bool):
-    """What the analyst may export of as-of cells, by the rules of the nightly export: with
-    --public, suppressed values blank (a coded cell keeps its range), no student-level rows and no
-    classroom-level systems metrics."""
+    """What the analyst may export of as-of cells, by the audience rules of the nightly export
+    (dashboards/queries/sql/macros.sql): with student access every cell is shown (nothing is
+    hidden from them: suppressed N); with --public, suppressed values blank (a coded cell keeps its
+    range), no student-level rows and no classroom-level systems metrics."""
     if level is not None:
         cells = cells[cells["level"] == level]
-    if public:
-        family = cells["metric_id"].str.split(".").str[0]
-        cells = cells[(cells["level"] != "student")
-                      & ~((cells["level"] == "classroom") & (family.map(kinds) == "systems"))].copy()
-        for column in ("numerator", "denominator", "value"):
-            cells[column] = cells[column].where(~cells["suppressed"])
+    if not public:
+        return cells.assign(suppressed=False, suppression_reason=None, value_range=None)
+    family = cells["metric_id"].str.split(".").str[0]
+    cells = cells[(cells["level"] != "student")
+                  & ~((cells["level"] == "classroom") & (family.map(kinds) == "systems"))].copy()
+    for column in ("numerator", "denominator", "value"):
+        cells[column] = cells[column].where(~cells["suppressed"])
     return cells
 
 

@@ -1,0 +1,5 @@
+-- The latest result on each CFA and standard (the `latest` CTE of cfa_latest.sql) in the visible years.
+SELECT l.school_year, l.cfa_id, l.cfa_title, l.standard_code, l.administered_date, l.score, l.max_score, l.mastered
+FROM latest AS l
+WHERE $scope_id IS NULL OR (l.school_year, l.student_id) IN (SELECT school_year, student_id FROM visible_students)
+ORDER BY l.administered_date DESC, l.cfa_id, l.standard_code
