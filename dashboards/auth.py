@@ -450,6 +450,13 @@ def install_auth(server: flask.Flask, warehouse: str | Path | None = None, host:
         return export_response(current_viewer(), flask.request.args, warehouse)
 
 
+def _period(text: str | None) -> str | None:
+    """The export's period: the school year unless asked (`all`: every period)."""
+    if not text:
+        return "year"
+    return None if text == "all" else text
+
+
 def export_response(viewer: queries.Viewer, args, warehouse: str | Path | None = None) -> flask.Response:
     """GET /export/metrics.csv?level=&entity=&metric=&year=&group=: the rows of `alignboard export
     metrics` the viewer may see (403 outside scope, 400 for a bad request; no rows either way)."""
@@ -462,7 +469,8 @@ def export_response(viewer: queries.Viewer, args, warehouse: str | Path | None =
                                   mimetype="text/plain")
     try:
         text = queries.metric_values_csv(viewer, warehouse=warehouse, level=args.get("level") or None, entity=args.get("entity") or None,
-                                      metric=args.get("metric") or None, year=year, group=args.get("group") or None)
+                                      metric=args.get("metric") or None, year=year, group=args.get("group") or None,
+                                      period=_period(args.get("period")))
     except queries.AccessDenied as error:
         return flask.Response(f"{error}\n", status=403, mimetype="text/plain")
     except queries.DataError as error:

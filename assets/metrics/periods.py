@@ -8,8 +8,9 @@ mart.metric_values.period:
   year                the school year (July 1 - June 30)
   month:YYYY-MM       one month alone
   ytd:YYYY-MM-DD      July 1 of the school year through that day (nightly: each month's last day)
-Months run from July through the month of the latest data date, which is the newest date in the
-dated staging tables (their contracts' freshness column) not after the as-of date.
+Months are kept for the year in progress only (the school year of the load's day), from July
+through the month of the latest data date, the newest date in the dated staging tables (their
+contracts' freshness column) not after the as-of date.
 """
 from __future__ import annotations
 
@@ -106,10 +107,12 @@ def school_years(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[int]
 
 
 def nightly_periods(con: duckdb.DuckDBPyConnection, present: set[str], as_of: dt.date) -> list[Period]:
-    """The whole school year of every year with data, and the months of the year in progress."""
+    """The whole school year of every year with data, and the months of the year in progress:
+    the school year of `as_of` (the day of the load), through its latest data date. A finished
+    year keeps its year value only; any day of it is computed on request (asof.py)."""
     periods = [whole_year(year) for year in school_years(con, present)]
     latest = latest_data_date(con, present, as_of)
-    if latest is not None:
+    if latest is not None and school_year_of(latest) == school_year_of(as_of):
         periods += month_periods(latest)
     return periods
 

@@ -63,26 +63,28 @@ def check_export_entity(gate: Gate, level: str | None, entity: str | None) -> No
     raise gate.refuse(asked, "outside" if found else "unknown")
 
 
-def _values_params(level, metric, year, entity, group) -> dict:
-    return {"level": level, "entity": entity, "group": group, "metric": metric, "year": year}
+def _values_params(level, metric, year, entity, group, period) -> dict:
+    return {"level": level, "entity": entity, "group": group, "metric": metric, "year": year, "period": period}
 
 
 def metric_values(viewer: Viewer, *, warehouse: str | Path | None = None, level: str | None = None,
                   metric: str | None = None, year: int | None = None, public: bool = False,
-                  entity: str | None = None, group: str | None = None) -> pd.DataFrame:
+                  entity: str | None = None, group: str | None = None, period: str | None = "year") -> pd.DataFrame:
     """Rows of mart.metric_values the viewer may see, hidden by their audience (sql/macros.sql).
-    `metric` is an exact id or a family (proficiency_rate -> every proficiency_rate.*)."""
+    `metric` is an exact id or a family (proficiency_rate -> every proficiency_rate.*); `period`
+    one period (default the school year) or None for every period."""
     check_level(level)
     with connect(warehouse, *VALUE_TABLES) as con:
         gate = Gate(con, viewer, public)
         check_metric(con, metric)
         check_export_entity(gate, level, entity)
-        return gate.run(read("metric_values.sql"), _values_params(level, metric, year, entity, group)).df()
+        return gate.run(read("metric_values.sql"), _values_params(level, metric, year, entity, group, period)).df()
 
 
 def write_metric_values_csv(viewer: Viewer, out: Out = None, *, warehouse: str | Path | None = None,
                             level: str | None = None, metric: str | None = None, year: int | None = None,
-                            public: bool = False, entity: str | None = None, group: str | None = None) -> int:
+                            public: bool = False, entity: str | None = None, group: str | None = None,
+                            period: str | None = "year") -> int:
     """Write the rows metric_values() returns as CSV with exactly METRIC_VALUE_COLUMNS to a file
     path or a text stream (default stdout); return the row count."""
     check_level(level)
@@ -90,17 +92,17 @@ def write_metric_values_csv(viewer: Viewer, out: Out = None, *, warehouse: str |
         gate = Gate(con, viewer, public)
         check_metric(con, metric)
         check_export_entity(gate, level, entity)
-        return write_query(gate, read("metric_values.sql"), _values_params(level, metric, year, entity, group),
+        return write_query(gate, read("metric_values.sql"), _values_params(level, metric, year, entity, group, period),
                            CSV_SELECT, METRIC_VALUE_COLUMNS, out)
 
 
 def metric_values_csv(viewer: Viewer, *, warehouse: str | Path | None = None, level: str | None = None,
                       entity: str | None = None, metric: str | None = None, year: int | None = None,
-                      group: str | None = None) -> str:
+                      group: str | None = None, period: str | None = "year") -> str:
     """The CSV text of GET /export/metrics.csv: `alignboard export metrics` for this viewer."""
     out = io.StringIO()
     write_metric_values_csv(viewer, out, warehouse=warehouse, level=level, metric=metric, year=year,
-                            entity=entity, group=group)
+                            entity=entity, group=group, period=period)
     return out.getvalue()
 
 

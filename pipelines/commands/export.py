@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import math
 import sys
 from pathlib import Path
@@ -36,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     metrics.add_argument("--metric", metavar="M",
                          help="only this metric id, or a family (proficiency_rate = every subject)")
     metrics.add_argument("--year", type=int, metavar="Y", help="only this school year (2026 = 2025-26)")
+    metrics.add_argument("--period", default="year", metavar="P",
+                         help="year (default), month:YYYY-MM, ytd:YYYY-MM-DD, or all (every period)")
     _add_as_of_value(metrics)
 
     card = what.add_parser("scorecard", help="one entity's balanced scorecard",
@@ -82,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
                                          public=args.public)
         elif args.export == "metrics":
             queries.write_metric_values_csv(viewer, args.out, warehouse=args.warehouse, level=args.level,
-                                         metric=args.metric, year=args.year, public=args.public)
+                                            metric=args.metric, year=args.year, public=args.public,
+                                            period=None if args.period == "all" else args.period)
         else:
             card = queries.scorecard(viewer, args.level, args.entity, warehouse=args.warehouse,
                                   year=args.year, public=args.public)
@@ -198,35 +200,18 @@ def _analyst_card(card, kinds: dict, public: bool):
 
 
 def _write_values_csv(cells, out: str | None) -> None:
-    """As-of cells as CSV with the columns of `export metrics` (whole numbers without .0, Y/N)."""
-    handle = open(out, "w", newline="", encoding="utf-8") if out else sys.stdout
-    try:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(cells.columns)
-        writer.writerows([_csv_cell(v) for v in row] for row in cells.itertuples(index=False))
-    finally:
-        if out:
-            handle.close()
+    """As-of cells as CSV with the columns of `export metrics` (the query layer's one CSV writer)."""
+    from dashboards.queries.exports import write_rows
+
+    write_rows(cells.columns, cells.itertuples(index=False), out)
 
 
 def _write_scorecard_csv(card, out: str) -> None:
-    """The scorecard rows as CSV, formatted like `export metrics` (whole numbers without .0,
-    booleans Y/N, blank for no data)."""
+    """The scorecard rows as CSV, formatted like `export metrics`."""
+    from dashboards.queries.exports import write_rows
+
     card = card.drop(columns=["definition"])
-    with open(out, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(card.columns)
-        writer.writerows([_csv_cell(v) for v in row] for row in card.itertuples(index=False))
-
-
-def _csv_cell(value) -> str:
-    if _blank(value):
-        return ""
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
-        return "Y" if value else "N"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    write_rows(card.columns, card.itertuples(index=False), out)
 
 
 def _blank(value) -> bool:

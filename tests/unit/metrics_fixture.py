@@ -334,11 +334,12 @@ def add_plans(con: duckdb.DuckDBPyConnection) -> None:
     ])
 
 
-def build_marts(con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None, coding_bands=None) -> Catalog:
-    """The three metric marts on `con`, as the assets build them (coding_bands=(): no top and
-    bottom coding, for tests of the arithmetic whose tiny groups are all 0% or 100%)."""
+def build_marts(con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None, coding_bands=None,
+                as_of: dt.date = AS_OF) -> Catalog:
+    """The three metric marts on `con`, as the assets build them on `as_of` (coding_bands=(): no
+    top and bottom coding, for tests of the arithmetic whose tiny groups are all 0% or 100%)."""
     catalog = catalog or load_catalog(config_path="")
-    build_metric_values(con, catalog, as_of=AS_OF, coding_bands=coding_bands)
+    build_metric_values(con, catalog, as_of=as_of, coding_bands=coding_bands)
     build_scorecard(con, catalog)
     build_needs_assessment(con, catalog)
     return catalog

@@ -396,7 +396,7 @@ def test_export_csv_for_a_principal(warehouse):
     lines = text.splitlines()
     assert lines[0] == ",".join(queries.METRIC_VALUE_COLUMNS)
     # every cell of this district is under 10 students: blank numbers, flag and reason
-    assert lines[1:] == [f"attendance_rate,1,2026,year,{level},{entity},all,,,,Y,fewer than 10 students,"
+    assert lines[1:] == [f"attendance_rate,2,2026,year,{level},{entity},all,,,,Y,fewer than 10 students,"
                          for level, entity in [("classroom", "C1"), ("classroom", "C2"), ("district", "D1"),
                                                ("plc", "P1"), ("school", "S1")]]
 
@@ -404,9 +404,16 @@ def test_export_csv_for_a_principal(warehouse):
 def test_export_csv_for_one_entity(warehouse):
     text = queries.metric_values_csv(ANALYST, warehouse=warehouse, entity="S2", metric="attendance_rate",
                                   year=2026, group="all")
-    row = text.splitlines()[1].split(",")
-    assert row[:9] == ["attendance_rate", "1", "2026", "year", "school", "S2", "all", "24", "26"]
+    lines = text.splitlines()
+    row = lines[1].split(",")
+    assert len(lines) == 2 and row[:9] == ["attendance_rate", "2", "2026", "year", "school", "S2", "all", "24", "26"]
     assert float(row[9]) == pytest.approx(24 / 26)
+    # every period: the fixture's year 2025-26 is in progress (built as of 2026-01-15), so it has
+    # months and years to date too, the year to date at the end of its last month being the year
+    periods = [line.split(",")[3] for line in queries.metric_values_csv(
+        ANALYST, warehouse=warehouse, entity="S2", metric="attendance_rate", year=2026, group="all",
+        period=None).splitlines()[1:]]
+    assert "year" in periods and "month:2025-09" in periods and "ytd:2026-01-31" in periods
     with pytest.raises(AccessDenied):
         queries.metric_values_csv(PRINCIPAL, warehouse=warehouse, entity="S2")
     with pytest.raises(AccessDenied):

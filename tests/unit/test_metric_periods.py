@@ -41,6 +41,16 @@ def test_the_year_in_progress_has_every_month_to_the_latest_data_date(con):
     assert periods == {"year", *(f"month:{m}" for m in months[2:]), *(f"ytd:{e}" for e in ends[2:])}
 
 
+def test_a_finished_year_keeps_its_year_value_only():
+    # built as of 2026-09-01, a day of 2026-27: 2025-26 is finished, so no months are kept
+    # (any day of it is computed on request)
+    connection = with_october(district(with_plans=True))
+    build_marts(connection, as_of=D(2026, 9, 1))
+    periods = {p for (p,) in connection.execute("SELECT DISTINCT period FROM mart.metric_values").fetchall()}
+    connection.close()
+    assert periods == {"year"}
+
+
 def test_attendance_month_by_month_and_year_to_date(con):
     # September: the fixture's days, 81 attended of 91 (metrics_fixture.py)
     assert cell(con, "attendance_rate", "district", "D1", period="month:2025-09") == (81, 91, 81 / 91)

@@ -122,4 +122,4 @@ def test_csv_stream_matches_the_query(warehouse):
     rows = queries.write_metric_values_csv(Viewer.analyst(), out, warehouse=warehouse, metric="kpi")
     lines = out.getvalue().splitlines()
     assert lines[0] == ",".join(queries.METRIC_VALUE_COLUMNS)
-    assert rows == 3 and "kpi.on_time_routes,1,2026,year,department,TRN,all,,,0.96,N,," in lines
+    assert rows == 3 and "kpi.on_time_routes,2,2026,year,department,TRN,all,,,0.96,N,," in lines

@@ -1,7 +1,8 @@
 -- Rows of mart.metric_values the viewer may see, each hidden or shown by the viewer's audience
 -- (sql/macros.sql): organisation cells in the viewer's visible_org (ancestors as aggregates);
 -- student rows only with student access, only for visible_students, year by year. `metric` is
--- an exact id or a family (proficiency_rate -> every proficiency_rate.*).
+-- an exact id or a family (proficiency_rate -> every proficiency_rate.*); $period one period
+-- (year, month:YYYY-MM, ytd:YYYY-MM-DD) or NULL for all.
 , rows AS (
     SELECT v.*, k.n, m.min_n, m.n_unit, m.kind,
            $scope_id IS NULL OR v.level = 'student'
@@ -20,6 +21,7 @@
       AND ($group IS NULL OR v.student_group = $group)
       AND ($metric IS NULL OR v.metric_id = $metric OR starts_with(v.metric_id, $metric || '.'))
       AND ($year IS NULL OR v.school_year = $year)
+      AND ($period IS NULL OR v.period = $period)
       -- classroom systems metrics describe one teacher: never public (docs/metrics.md)
       AND NOT ($audience = 'public' AND v.level = 'classroom' AND m.kind = 'systems')
 ), judged AS (
@@ -35,4 +37,4 @@ SELECT metric_id, metric_version, school_year, period, level, entity_id, student
        CASE WHEN hidden THEN NULL ELSE value END AS value,
        hidden AS suppressed, hidden_because AS suppression_reason, shown_range AS value_range
 FROM judged
-ORDER BY metric_id, school_year, level, entity_id, student_group
+ORDER BY metric_id, school_year, period, level, entity_id, student_group
