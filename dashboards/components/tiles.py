@@ -23,12 +23,13 @@ def spark_heights(values: list) -> tuple[list, float | None, float | None]:
     return heights, low, high
 
 
-def spark_scale(low, high, unit: str | None) -> str:
-    """The scale a sparkline states: 'bars from 94.9% (low) to 95.3% (high)'."""
+def spark_scale(low, high, unit: str | None, years: int = 2) -> str:
+    """The scale a sparkline states: 'bars from 94.9% (low) to 95.3% (high)'; `years`: how many
+    years have a value."""
     if low is None:
         return "no values"
     if low == high:
-        return f"every year {fmt.number(low, unit)}"
+        return f"{'one year' if years == 1 else 'every year'}: {fmt.number(low, unit)}"
     return f"bars from {fmt.number(low, unit)} (low) to {fmt.number(high, unit)} (high)"
 
 
@@ -37,7 +38,7 @@ def sparkline(trend, unit: str | None) -> html.Div:
     label); a year without a value is a dashed gap, never a zero-height bar."""
     points = list(trend) if trend is not None else []
     heights, low, high = spark_heights([p.get("value") for p in points])
-    scale = spark_scale(low, high, unit)
+    scale = spark_scale(low, high, unit, sum(h is not None for h in heights))
     bars = []
     for i, (point, height) in enumerate(zip(points, heights)):
         label = f"{school_year_label(point.get('school_year'))}: {fmt.number(point.get('value'), unit)}"

@@ -114,8 +114,8 @@ def children_table(cells: pd.DataFrame, card: pd.DataFrame) -> tuple[pd.DataFram
             "cellClassRules": {f"cell-{css}": f"params.data.m{i}_c === '{css}'"
                                for css in ("on_target", "near", "off", "suppressed", "no_data")},
         })
-    columns = [grids.column("entity_name", "Name (click to open)", minWidth=200, pinned="left"),
-               grids.column("level_name", "Layer", maxWidth=110)]
+    columns = [grids.column("entity_name", "Name (click to open)", minWidth=270, pinned="left"),
+               grids.column("level_name", "Layer", minWidth=120, maxWidth=130)]
     columns += [{"headerName": perspective or "Metrics", "children": children} for perspective, children in groups.items()]
     return rows, columns
 
