@@ -34,13 +34,14 @@ def number(value, unit: str | None, *, signed: bool = False) -> str:
 
 def change_by_direction(value, unit: str | None, direction: str | None) -> tuple[str, str]:
     """(words, css class) of a change by the metric's direction: '▼ 1.2 pts, better' for a fall
-    of a lower-is-better metric, class 'better', 'worse' or 'same'."""
+    of a lower-is-better metric, class 'better', 'worse' or 'same'. A change too small to show
+    at the unit's precision ('0.0 h') is no change."""
     if missing(value):
         return "no prior year", "same"
-    if round(value, 9) == 0:
+    size = f"{abs(value) * 100:.1f} pts" if unit == "share" else number(abs(value), unit)
+    if not any(ch in "123456789" for ch in size):
         return "▶ no change", "same"
     arrow = "▲" if value > 0 else "▼"
-    size = f"{abs(value) * 100:.1f} pts" if unit == "share" else number(abs(value), unit)
     better = (value > 0) == (direction != "lower")
     return f"{arrow} {size}, {'better' if better else 'worse'}", "better" if better else "worse"
 

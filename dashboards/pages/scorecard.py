@@ -75,13 +75,19 @@ def children_section(viewer, wh, level, entity, year, group, card: pd.DataFrame)
         return [html.H2(f"The layer below ({len(kids):,})"),
                 html.P("Open a department, school, PLC or classroom.", className="note"),
                 grids.entity_grid(CHILDREN_GRID, kids, columns)]
+    # metrics no child has (the survey metrics below a school) would be columns of "no data"
+    measured = cells.groupby("metric_id", sort=False)["status"].transform(lambda s: (s != "no_data").any())
+    left_out = cells.loc[~measured, "metric_id"].nunique() if measured.any() else 0
+    cells = cells[measured] if measured.any() else cells
     frame, columns = children_table(cells, card)
     hidden = int(cells["suppressed"].sum())
     return [html.H2(f"The layer below ({len(frame):,}), metric by metric"),
             html.P(f"{school_year_label(year)} · {queries.group_label(group)} · each child's value of this "
                    "scorecard's metrics, with its status (✓ on target, ● near, ✗ off); sort by a column, click "
                    "a row to open that scorecard. "
-                   + (f"{hidden:,} cells are hidden from you, each saying why." if hidden else ""), className="note"),
+                   + (f"{hidden:,} cells are hidden from you, each saying why. " if hidden else "")
+                   + (f"{left_out} metrics no child has a value of are left out." if left_out else ""),
+                   className="note"),
             grids.entity_grid(CHILDREN_GRID, frame, columns)]
 
 

@@ -1,13 +1,15 @@
 // Printing a page (Ctrl+P, the browser's menu, or the top bar's Print button): every row of every
 // grid and every chart as wide as the paper, then the screen layout back.
 // A grid shows a page of rows and draws them asynchronously (React), too late for a print that
-// starts right after `beforeprint`; so each grid is copied, synchronously, into a plain table of
+// starts right after `beforeprint`; so each grid is copied, synchronously, into plain tables of
 // its rows as sorted and filtered, with its formatted values, row and cell classes, that only
-// print shows (alignboard.css: @media print). Charts are redrawn at the width of the paper.
+// print shows (alignboard.css: @media print). Charts are redrawn at the width of the paper, and
+// no taller than a page.
 (function () {
   "use strict";
   var prepared = false;
   var charts = [];
+  var PAGE_HEIGHT = 620;  // px of a landscape page's height a chart may take, with its heading
 
   function gridApi(element) {
     var lib = window.dash_ag_grid;
@@ -32,27 +34,60 @@
     return names;
   }
 
-  function snapshot(element, api) {
-    var columns = api.getAllDisplayedColumns();
-    var table = document.createElement("table");
-    table.className = "print-table";
-    var head = table.createTHead().insertRow();
+  function groupName(column) {
+    var parent = column.getOriginalParent ? column.getOriginalParent() : null;
+    if (!parent || (parent.isPadding && parent.isPadding())) {
+      return null;  // a column outside any group (AG Grid pads it with a group of its own)
+    }
+    var definition = parent.getColGroupDef ? parent.getColGroupDef() : null;
+    return definition ? definition.headerName || "" : null;
+  }
+
+  // A wide grid with column groups (the scorecard's layer below: one group per perspective)
+  // prints as one table per group, each with the columns outside any group (the names) first.
+  function sections(columns) {
+    var keys = columns.filter(function (column) { return groupName(column) === null; });
+    var groups = [];
+    columns.forEach(function (column) {
+      var name = groupName(column);
+      if (name === null) {
+        return;
+      }
+      if (groups.length === 0 || groups[groups.length - 1].name !== name) {
+        groups.push({name: name, columns: []});
+      }
+      groups[groups.length - 1].columns.push(column);
+    });
+    if (groups.length === 0) {
+      return [{name: null, columns: keys}];
+    }
+    return groups.map(function (group) { return {name: group.name, columns: keys.concat(group.columns)}; });
+  }
+
+  function table(api, section, infinite) {
+    var columns = section.columns;
+    var printed = document.createElement("table");
+    printed.className = "print-table";
+    if (section.name) {
+      printed.createCaption().textContent = section.name;
+    }
+    var head = printed.createTHead().insertRow();
     columns.forEach(function (column) {
       var cell = document.createElement("th");
       cell.textContent = column.getColDef().headerName || column.getColId();
       head.appendChild(cell);
     });
-    var body = table.createTBody();
+    var body = printed.createTBody();
     var rowRules = api.getGridOption("rowClassRules");
     var rows = 0;
-    api.forEachNodeAfterFilterAndSort(function (node) {
+    // an infinite grid's rows stay on the server: the rows it has loaded, in its order
+    api[infinite ? "forEachNode" : "forEachNodeAfterFilterAndSort"](function (node) {
       if (!node.data) {
         return;
       }
       rows += 1;
       var row = body.insertRow();
-      var params = {data: node.data, node: node, api: api};
-      row.className = classesOf(rowRules, params).join(" ");
+      row.className = classesOf(rowRules, {data: node.data, node: node, api: api}).join(" ");
       columns.forEach(function (column) {
         var cell = row.insertCell();
         var value = api.getCellValue({rowNode: node, colKey: column, useFormatter: true});
@@ -66,11 +101,22 @@
         }
       });
     });
-    if (api.getGridOption("rowModelType") === "infinite") {
-      var note = table.createCaption();
+    if (infinite) {
+      var note = printed.createTFoot().insertRow().insertCell();
+      note.colSpan = columns.length;
       note.textContent = "the " + rows + " rows loaded on screen; the CSV download has them all";
     }
-    element.insertAdjacentElement("afterend", table);
+    return printed;
+  }
+
+  function snapshot(element, api) {
+    var infinite = api.getGridOption("rowModelType") === "infinite";
+    var after = element;
+    sections(api.getAllDisplayedColumns()).forEach(function (section) {
+      var printed = table(api, section, infinite);
+      after.insertAdjacentElement("afterend", printed);
+      after = printed;
+    });
   }
 
   function prepare() {
@@ -90,8 +136,18 @@
       document.querySelectorAll(".js-plotly-plot").forEach(function (chart) {
         var width = chart.parentElement ? chart.parentElement.clientWidth : 0;
         if (width > 0 && chart.layout) {
-          charts.push({chart: chart, width: chart.layout.width});
-          window.Plotly.relayout(chart, {width: width});
+          var height = chart._fullLayout ? chart._fullLayout.height : chart.layout.height;
+          var box = chart.parentElement;
+          charts.push({chart: chart, width: chart.layout.width, height: chart.layout.height,
+                       boxHeight: box.style.height});
+          var size = {width: width};
+          if (height > PAGE_HEIGHT) {
+            // a long list of bars on one page, not split across two; the box too, or the
+            // graph's resize observer would draw it at the box's height again
+            size.height = PAGE_HEIGHT;
+            box.style.height = PAGE_HEIGHT + "px";
+          }
+          window.Plotly.relayout(chart, size);
         }
       });
     }
@@ -108,7 +164,9 @@
       element.classList.remove("printed-as-table");
     });
     charts.forEach(function (saved) {
-      window.Plotly.relayout(saved.chart, {width: saved.width === undefined ? null : saved.width});
+      saved.chart.parentElement.style.height = saved.boxHeight;
+      window.Plotly.relayout(saved.chart, {width: saved.width === undefined ? null : saved.width,
+                                           height: saved.height === undefined ? null : saved.height});
     });
     charts = [];
   }

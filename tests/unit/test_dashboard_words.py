@@ -60,6 +60,9 @@ def test_a_fall_in_chronic_absence_is_better_and_a_fall_in_attendance_worse():
     # hours of mandatory PD, a ceiling: half an hour more is worse
     assert fmt.change_by_direction(0.5, "hours", "lower") == ("▲ 0.5 h, worse", "worse")
     assert fmt.change_by_direction(0.0, "share", "higher") == ("▶ no change", "same")
+    # -0.04 h shows as 0.0 h: too small to call better or worse
+    assert fmt.change_by_direction(-0.04, "hours", "higher") == ("▶ no change", "same")
+    assert fmt.change_by_direction(-0.0004, "share", "lower") == ("▶ no change", "same")
     assert fmt.change_by_direction(None, "share", "lower") == ("no prior year", "same")
 
 
