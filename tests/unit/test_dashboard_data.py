@@ -494,5 +494,8 @@ def test_the_layer_below_hides_a_childs_cell_by_the_viewers_rules_and_says_why(w
     assert set(mine.entity_id) == {"C1"}
     c1 = mine[mine.metric_id == "attendance_rate"].iloc[0]
     assert c1.value == pytest.approx(33 / 39) and c1.n == 4 and not c1.suppressed
+    # the district's layer below, for S1's principal: S1 alone, never S2's values
+    assert set(queries.scorecard_children(PRINCIPAL, "district", "D1", warehouse=warehouse, year=2026).entity_id) \
+        == {"S1"}
     with pytest.raises(AccessDenied):
         queries.scorecard_children(PRINCIPAL, "school", "S2", warehouse=warehouse)
