@@ -199,12 +199,13 @@ def action_grid(steps: pd.DataFrame):
     steps = steps.assign(timing_text=steps["timing"].map(lambda c: label(TIMING, c)),
                          status_text=steps["status"].map(lambda c: label(STEP_STATUS, c)))
     overdue = int((steps["timing"] == "overdue").sum())
-    columns = [grids.column("owner", "Owner", minWidth=150), grids.column("due_date", "Due", minWidth=110),
+    wrapped = {"wrapText": True, "autoHeight": True}
+    columns = [grids.column("owner", "Owner", minWidth=140, **wrapped), grids.column("due_date", "Due", minWidth=110),
                grids.column("timing_text", "Timing", minWidth=105), grids.column("status_text", "Status", minWidth=105),
                grids.column("days_late", "Days late", "integer", minWidth=90, maxWidth=110),
-               grids.column("description", "Action step", minWidth=240, flex=2, wrapText=True, autoHeight=True),
-               grids.column("plan_id", "Plan", minWidth=90), grids.column("goal_id", "Goal", minWidth=120),
-               grids.column("completed_date", "Completed", minWidth=110)]
+               grids.column("description", "Action step", minWidth=240, flex=2, **wrapped),
+               grids.column("plan_id", "Plan", minWidth=100), grids.column("goal_id", "Goal", minWidth=140),
+               grids.column("completed_date", "Completed", minWidth=125)]
     return html.Div([html.P(f"{len(steps)} action steps, {overdue} overdue (highlighted).", className="note"),
                      grids.grid("plans-actions", steps, columns, height=420, row_class_rules=OVERDUE)])
 

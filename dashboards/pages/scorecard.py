@@ -116,7 +116,7 @@ def children_table(cells: pd.DataFrame, card: pd.DataFrame) -> tuple[pd.DataFram
         groups.setdefault(info["perspective"].get(metric, "") if metric in info.index else "", []).append({
             "field": f"m{i}", "headerName": name, "headerTooltip": f"{name} ({metric})",
             "valueFormatter": {"function": f"params.value == null ? (params.data.m{i}_note || '') : {number}{icons}"},
-            "filter": False, "type": "rightAligned", "minWidth": 130,
+            "filter": False, "type": "rightAligned", "minWidth": 145,
             "cellClassRules": {f"cell-{css}": f"params.data.m{i}_c === '{css}'"
                                for css in ("on_target", "near", "off", "suppressed", "no_data")},
         })
