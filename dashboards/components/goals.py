@@ -18,13 +18,25 @@ def day(value) -> dt.date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-def current_date(goal) -> dt.date | None:
-    """The date a goal's current value is as of: the end of its school year, or the as-of date
-    while that year is still in progress (a year-to-date value is never dated in the future)."""
-    end, as_of = year_end(goal.current_year), day(goal.as_of)
+def value_date(school_year, as_of) -> dt.date | None:
+    """The date a school year's value is as of: the end of that school year, or `as_of` while
+    the year is still in progress (a year-to-date value is never dated in the future)."""
+    end, as_of = year_end(school_year), day(as_of)
     if end is None:
         return None
     return min(end, as_of) if as_of is not None else end
+
+
+def current_date(goal) -> dt.date | None:
+    """The date a goal's current value is as of."""
+    return value_date(goal.current_year, goal.as_of)
+
+
+def history_points(years, values, as_of) -> list[dict]:
+    """The goal metric's value of each loaded school year (as the viewer may see it) at the date
+    it is as of; a year without a value is left out, never drawn as zero."""
+    return [{"date": value_date(year, as_of), "value": value, "school_year": int(year)}
+            for year, value in zip(years, values) if not fmt.missing(value) and not fmt.missing(year)]
 
 
 def goal_points(goal) -> list[dict]:

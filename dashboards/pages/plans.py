@@ -14,7 +14,7 @@ from dashboards import queries
 from dashboards.components import context, figures, grids
 from dashboards.components import formatting as fmt
 from dashboards.components.controls import select
-from dashboards.components.goals import goal_points, supporting_goals, targets_text
+from dashboards.components.goals import goal_points, history_points, supporting_goals, targets_text
 from dashboards.components.labels import (
     CADENCE, STAGES, STEP_STATUS, TASK_STATUS, TIMING, goal_status, label, level_label, problem_label,
 )
@@ -49,7 +49,8 @@ def layout(goal=None, **_):
             html.H2("A goal's progress against its trajectory"),
             goal_chooser(measured, goal)]
     if goal is not None:
-        body.append(html.Div(progress_chart(measured[measured["goal_id"] == goal].iloc[0], units, names), className="card"))
+        chosen = measured[measured["goal_id"] == goal].iloc[0]
+        body.append(html.Div(progress_chart(chosen, units, names, goal_history(viewer, wh, chosen)), className="card"))
     body += [html.H2("Action steps"), action_grid(queries.action_steps(viewer, warehouse=wh)),
              html.H2("Plan-development schedule"), schedule(queries.plan_schedule(viewer, warehouse=wh)),
              html.H2("Meeting cadence by team"), cadence(queries.meeting_cadence(viewer, warehouse=wh))]
@@ -144,10 +145,22 @@ def goal_chooser(measured: pd.DataFrame, goal) -> html.Div:
     return html.Div([select("goal", "Goal", options, goal, width=720)], className="controls")
 
 
-def progress_chart(goal, units: dict, names: dict):
+def goal_history(viewer, wh, goal) -> list[dict]:
+    """The goal metric's value for its owner and student group in every loaded school year, as
+    this viewer may see it (hidden years left out); none for an owner without a scorecard."""
+    try:
+        trend = queries.metric_trend(viewer, goal.level, goal.entity_id, goal.metric_id, warehouse=wh,
+                                     group=goal.student_group)
+    except queries.DataError:
+        return []
+    return history_points(trend["school_year"], trend["value"], goal.as_of)
+
+
+def progress_chart(goal, units: dict, names: dict, history: list[dict] = ()):
     """Baseline -> target as a straight line, the expected value at the as-of date on it, the
-    current value at the date it is as of (the end of its school year: components/goals.py),
-    or a note that there is none, and the projection at the target date."""
+    metric's value of each school year at the date it is as of (the end of that school year:
+    components/goals.py), the current value with its status, or a note that there is none, and
+    the projection at the target date."""
     u = unit(units, goal.metric_id)
     v = lambda x: fmt.plot_value(x, u)  # noqa: E731
     at = {p["name"]: p for p in goal_points(goal)}
@@ -159,6 +172,12 @@ def progress_chart(goal, units: dict, names: dict):
         text=[f"{p['name']} {fmt.number(p['value'], u)} ({p['date'].isoformat()})" for p in line],
         textposition=["top right", "top left"][:len(line)] if len(line) == 2 else "top center",
         hovertemplate="%{text}<extra></extra>"))
+    if history:
+        fig.add_trace(go.Scatter(
+            x=[p["date"] for p in history], y=[v(p["value"]) for p in history], mode="lines+markers",
+            name="value by school year", line={"color": figures.BLUE, "width": 2}, marker={"size": 7},
+            text=[f"{fmt.number(p['value'], u)} ({school_year_label(p['school_year'])}, as of {p['date'].isoformat()})"
+                  for p in history], hovertemplate="%{text}<extra></extra>"))
     if "expected" in at:
         p = at["expected"]
         fig.add_trace(go.Scatter(x=[p["date"]], y=[v(p["value"])], mode="markers",

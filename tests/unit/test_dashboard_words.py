@@ -6,7 +6,9 @@ from types import SimpleNamespace
 import pytest
 
 from dashboards.components import formatting as fmt
-from dashboards.components.goals import current_date, goal_points, supporting_goals, targets_text
+from dashboards.components.goals import (
+    current_date, goal_points, history_points, supporting_goals, targets_text,
+)
 from dashboards.components.labels import (
     CADENCE, GOAL_STATUS, STAGES, STEP_STATUS, TASK_STATUS, TIMING, goal_status, label, problem_label,
 )
@@ -101,6 +103,15 @@ def test_a_goals_current_value_is_dated_at_the_end_of_its_school_year():
     assert current_date(goal(current_year=2027)) == D(2026, 12, 7)
     # no current value: no current point (the chart says so in words)
     assert "current" not in {p["name"] for p in goal_points(goal(current_value=None, current_year=None))}
+
+
+def test_each_school_years_value_is_dated_at_its_end_and_a_missing_one_left_out():
+    # read on 2026-12-07: 2024-25 at 2025-06-30, 2025-26 hidden (left out), 2026-27 in progress
+    # as of 2026-12-07
+    points = history_points([2025, 2026, 2027], [0.4, None, 0.45], D(2026, 12, 7))
+    assert [(p["date"], p["value"], p["school_year"]) for p in points] == [
+        (D(2025, 6, 30), 0.4, 2025), (D(2026, 12, 7), 0.45, 2027)]
+    assert history_points([], [], D(2026, 12, 7)) == []
 
 
 def test_supporting_goals_add_up_with_no_data_for_the_rest():
