@@ -36,7 +36,11 @@ class LoadInProgress(RuntimeError):
     """Another load holds the warehouse lock."""
 
 
-class WarehouseDamaged(RuntimeError):
+class WarehouseError(RuntimeError):
+    """The warehouse file cannot be opened (not a DuckDB file, no permission): one line naming it."""
+
+
+class WarehouseDamaged(WarehouseError):
     """The published warehouse file cannot be opened (truncated, overwritten)."""
 
 
@@ -85,7 +89,19 @@ def default_path() -> str:
 
 def open_read_only(path: str | Path) -> duckdb.DuckDBPyConnection:
     """A short-lived read-only connection to the published warehouse (for the CLI and dashboard)."""
-    return duckdb.connect(str(path), read_only=True)
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"cannot read the warehouse {path}: {str(exc).strip().splitlines()[0]}") from None
+
+
+def check_readable(path: str | Path) -> None:
+    """Raise WarehouseError unless the warehouse opens and its catalog reads."""
+    with open_read_only(path) as con:
+        try:
+            con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()
+        except duckdb.Error as exc:
+            raise WarehouseError(f"cannot read the warehouse {path}: {str(exc).strip().splitlines()[0]}") from None
 
 
 @dataclass

@@ -34,6 +34,7 @@ NAV = (
     ("/plans", "Plans", ()),
     ("/quality", "Data quality", ()),
 )
+SEARCH = ("/search", "Find a student", ())  # for logins that may see students
 
 
 def create_app(warehouse: str | Path | None = None, *, stale_hours: float | None = None,
@@ -147,11 +148,12 @@ def frame(pathname, search):
     the data is stale or a file was rejected."""
     state = parse(search)
     links = []
-    for path, label, keep in NAV:
+    name = auth.current_user_name()
+    nav = NAV if not (name and auth.current_viewer().may_see_students) else NAV[:4] + (SEARCH,) + NAV[4:]
+    for path, label, keep in nav:
         active = (pathname or "/") == path or (path == "/" and pathname == "/metric")
         links.append(dcc.Link(label, href=href(path, **{k: state.get(k) for k in keep}),
                               className="active" if active else ""))
-    name = auth.current_user_name()
     # logout is a POST with the session's CSRF token (a link or an image cannot sign anyone out)
     user = [html.Span(f"Signed in as {name}"),
             html.Form(html.Button("Log out", type="submit", name="csrf_token", value=auth.csrf_token(),

@@ -19,6 +19,8 @@ DECIMAL = {"function": "params.value == null ? '' : d3.format(',.2f')(params.val
 # AG Grid's Theming API (v33+): Alpine in the app's font.
 THEME = {"function": "themeAlpine.withParams({fontFamily: 'DejaVu Sans, Arial, sans-serif', fontSize: 13})"}
 INTEGER = {"function": "params.value == null ? '' : d3.format(',d')(params.value)"}
+# up to two decimals, none when whole: a scale score 425, a score 7.5
+NUMBER = {"function": "params.value == null ? '' : d3.format(',.2~f')(params.value)"}
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -64,12 +66,14 @@ def _plain(value):
 
 
 def column(field: str, header: str, kind: str = "text", **extra) -> dict:
-    """A column definition; kind is text, percent, decimal or integer."""
+    """A column definition; kind is text, percent, decimal, number (no trailing zeros) or integer."""
     spec = {"field": field, "headerName": header}
     if kind == "percent":
         spec.update(valueFormatter=PERCENT, filter="agNumberColumnFilter", type="rightAligned")
     elif kind == "decimal":
         spec.update(valueFormatter=DECIMAL, filter="agNumberColumnFilter", type="rightAligned")
+    elif kind == "number":
+        spec.update(valueFormatter=NUMBER, filter="agNumberColumnFilter", type="rightAligned")
     elif kind == "integer":
         spec.update(valueFormatter=INTEGER, filter="agNumberColumnFilter", type="rightAligned")
     spec.update(extra)

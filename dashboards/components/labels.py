@@ -1,6 +1,7 @@
 """Readable names for the codes the warehouse stores: the layers (LEVELS), the disparity
-categories (CATEGORIES), and the plans' statuses, timings, stages and problems. A page shows
-words, never a code: a code no map knows reads with its underscores as spaces."""
+categories (CATEGORIES), the student folder's codes, and the plans' statuses, timings, stages
+and problems. A page shows words, never a code: a code no map knows reads with its underscores
+as spaces (code_label)."""
 from __future__ import annotations
 
 from dashboards import queries
@@ -36,6 +37,57 @@ def race_label(code: str) -> str:
     return label[:1].upper() + label[1:]
 
 
+# --- the codes of the student folder (landing-files.md), as people read them -------------------
+ACTIONS = {"oss": "Out-of-school suspension", "iss": "In-school suspension", "expulsion": "Expulsion",
+           "iaes": "Interim alternative educational setting", "other": "Other action"}
+ATTENDANCE_STATUSES = {"present": "Present", "tardy": "Tardy", "early_departure": "Early departure",
+                       "excused_absence": "Excused absence", "unexcused_absence": "Unexcused absence"}
+TIERS = {1: "Tier 1 (universal)", 2: "Tier 2 (targeted)", 3: "Tier 3 (intensive)"}
+SUBJECTS = {"ela": "ELA", "math": "Math", "science": "Science", "social_studies": "Social studies",
+            "arts": "Arts", "physical_education": "Physical education", "world_language": "World language"}
+GRADES = {"PK": "Pre-K", "KG": "Kindergarten"}
+
+
+def code_label(code, words: dict | None = None) -> str:
+    """A code in words: from `words` when it is there, else its own words ('dress_code' ->
+    'Dress code'); blank for no code."""
+    if code is None or (isinstance(code, float) and code != code):
+        return ""
+    if words and code in words:
+        return words[code]
+    if isinstance(code, str) and code.lower() in (words or {}):
+        return words[code.lower()]
+    text = str(code).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def tier_label(tier) -> str:
+    """2 -> 'Tier 2 (targeted)'."""
+    if tier is None or (isinstance(tier, float) and tier != tier):
+        return ""
+    return TIERS.get(int(tier), f"Tier {int(tier)}")
+
+
+def grade_label(grade) -> str:
+    """'04' -> '4', 'KG' -> 'Kindergarten'."""
+    if grade is None:
+        return ""
+    return GRADES.get(grade, grade.lstrip("0") or grade)
+
+
+def yes_no(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return "Yes" if bool(value) else "No"
+
+
+def student_label(student_id: str, first_name=None, last_name=None) -> str:
+    """'Lee, Ana (s01)' when students.csv has names, else the id alone."""
+    names = [n for n in (last_name, first_name) if isinstance(n, str) and n.strip()]
+    return f"{', '.join(names)} ({student_id})" if names else str(student_id)
+
+
+# --- the codes of the plans (assets/plans), as the Plans page says them ----------------------------
 # Goal status -> (css class of the status badges, icon, word): never colour alone.
 GOAL_STATUS = {
     "met": ("on_target", "✓", "met"), "on_track": ("on_target", "✓", "on track"),
@@ -72,25 +124,15 @@ _PARTS = {"if": '"If we..."', "then": '"Then..."', "and": '"And..."', "baseline_
           "target_date": "target date", "student_group": "student group"}
 
 
-def words(code) -> str:
-    """A code nothing maps: 'not_measurable' -> 'not measurable'; a blank is ''."""
-    return code.replace("_", " ") if isinstance(code, str) else ""
-
-
-def label(names: dict, code) -> str:
-    """The word for `code` in `names`, or the code read as words."""
-    return names.get(code, words(code)) if isinstance(code, str) else ""
-
-
 def problem_label(code) -> str:
     """'smart_goal_missing_target_date' -> 'SMART goal without its target date'."""
     for prefix, sentence in _MISSING_PARTS.items():
         if isinstance(code, str) and code.startswith(prefix):
             part = code[len(prefix):]
-            return sentence.format(_PARTS.get(part, words(part)))
-    return label(PROBLEMS, code)
+            return sentence.format(_PARTS.get(part, code_label(part).lower()))
+    return code_label(code, PROBLEMS)
 
 
 def goal_status(code) -> tuple[str, str, str]:
     """(css class, icon, word) of a goal status."""
-    return GOAL_STATUS.get(code, ("no_target", "–", words(code) or "no status"))
+    return GOAL_STATUS.get(code, ("no_target", "–", code_label(code).lower() or "no status"))

@@ -16,7 +16,7 @@ from dashboards.components import formatting as fmt
 from dashboards.components.controls import select
 from dashboards.components.goals import goal_points, history_points, supporting_goals, targets_text
 from dashboards.components.labels import (
-    CADENCE, STAGES, STEP_STATUS, TASK_STATUS, TIMING, goal_status, label, level_label, problem_label,
+    CADENCE, STAGES, STEP_STATUS, TASK_STATUS, TIMING, code_label, goal_status, level_label, problem_label,
 )
 from dashboards.components.plan_tree import tree_rows
 from dashboards.components.state import school_year_label
@@ -215,8 +215,8 @@ OVERDUE = {"plans-overdue": "params.data.timing === 'overdue'"}
 def action_grid(steps: pd.DataFrame):
     """Every action step by owner and due date; overdue ones highlighted (and said in words)."""
     steps = steps.sort_values(["owner", "due_date"], na_position="last")
-    steps = steps.assign(timing_text=steps["timing"].map(lambda c: label(TIMING, c)),
-                         status_text=steps["status"].map(lambda c: label(STEP_STATUS, c)))
+    steps = steps.assign(timing_text=steps["timing"].map(lambda c: code_label(c, TIMING)),
+                         status_text=steps["status"].map(lambda c: code_label(c, STEP_STATUS)))
     overdue = int((steps["timing"] == "overdue").sum())
     wrapped = {"wrapText": True, "autoHeight": True}
     columns = [grids.column("owner", "Owner", minWidth=140, **wrapped), grids.column("due_date", "Due", minWidth=110),
@@ -234,8 +234,8 @@ def schedule(tasks: pd.DataFrame):
     slippage per task and a grid."""
     if tasks.empty:
         return html.P("No plan-development schedule is loaded.", className="note")
-    tasks = tasks.assign(stage_text=tasks["stage"].map(lambda c: label(STAGES, c)),
-                         status_text=tasks["task_status"].map(lambda c: label(TASK_STATUS, c)))
+    tasks = tasks.assign(stage_text=tasks["stage"].map(lambda c: code_label(c, STAGES)),
+                         status_text=tasks["task_status"].map(lambda c: code_label(c, TASK_STATUS)))
     columns = [grids.column("plan_id", "Plan", maxWidth=170), grids.column("stage_text", "Stage", minWidth=160),
                grids.column("task", "Task", minWidth=300), grids.column("expected_date", "Expected", maxWidth=120),
                grids.column("completed_date", "Actual", maxWidth=120), grids.column("status_text", "Status", maxWidth=120),
@@ -243,7 +243,7 @@ def schedule(tasks: pd.DataFrame):
     stages = (tasks.groupby(["plan_id", "stage"], sort=False)
               .agg(mean=("slippage_days", "mean"), n=("task", "size"), overdue=("stage_tasks_overdue", "max"))
               .reset_index())
-    names = [f"{r.plan_id} · {label(STAGES, r.stage)}" for r in stages.itertuples()]
+    names = [f"{r.plan_id} · {code_label(r.stage, STAGES)}" for r in stages.itertuples()]
     colours = [figures.OFF if o else (figures.NEAR if (m or 0) > 0 else figures.OK)
                for m, o in zip(stages["mean"], stages["overdue"])]
     fig = figures.horizontal_bars(
@@ -261,7 +261,7 @@ def cadence(meetings: pd.DataFrame):
         return html.P("No meeting records for the teams you may see.", className="note")
     meetings = (meetings.sort_values("school_year", ascending=False, kind="stable")
                 .assign(year=lambda m: m["school_year"].map(school_year_label),
-                        cadence_text=lambda m: m["cadence"].map(lambda c: label(CADENCE, c))))
+                        cadence_text=lambda m: m["cadence"].map(lambda c: code_label(c, CADENCE))))
     columns = [grids.column("year", "School year", maxWidth=120), grids.column("team", "Team", minWidth=160),
                grids.column("entity_name", "Entity", minWidth=240),
                grids.column("periods_met", "Periods met", "integer", maxWidth=120),

@@ -12,7 +12,7 @@ sql/macros.sql: the three audiences' rules), never by hiding links in the pages.
 """
 from dashboards.queries.access import AccessDenied, DataError, Viewer
 from dashboards.queries.cache import clear_cache
-from dashboards.queries.classroom import cfa_mastery, cfa_students, roster
+from dashboards.queries.classroom import cfa_by_classroom, cfa_entities, cfa_mastery, cfa_students, reteach_groups, roster
 from dashboards.queries.connection import warehouse_version
 from dashboards.queries.equity import equity, equity_categories, equity_schools
 from dashboards.queries.exports import csv_text
@@ -29,7 +29,7 @@ from dashboards.queries.plans import (
     write_goal_progress_csv,
 )
 from dashboards.queries.quality import banner, data_quality, failed_checks, recent_failures
-from dashboards.queries.students import student_folder
+from dashboards.queries.students import SEARCH_LIMIT, student_folder, student_search
 
 __all__ = [
     "AccessDenied", "DataError", "Viewer", "clear_cache", "warehouse_version", "csv_text",
@@ -37,7 +37,8 @@ __all__ = [
     "GROUP_DIMENSIONS", "METRIC_VALUE_COLUMNS", "metric_values", "write_metric_values_csv", "metric_values_csv",
     "scorecard", "scorecard_children", "metric_info", "metric_trend", "metric_by_group", "metric_children", "metric_detail",
     "metric_definitions", "needs_assessment", "needs_heatmap", "equity", "equity_categories", "equity_schools",
-    "cfa_mastery", "cfa_students", "roster", "student_folder", "data_quality", "failed_checks",
+    "cfa_mastery", "cfa_students", "cfa_by_classroom", "cfa_entities", "reteach_groups", "roster", "student_folder",
+    "student_search", "SEARCH_LIMIT", "data_quality", "failed_checks",
     "recent_failures", "banner", "GOAL_PROGRESS_COLUMNS", "plan_alignment", "goal_progress",
     "write_goal_progress_csv", "action_steps", "plan_schedule", "meeting_cadence",
 ]

@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from assets.ingest.baseline import LOADED
 from dashboards.queries.access import DataError, Gate, Viewer, check_level
 from dashboards.queries.cache import cached
 from dashboards.queries.connection import connect
@@ -106,7 +107,8 @@ def metric_values_csv(viewer: Viewer, *, warehouse: str | Path | None = None, le
 def data_date(con: duckdb.DuckDBPyConnection):
     """When the data was last loaded (None for a warehouse without load records)."""
     try:
-        return con.execute("SELECT max(loaded_at) FROM mart.data_quality WHERE status = 'loaded'").fetchone()[0]
+        return con.execute("SELECT max(loaded_at) FROM mart.data_quality WHERE list_contains($loaded, status)",
+                           {"loaded": list(LOADED)}).fetchone()[0]
     except duckdb.CatalogException:
         return None
 

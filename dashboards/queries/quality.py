@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from assets.ingest.baseline import LOADED
 from dashboards.queries.access import DataError, Viewer
 from dashboards.queries.cache import cached
 from dashboards.queries.connection import connect, path_of
@@ -31,7 +32,7 @@ def _quality_rows(viewer: Viewer, *, warehouse: str | Path | None = None) -> pd.
                    QUALIFY row_number() OVER (PARTITION BY file ORDER BY loaded_at DESC) = 1
                ), good AS (
                    SELECT file, max(loaded_at) AS last_good_load FROM mart.data_quality
-                   WHERE status = 'loaded' GROUP BY file
+                   WHERE list_contains($loaded, status) GROUP BY file
                )
                SELECT c.file AS contract, coalesce(l.source_file, c.file || '.csv') AS file,
                       coalesce(l.status, 'missing') AS status, coalesce(l.rows_read, 0) AS rows_read,
@@ -42,7 +43,7 @@ def _quality_rows(viewer: Viewer, *, warehouse: str | Path | None = None) -> pd.
                FROM (SELECT unnest($files::VARCHAR[]) AS file) AS c
                LEFT JOIN latest AS l USING (file) LEFT JOIN good AS g USING (file)
                ORDER BY c.file""",
-            {"files": sorted(load_contracts())},
+            {"files": sorted(load_contracts()), "loaded": list(LOADED)},
         ).df()
     frame["reasons"] = [json.loads(r) if isinstance(r, str) and r else {} for r in frame["reasons"]]
     return frame
@@ -50,7 +51,8 @@ def _quality_rows(viewer: Viewer, *, warehouse: str | Path | None = None) -> pd.
 
 def data_quality(viewer: Viewer, *, warehouse: str | Path | None = None) -> pd.DataFrame:
     """The latest load of every landing file of the contracts: contract (the file's name without
-    extension), file, status ('loaded'|'rejected'|'missing'; never loaded = missing),
+    extension), file, status ('loaded'|'loaded_with_warnings'|'rejected'|'missing'|'unchanged'|'not_run';
+    never loaded = missing),
     rows_read, rows_loaded, rows_quarantined, reasons (dict reason -> rows), checks_passed,
     checks_failed, message, loaded_at, last_good_load, age_hours (since the last good load)."""
     frame = _quality_rows(viewer, warehouse=warehouse)

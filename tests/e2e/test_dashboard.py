@@ -192,7 +192,7 @@ def test_teacher_cannot_reach_other_classrooms_by_editing_the_url(browser, site)
                                                     WHERE section_id = $s) ORDER BY 1 LIMIT 1""",
                  {"school": OTHER_SCHOOL_ID, "s": CLASSROOM_ID})[0][0]
     open_path(browser, f"/student?student={own}")
-    view(browser, f"Student {own}")
+    view(browser, own)  # the title names the student: "Lee, Ana (id)", or "Student id" without names
     assert "Attendance" in browser.find_element("id", "student-folder").text
     screenshot(browser, "student_folder")
     open_path(browser, f"/student?student={other}")

@@ -124,8 +124,8 @@ def test_a_student_folder_shows_only_the_years_the_student_was_in_the_viewers_sc
         WHERE e.section_id = $c AND e.student_id IN (SELECT student_id FROM staging.students WHERE school_year = 2025)""",
                       {"c": CLASSROOM})[0]
     answer = page(login(base, "teacher"), base, "/student", f"?student={student}").text
-    years = set(re.findall(r'"school_year":\s*(\d{4})', answer))
-    assert years == {"2026"}, years
+    years = set(re.findall(r'"year":\s*"(\d{4}-\d{2})"', answer))  # each row's school year as shown
+    assert years == {"2025-26"}, years
 
 
 def test_a_principal_sees_exact_values_for_every_plc_and_classroom_that_reaches_the_minimum_n(site):
@@ -225,3 +225,58 @@ def test_every_student_level_query_joins_the_visible_students():
     assert len(readers) >= 6
     for path in readers:
         assert "visible_students" in path.read_text(), path.name
+
+
+def search(session: requests.Session, base: str, text: str) -> requests.Response:
+    """What the browser posts when "Search" is pressed on /search (the text in the body)."""
+    return session.post(base + "/_dash-update-component", timeout=60, json={
+        "output": "student-search-results.children",
+        "outputs": {"id": "student-search-results", "property": "children"},
+        "inputs": [{"id": "student-search-button", "property": "n_clicks", "value": 1},
+                   {"id": "student-search-text", "property": "n_submit", "value": None}],
+        "changedPropIds": ["student-search-button.n_clicks"],
+        "state": [{"id": "student-search-text", "property": "value", "value": text}]})
+
+
+def _student_ids(text: str, warehouse: Path) -> set[str]:
+    """The ids of the district's students that an answer names."""
+    every = {s for (s,) in rows(warehouse, "SELECT DISTINCT student_id FROM staging.students")}
+    return {s for s in re.findall(r"\d{7}", text) if s in every}
+
+
+def test_the_student_search_never_returns_a_student_outside_the_scope(site):
+    base, warehouse, _ = site
+    teacher = login(base, "teacher")
+    mine = {s for (s,) in rows(warehouse, "SELECT student_id FROM staging.section_enrollments WHERE section_id = $c "
+                                          "AND school_year = 2026", {"c": CLASSROOM})}
+    # "000" starts every id of the district: the widest search a teacher can make
+    answer = search(teacher, base, "000")
+    assert answer.status_code == 200
+    found = _student_ids(answer.text, warehouse)
+    assert found and found <= mine, sorted(found - mine)[:5]
+    assert len(found) == min(len(mine), 50)
+    (other,) = rows(warehouse, "SELECT min(student_id) FROM staging.students WHERE school_id <> $s", {"s": SCHOOL})[0]
+    assert other not in search(teacher, base, other).text
+    for name in ("principal", "plclead"):  # no student access: a refusal, no ids
+        refused = search(login(base, name), base, "000")
+        assert "not in your scope" in refused.text and not _student_ids(refused.text, warehouse)
+
+
+def test_re_teach_groups_never_name_a_student_outside_the_scope(site):
+    base, warehouse, _ = site
+    teacher = login(base, "teacher")
+    mine = {s for (s,) in rows(warehouse, "SELECT student_id FROM staging.section_enrollments WHERE section_id = $c "
+                                          "AND school_year = 2026", {"c": CLASSROOM})}
+    below_cut = {s for (s,) in rows(warehouse, """SELECT DISTINCT student_id FROM staging.cfa_results
+        WHERE section_id IN (SELECT section_id FROM staging.sections WHERE plc_id = $p) AND school_year = 2026
+          AND score / max_score < proficiency_cut""", {"p": PLC})}
+    assert below_cut - mine  # the PLC has students to re-teach outside the teacher's classroom
+    cfas = [c for (c,) in rows(warehouse, "SELECT DISTINCT cfa_id FROM mart.cfa_mastery WHERE plc_id = $p "
+                                          "AND school_year = 2026 ORDER BY 1", {"p": PLC})]
+    for level, entity in (("classroom", CLASSROOM), ("plc", PLC), ("school", SCHOOL)):
+        for cfa in cfas:
+            text = page(teacher, base, "/classroom", f"?level={level}&entity={entity}&cfa={cfa}").text
+            leaked = _student_ids(text, warehouse) - mine
+            assert not leaked, f"{level} {entity} {cfa}: {sorted(leaked)[:5]}"
+    own = page(teacher, base, "/classroom", f"?level=classroom&entity={CLASSROOM}&cfa={cfas[0]}").text
+    assert "Re-teach groups" in own

@@ -365,6 +365,19 @@ def test_data_quality_and_banner(copy):
     assert "hours old" in queries.banner(warehouse=copy, max_age_hours=1)
 
 
+def test_a_load_with_warnings_is_a_good_load_and_keeps_its_status(copy):
+    record_loads(copy, [
+        ("students", "loaded", 12, 12, 0, "{}", None, hours_ago(50)),
+        # 2 of 12 rows quarantined (17%): loaded, with warnings, 3 hours ago
+        ("students", "loaded_with_warnings", 12, 10, 2, '{"orphan:schools": 2}', "students.csv: loaded with warnings",
+         hours_ago(3)),
+    ], [])
+    quality = queries.data_quality(ANALYST, warehouse=copy).set_index("file")
+    assert quality.loc["students.csv", "status"] == "loaded_with_warnings"
+    assert quality.loc["students.csv", "age_hours"] == pytest.approx(3, abs=0.1)  # not the 50-hour-old load
+    assert "hours old" not in (queries.banner(warehouse=copy) or "")
+
+
 def test_banner_for_stale_data_and_failed_runs(copy):
     record_loads(copy, [("students", "loaded", 12, 12, 0, "{}", None, hours_ago(40))])
     assert "40 hours old" in queries.banner(warehouse=copy)

@@ -10,7 +10,7 @@ from dashboards.components.goals import (
     current_date, goal_points, history_points, supporting_goals, targets_text,
 )
 from dashboards.components.labels import (
-    CADENCE, GOAL_STATUS, STAGES, STEP_STATUS, TASK_STATUS, TIMING, goal_status, label, problem_label,
+    CADENCE, GOAL_STATUS, STAGES, STEP_STATUS, TASK_STATUS, TIMING, code_label, goal_status, problem_label,
 )
 from dashboards.components.tiles import spark_heights, spark_scale
 from data_contracts.contract import load_contracts
@@ -19,19 +19,19 @@ D = dt.date
 
 
 def test_plan_codes_read_as_words():
-    assert label(TIMING, "on_time") == "on time"
-    assert label(TIMING, "open") == "not yet due"
-    assert label(STEP_STATUS, "not_started") == "not started"
-    assert label(STAGES, "stage_1") == "Stage 1"
-    assert label(STAGES, "prepare") == "Preparation"
-    assert label(TASK_STATUS, "overdue") == "overdue"
-    assert label(CADENCE, "missed") == "missed"
+    assert code_label("on_time", TIMING) == "on time"
+    assert code_label("open", TIMING) == "not yet due"
+    assert code_label("not_started", STEP_STATUS) == "not started"
+    assert code_label("stage_1", STAGES) == "Stage 1"
+    assert code_label("prepare", STAGES) == "Preparation"
+    assert code_label("overdue", TASK_STATUS) == "overdue"
+    assert code_label("missed", CADENCE) == "missed"
     assert goal_status("at_risk") == ("near", "!", "at risk")
     assert goal_status("off_track")[2] == "off track"
     # a code no map knows still reads as words, never with underscores
-    assert label(TIMING, "paused_for_review") == "paused for review"
+    assert code_label("paused_for_review", TIMING) == "Paused for review"
     assert goal_status("new_status")[2] == "new status"
-    assert label(TIMING, None) == ""
+    assert code_label(None, TIMING) == ""
 
 
 def test_every_code_a_plan_file_allows_has_its_word():

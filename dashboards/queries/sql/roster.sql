@@ -1,7 +1,10 @@
 -- The students of a school, PLC or classroom ($sections: its classrooms) in a year, among the
--- viewer's visible_students of that year.
-SELECT st.student_id, st.school_id, st.grade_level, st.race_ethnicity
+-- viewer's visible_students of that year, with their names (the `names` CTE) and school.
+SELECT st.student_id, n.first_name, n.last_name, st.school_id, h.entity_name AS school_name, st.grade_level,
+       st.race_ethnicity
 FROM staging.students AS st
+LEFT JOIN names AS n ON n.school_year = st.school_year AND n.student_id = st.student_id
+LEFT JOIN staging.org_hierarchy AS h ON h.entity_level = 'school' AND h.entity_id = st.school_id
 WHERE st.school_year = $year
   AND (($level = 'school' AND st.school_id = $id)
        OR st.student_id IN (SELECT student_id FROM staging.section_enrollments
