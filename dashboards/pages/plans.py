@@ -219,7 +219,7 @@ def action_grid(steps: pd.DataFrame):
                          status_text=steps["status"].map(lambda c: code_label(c, STEP_STATUS)))
     overdue = int((steps["timing"] == "overdue").sum())
     wrapped = {"wrapText": True, "autoHeight": True}
-    columns = [grids.column("owner", "Owner", minWidth=140, **wrapped), grids.column("due_date", "Due", minWidth=110),
+    columns = [grids.column("owner", "Owner", minWidth=140, **wrapped), grids.column("due_date", "Due", minWidth=118),
                grids.column("timing_text", "Timing", minWidth=105), grids.column("status_text", "Status", minWidth=105),
                grids.column("days_late", "Days late", "integer", minWidth=90, maxWidth=110),
                grids.column("description", "Action step", minWidth=240, flex=2, **wrapped),

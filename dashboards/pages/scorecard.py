@@ -77,8 +77,10 @@ def children_section(viewer, wh, level, entity, year, group, card: pd.DataFrame)
                 grids.entity_grid(CHILDREN_GRID, kids, columns)]
     # metrics no child has (the survey metrics below a school) would be columns of "no data"
     measured = cells.groupby("metric_id", sort=False)["status"].transform(lambda s: (s != "no_data").any())
-    left_out = cells.loc[~measured, "metric_id"].nunique() if measured.any() else 0
+    left_out = list(dict.fromkeys(cells.loc[~measured, "metric_id"])) if measured.any() else []
     cells = cells[measured] if measured.any() else cells
+    names = dict(zip(card["metric_id"], card["metric_name"]))
+    not_shown = ", ".join(fmt.metric_name(names.get(m, m)) for m in left_out)
     frame, columns = children_table(cells, card)
     hidden = int(cells["suppressed"].sum())
     return [html.H2(f"The layer below ({len(frame):,}), metric by metric"),
@@ -86,7 +88,7 @@ def children_section(viewer, wh, level, entity, year, group, card: pd.DataFrame)
                    "scorecard's metrics, with its status (✓ on target, ● near, ✗ off); sort by a column, click "
                    "a row to open that scorecard. "
                    + (f"{hidden:,} cells are hidden from you, each saying why. " if hidden else "")
-                   + (f"{left_out} metrics no child has a value of are left out." if left_out else ""),
+                   + (f"Not shown, no child has a value: {not_shown}." if left_out else ""),
                    className="note"),
             grids.entity_grid(CHILDREN_GRID, frame, columns)]
 
@@ -122,7 +124,8 @@ def children_table(cells: pd.DataFrame, card: pd.DataFrame) -> tuple[pd.DataFram
         })
     columns = [grids.column("entity_name", "Name (click to open)", minWidth=270, pinned="left"),
                grids.column("level_name", "Layer", minWidth=120, maxWidth=130)]
-    columns += [{"headerName": perspective or "Metrics", "children": children} for perspective, children in groups.items()]
+    columns += [{"headerName": perspective or "Metrics", "children": children}
+                for perspective, children in groups.items()]
     return rows, columns
 
 
