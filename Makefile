@@ -49,12 +49,15 @@ demo: install
 	@echo "  teacher   / demo-teacher-2026    teacher of classroom 01001-2026-0041, may see its students"
 	$(BIN)/alignboard dashboard --warehouse $(WAREHOUSE) --host $(HOST) --port $(PORT)
 
-# Debian's chromium and chromedriver, for the browser tests in tests/e2e.
+# Debian's chromium and chromedriver, for the browser tests in tests/e2e, and poppler's pdftotext
+# (the print tests read the printed PDF's text).
 browsers:
 	@if command -v chromium >/dev/null 2>&1; then echo "chromium: $$(chromium --version)"; \
 	elif command -v apt-get >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	else echo "warning: no apt-get; browser tests will be skipped"; fi
+	@if ! command -v pdftotext >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; fi
 
 # One pytest worker per core (pytest-xdist); a test file stays on one worker, so its fixtures are built once.
 test: install browsers

@@ -124,6 +124,9 @@ def shell() -> html.Div:
             dcc.Link("Alignboard", href="/", className="brand"),
             html.Nav(id="nav", **{"aria-label": "pages"}),
             html.Div(id="user", className="user"),
+            # static/print.js: every grid row and paper-wide charts, then the print dialog
+            html.Button("Print", className="print-button", title="print this page: whole tables, no controls",
+                        **{"data-print": "page"}),
         ], className="topbar"),
         html.Div(id="banner", className="banner", role="status"),
         # the overlay while a page is drawn, not while a grid fetches its next page of rows

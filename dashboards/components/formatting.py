@@ -32,15 +32,18 @@ def number(value, unit: str | None, *, signed: bool = False) -> str:
     return f"{sign}{value:,.2f}"
 
 
-def change(value, unit: str | None) -> str:
-    """Change vs the prior year: shares in percentage points."""
+def change_by_direction(value, unit: str | None, direction: str | None) -> tuple[str, str]:
+    """(words, css class) of a change by the metric's direction: '▼ 1.2 pts, better' for a fall
+    of a lower-is-better metric, class 'better', 'worse' or 'same'. A change too small to show
+    at the unit's precision ('0.0 h') is no change."""
     if missing(value):
-        return "no prior year"
-    if unit == "share":
-        arrow = "▲" if value > 0 else "▼" if value < 0 else "▶"
-        return f"{arrow} {value * 100:+.1f} pts"
-    arrow = "▲" if value > 0 else "▼" if value < 0 else "▶"
-    return f"{arrow} {number(value, unit, signed=True)}"
+        return "no prior year", "same"
+    size = f"{abs(value) * 100:.1f} pts" if unit == "share" else number(abs(value), unit)
+    if not any(ch in "123456789" for ch in size):
+        return "▶ no change", "same"
+    arrow = "▲" if value > 0 else "▼"
+    better = (value > 0) == (direction != "lower")
+    return f"{arrow} {size}, {'better' if better else 'worse'}", "better" if better else "worse"
 
 
 def status_of(code) -> tuple[str, str, str]:

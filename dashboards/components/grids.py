@@ -90,7 +90,8 @@ def shown_fields(frame: pd.DataFrame, columns: list[dict], row_id: str | None,
                  row_class_rules: dict | None) -> list[str]:
     """The columns of `frame` the grid uses: its columns' fields and every params.data.<field>
     its row id, row rules and formatters read. The rest never goes to the browser."""
-    used = {c["field"] for c in columns if "field" in c}
+    leaves = [leaf for c in columns for leaf in c.get("children", [c])]  # column groups: their columns
+    used = {c["field"] for c in leaves if "field" in c}
     used |= set(_DATA_FIELD.findall(json.dumps([columns, row_id, row_class_rules])))
     return [c for c in frame.columns if c in used]
 

@@ -1,5 +1,7 @@
-"""Readable names for the codes of the vocabulary (data_contracts.vocabulary): the layers
-(LEVELS) and the disparity categories (CATEGORIES)."""
+"""Readable names for the codes the warehouse stores: the layers (LEVELS), the disparity
+categories (CATEGORIES), the student folder's codes, and the plans' statuses, timings, stages
+and problems. A page shows words, never a code: a code no map knows reads with its underscores
+as spaces (code_label)."""
 from __future__ import annotations
 
 from dashboards import queries
@@ -83,3 +85,54 @@ def student_label(student_id: str, first_name=None, last_name=None) -> str:
     """'Lee, Ana (s01)' when students.csv has names, else the id alone."""
     names = [n for n in (last_name, first_name) if isinstance(n, str) and n.strip()]
     return f"{', '.join(names)} ({student_id})" if names else str(student_id)
+
+
+# --- the codes of the plans (assets/plans), as the Plans page says them ----------------------------
+# Goal status -> (css class of the status badges, icon, word): never colour alone.
+GOAL_STATUS = {
+    "met": ("on_target", "✓", "met"), "on_track": ("on_target", "✓", "on track"),
+    "at_risk": ("near", "!", "at risk"), "off_track": ("off", "✗", "off track"),
+    "no_data": ("no_data", "–", "no data"), "suppressed": ("suppressed", "⊘", "hidden"),
+    "no_metric": ("no_target", "–", "no metric"), "not_measurable": ("no_target", "?", "not measurable"),
+}
+# How an action step's completion compares with its due date (assets/plans/action_steps.sql).
+TIMING = {"on_time": "on time", "late": "late", "overdue": "overdue", "open": "not yet due"}
+# action_steps.csv status; plan_schedule task status (plan_schedule.sql).
+STEP_STATUS = {"not_started": "not started", "in_progress": "in progress", "complete": "complete",
+               "blocked": "blocked"}
+TASK_STATUS = {"complete": "complete", "overdue": "overdue", "open": "not yet due"}
+STAGES = {"prepare": "Preparation", "stage_1": "Stage 1", "stage_2": "Stage 2", "stage_3": "Stage 3",
+          "stage_4": "Stage 4"}
+GOAL_KINDS = {"goal": "goal", "objective": "objective", "smart_goal": "SMART goal"}
+CADENCE = {"met": "met", "missed": "missed"}
+# The alignment problems of assets/plans/alignment.sql ('smart_goal_missing_<part>' and
+# 'strategy_missing_<part>' are read by problem_label).
+PROBLEMS = {
+    "parent_missing": "no parent goal", "parent_not_found": "parent goal not found",
+    "parent_wrong_layer": "parent goal on the wrong layer",
+    "target_date_not_after_baseline": "target date not after the baseline date",
+    "metric_unknown": "metric not in the catalog", "student_group_unknown": "unknown student group",
+    "strategy_evidence_unknown": "evidence metric not in the catalog",
+    "school_without_plan": "school without a plan",
+    "school_plan_not_aligned": "school plan not aligned to a district goal",
+    "plc_without_smart_goal": "PLC without a SMART goal",
+    "district_goal_unsupported": "district goal no school or department goal serves",
+    "plan_owner_unknown": "plan owner unknown", "action_step_overdue": "action step overdue",
+}
+_MISSING_PARTS = {"smart_goal_missing_": "SMART goal without its {}", "strategy_missing_": "strategy without its {}"}
+_PARTS = {"if": '"If we..."', "then": '"Then..."', "and": '"And..."', "baseline_date": "baseline date",
+          "target_date": "target date", "student_group": "student group"}
+
+
+def problem_label(code) -> str:
+    """'smart_goal_missing_target_date' -> 'SMART goal without its target date'."""
+    for prefix, sentence in _MISSING_PARTS.items():
+        if isinstance(code, str) and code.startswith(prefix):
+            part = code[len(prefix):]
+            return sentence.format(_PARTS.get(part, code_label(part).lower()))
+    return code_label(code, PROBLEMS)
+
+
+def goal_status(code) -> tuple[str, str, str]:
+    """(css class, icon, word) of a goal status."""
+    return GOAL_STATUS.get(code, ("no_target", "–", code_label(code).lower() or "no status"))

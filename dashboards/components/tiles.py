@@ -9,24 +9,47 @@ from dashboards.components import formatting as fmt
 from dashboards.components.state import school_year_label
 
 
-def sparkline(trend, unit: str | None) -> html.Div:
-    """A bar per loaded year; a year without a value is a dashed gap, never a zero-height bar."""
-    points = list(trend) if trend is not None else []
-    values = [p.get("value") for p in points]
+def spark_heights(values: list) -> tuple[list, float | None, float | None]:
+    """Bar heights (percent of the sparkline's box) on the scale of the values' own range: the
+    lowest value at 15%, the highest at 100%, the rest in proportion (so 94.9% and 95.3% differ);
+    every bar at 60% when all values are equal; None (a year without a value) stays None.
+    Returns (heights, lowest, highest), the scale the sparkline states."""
     present = [v for v in values if not fmt.missing(v)]
-    top = max(present) if present else 0
+    if not present:
+        return [None] * len(values), None, None
+    low, high = min(present), max(present)
+    heights = [None if fmt.missing(v) else (60.0 if high == low else 15 + 85 * (v - low) / (high - low))
+               for v in values]
+    return heights, low, high
+
+
+def spark_scale(low, high, unit: str | None, years: int = 2) -> str:
+    """The scale a sparkline states: 'bars from 94.9% (low) to 95.3% (high)'; `years`: how many
+    years have a value."""
+    if low is None:
+        return "no values"
+    if low == high:
+        return f"{'one year' if years == 1 else 'every year'}: {fmt.number(low, unit)}"
+    return f"bars from {fmt.number(low, unit)} (low) to {fmt.number(high, unit)} (high)"
+
+
+def sparkline(trend, unit: str | None) -> html.Div:
+    """A bar per loaded year on the scale of the values' range (stated under it and in its
+    label); a year without a value is a dashed gap, never a zero-height bar."""
+    points = list(trend) if trend is not None else []
+    heights, low, high = spark_heights([p.get("value") for p in points])
+    scale = spark_scale(low, high, unit, sum(h is not None for h in heights))
     bars = []
-    for i, point in enumerate(points):
-        value = point.get("value")
-        label = f"{school_year_label(point.get('school_year'))}: {fmt.number(value, unit)}"
-        if fmt.missing(value):
+    for i, (point, height) in enumerate(zip(points, heights)):
+        label = f"{school_year_label(point.get('school_year'))}: {fmt.number(point.get('value'), unit)}"
+        if height is None:
             bars.append(html.Span(className="gap", title=label, style={"height": "100%"}))
             continue
-        height = 8 + 92 * (value / top) if top > 0 else 8
         bars.append(html.Span(className="last" if i == len(points) - 1 else "", title=label,
                               style={"height": f"{height:.0f}%"}))
-    return html.Div(bars, className="spark", title="trend over the loaded years",
-                    **{"aria-label": "trend: " + "; ".join(b.title for b in bars)})
+    return html.Div([html.Div(bars, className="spark", title=f"trend over the loaded years; {scale}",
+                              **{"aria-label": "trend: " + "; ".join(b.title for b in bars) + f" ({scale})"}),
+                     html.Div(scale, className="spark-scale")])
 
 
 def tile(row: pd.Series, link: str, n_unit: str = "") -> html.Div:
@@ -54,7 +77,7 @@ def tile(row: pd.Series, link: str, n_unit: str = "") -> html.Div:
             value,
             html.Span(f"{icon} {word}", className=f"status {css}"),
             html.Div(f"{target} · {row.get('direction', 'higher')} is better", className="line"),
-            html.Div(f"{fmt.change(row.get('change_vs_prior'), unit)} vs {prior}", className="line"),
+            change_line(row.get("change_vs_prior"), unit, row.get("direction"), prior),
             html.Div(f"n = {fmt.count(n)} {n_unit}".rstrip(), className="line"),
             sparkline(row.get("trend"), unit),
             html.Details([
@@ -66,6 +89,15 @@ def tile(row: pd.Series, link: str, n_unit: str = "") -> html.Div:
         className=f"tile {css}",
         **{"data-metric": row["metric_id"]},
     )
+
+
+def change_line(change, unit: str | None, direction: str | None, prior: str) -> html.Div:
+    """The change since the prior year in words, coloured by whether it is better or worse for
+    this metric's direction (▼ on a lower-is-better metric is good news)."""
+    text, css = fmt.change_by_direction(change, unit, direction)
+    if css == "same" and fmt.missing(change):
+        return html.Div(text, className="line")
+    return html.Div([html.Span(text, className=f"change {css}"), f" vs {prior}"], className="line")
 
 
 def perspective_sections(frame: pd.DataFrame, link_for, n_units: dict) -> list:

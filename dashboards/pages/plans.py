@@ -14,19 +14,15 @@ from dashboards import queries
 from dashboards.components import context, figures, grids
 from dashboards.components import formatting as fmt
 from dashboards.components.controls import select
-from dashboards.components.labels import level_label
+from dashboards.components.goals import goal_points, history_points, supporting_goals, targets_text
+from dashboards.components.labels import (
+    CADENCE, STAGES, STEP_STATUS, TASK_STATUS, TIMING, code_label, goal_status, level_label, problem_label,
+)
 from dashboards.components.plan_tree import tree_rows
 from dashboards.components.state import school_year_label
 
 dash.register_page(__name__, path="/plans", name="Plans", title="Alignboard · Plans", order=7)
 
-# Goal status -> (css class of the existing status badges, icon, word): never colour alone.
-GOAL_STATUS = {
-    "met": ("on_target", "✓", "met"), "on_track": ("on_target", "✓", "on track"),
-    "at_risk": ("near", "!", "at risk"), "off_track": ("off", "✗", "off track"),
-    "no_data": ("no_data", "–", "no data"), "suppressed": ("suppressed", "–", "suppressed"),
-    "no_metric": ("no_target", "–", "no metric"), "not_measurable": ("no_target", "?", "not measurable"),
-}
 STATUS_COLOUR = {"on_target": figures.OK, "near": figures.NEAR, "off": figures.OFF}
 
 
@@ -53,7 +49,8 @@ def layout(goal=None, **_):
             html.H2("A goal's progress against its trajectory"),
             goal_chooser(measured, goal)]
     if goal is not None:
-        body.append(html.Div(progress_chart(measured[measured["goal_id"] == goal].iloc[0], units, names), className="card"))
+        chosen = measured[measured["goal_id"] == goal].iloc[0]
+        body.append(html.Div(progress_chart(chosen, units, names, goal_history(viewer, wh, chosen)), className="card"))
     body += [html.H2("Action steps"), action_grid(queries.action_steps(viewer, warehouse=wh)),
              html.H2("Plan-development schedule"), schedule(queries.plan_schedule(viewer, warehouse=wh)),
              html.H2("Meeting cadence by team"), cadence(queries.meeting_cadence(viewer, warehouse=wh))]
@@ -66,7 +63,7 @@ def unit(units: dict, metric_id) -> str | None:
 
 
 def badge(status) -> html.Span:
-    css, icon, word = GOAL_STATUS.get(status, ("no_target", "–", str(status)))
+    css, icon, word = goal_status(status)
     return html.Span(f"{icon} {word}", className=f"status {css}")
 
 
@@ -84,13 +81,12 @@ def plan_on_a_page(goals: pd.DataFrame, units: dict, names: dict) -> html.Div:
         signs = signs[signs["metric_id"].notna()]
         items = [html.Li([badge(s.status), " ", "this goal" if s.goal_id == top.goal_id else s.title, html.Br(),
                           html.Span(f"{metric_label(s.metric_id, names)} · {queries.group_label(s.student_group)}: "
-                                    f"{fmt.number(s.current_value, unit(units, s.metric_id))} now, target "
-                                    f"{fmt.number(s.target_value, unit(units, s.metric_id))} by {day(s.target_date)}",
+                                    f"{fmt.number(s.current_value, unit(units, s.metric_id))} "
+                                    f"({school_year_label(s.current_year) if not fmt.missing(s.current_year) else 'no year'})"
+                                    f" · {targets_text(s, unit(units, s.metric_id))}",
                                     className="note")]) for s in signs.itertuples()]
         cards.append(html.Div([html.H3([f"{top.goal_id}: {top.title} ", badge(top.status)]),
-                               html.P(f"Supporting goals: {top.child_goals} ({top.children_met} met, "
-                                      f"{top.children_on_track} on track, {top.children_at_risk} at risk, "
-                                      f"{top.children_off_track} off track)", className="note"),
+                               html.P(supporting_goals(top), className="note"),
                                html.Ul(items or [html.Li("no vital-sign metric")])],
                               className="card"))
     return html.Div([html.H2("District plan on a page"), html.Div(cards, className="cards")], id="plans-district")
@@ -114,10 +110,6 @@ def metric_label(metric_id, names: dict) -> str:
     return f"{name} ({part.replace('_', ' ')})" if part else name
 
 
-def day(value) -> str:
-    return "–" if fmt.missing(value) else pd.Timestamp(value).date().isoformat()
-
-
 def alignment_tree(goals: pd.DataFrame, rows: list[dict], problems: pd.DataFrame) -> html.Div:
     """The tree as indented lines (level, goal, status, ⚑ problems), then the problems that
     concern no goal (a school without a plan, a PLC without a SMART goal, ...)."""
@@ -125,7 +117,7 @@ def alignment_tree(goals: pd.DataFrame, rows: list[dict], problems: pd.DataFrame
     lines = []
     for row in rows:
         goal = by_id.loc[row["goal_id"]]
-        flags = [html.Span(f" ⚑ {p.replace('_', ' ')}", className="flag") for p in row["problems"]]
+        flags = [html.Span(f" ⚑ {problem_label(p)}", className="flag") for p in row["problems"]]
         lines.append(html.Li([html.Span(f"{level_label(goal['level'])} · {goal['entity_id']} · ", className="note"),
                               html.Strong(row["goal_id"]), f" {goal['title']} ", badge(goal["status"]), *flags],
                              style={"marginLeft": f"{row['depth'] * 22}px"},
@@ -136,12 +128,14 @@ def alignment_tree(goals: pd.DataFrame, rows: list[dict], problems: pd.DataFrame
         html.P(f"{len(rows)} goals, {flagged} with a problem (⚑); {len(problems)} problems in all.", className="note"),
         html.Ul(lines, className="tree", id="plans-tree"),
         html.H3(f"Problems not tied to one goal ({len(other)})"),
-        grids.grid("plans-problems", other.assign(level_name=other["level"].map(level_label)),
-                   [grids.column("problem", "Problem", maxWidth=240),
-                                             grids.column("level_name", "Layer", maxWidth=120),
-                                             grids.column("entity_id", "Entity", maxWidth=180),
-                                             grids.column("plan_id", "Plan", maxWidth=180),
-                                             grids.column("detail", "Detail", minWidth=420)], height=320)
+        grids.grid("plans-problems", other.assign(level_name=other["level"].map(level_label),
+                                                  problem_text=other["problem"].map(problem_label)),
+                   [grids.column("problem_text", "Problem", minWidth=200),
+                    grids.column("level_name", "Layer", maxWidth=120),
+                    grids.column("entity_id", "Entity", maxWidth=180),
+                    grids.column("plan_id", "Plan", maxWidth=180),
+                    grids.column("detail", "Detail", minWidth=420)],
+                   height=320 if len(other) >= 15 else None)
         if len(other) else html.P("None.", className="note"),
     ], className="card")
 
@@ -151,28 +145,54 @@ def goal_chooser(measured: pd.DataFrame, goal) -> html.Div:
     return html.Div([select("goal", "Goal", options, goal, width=720)], className="controls")
 
 
-def progress_chart(goal, units: dict, names: dict):
-    """Baseline -> target as a straight line, the expected value today on it, the current value
-    (or a note that there is none) and the projection at the target date."""
+def goal_history(viewer, wh, goal) -> list[dict]:
+    """The goal metric's value for its owner and student group in every loaded school year, as
+    this viewer may see it (hidden years left out); none for an owner without a scorecard."""
+    try:
+        trend = queries.metric_trend(viewer, goal.level, goal.entity_id, goal.metric_id, warehouse=wh,
+                                     group=goal.student_group)
+    except queries.DataError:
+        return []
+    return history_points(trend["school_year"], trend["value"], goal.as_of)
+
+
+def progress_chart(goal, units: dict, names: dict, history: list[dict] = ()):
+    """Baseline -> target as a straight line, the expected value at the as-of date on it, the
+    metric's value of each school year at the date it is as of (the end of that school year:
+    components/goals.py), the current value with its status, or a note that there is none, and
+    the projection at the target date."""
     u = unit(units, goal.metric_id)
     v = lambda x: fmt.plot_value(x, u)  # noqa: E731
+    at = {p["name"]: p for p in goal_points(goal)}
+    css, _, word = goal_status(goal.status)
+    line = [at[k] for k in ("baseline", "target") if k in at]
     fig = go.Figure(go.Scatter(
-        x=[goal.baseline_date, goal.target_date], y=[v(goal.baseline_value), v(goal.target_value)],
+        x=[p["date"] for p in line], y=[v(p["value"]) for p in line],
         mode="lines+markers+text", line={"color": figures.GREY, "dash": "dash", "width": 2}, name="trajectory",
-        text=[f"baseline {fmt.number(goal.baseline_value, u)}", f"target {fmt.number(goal.target_value, u)}"],
-        textposition="top center", hovertemplate="%{x|%Y-%m-%d}: %{text}<extra></extra>"))
-    if not fmt.missing(goal.expected_value):
-        fig.add_trace(go.Scatter(x=[goal.as_of], y=[v(goal.expected_value)], mode="markers", name="expected today",
-                                 marker={"symbol": "diamond-open", "size": 12, "color": figures.GREY},
-                                 hovertemplate=f"expected {fmt.number(goal.expected_value, u)}<extra></extra>"))
-    css = GOAL_STATUS.get(goal.status, ("no_target",))[0]
-    word = GOAL_STATUS.get(goal.status, ("", "", str(goal.status)))[2]
-    if not fmt.missing(goal.current_value):
+        text=[f"{p['name']} {fmt.number(p['value'], u)} ({p['date'].isoformat()})" for p in line],
+        textposition=["top right", "top left"][:len(line)] if len(line) == 2 else "top center",
+        hovertemplate="%{text}<extra></extra>"))
+    if history:
         fig.add_trace(go.Scatter(
-            x=[goal.as_of], y=[v(goal.current_value)], mode="markers+text", name=f"current ({word})",
+            x=[p["date"] for p in history], y=[v(p["value"]) for p in history], mode="lines+markers",
+            name="value by school year", line={"color": figures.BLUE, "width": 2}, marker={"size": 7},
+            text=[f"{fmt.number(p['value'], u)} ({school_year_label(p['school_year'])}, as of {p['date'].isoformat()})"
+                  for p in history], hovertemplate="%{text}<extra></extra>"))
+    if "expected" in at:
+        p = at["expected"]
+        fig.add_trace(go.Scatter(x=[p["date"]], y=[v(p["value"])], mode="markers",
+                                 name=f"expected on {p['date'].isoformat()}",
+                                 marker={"symbol": "diamond-open", "size": 12, "color": figures.GREY},
+                                 hovertemplate=f"expected {fmt.number(p['value'], u)} on {p['date'].isoformat()}"
+                                               "<extra></extra>"))
+    if "current" in at:
+        p = at["current"]
+        text = (f"{fmt.number(p['value'], u)} ({school_year_label(goal.current_year)}, "
+                f"as of {p['date'].isoformat()}): {word}")
+        fig.add_trace(go.Scatter(
+            x=[p["date"]], y=[v(p["value"])], mode="markers+text", name=f"current ({word})",
             marker={"size": 14, "color": STATUS_COLOUR.get(css, figures.BLUE), "line": {"color": "#000", "width": 1}},
-            text=[f"{fmt.number(goal.current_value, u)} ({school_year_label(goal.current_year)}): {word}"],
-            textposition="bottom center", hovertemplate="%{text}<extra></extra>"))
+            text=[text], textposition="bottom center", hovertemplate="%{text}<extra></extra>"))
     else:
         fig.add_annotation(x=goal.as_of, y=v(goal.expected_value) or 0, text=f"no current value ({word})",
                            showarrow=True, arrowhead=2)
@@ -183,8 +203,9 @@ def progress_chart(goal, units: dict, names: dict):
     if u == "share":
         fig.update_yaxes(range=[0, 105])
     title = (f"{goal.goal_id}: {metric_label(goal.metric_id, names)} for {queries.group_label(goal.student_group)} "
-             f"({goal.level} {goal.entity_id}) · status {word}")
-    figures.layout(fig, title, x_title="date", y_title=figures.value_axis(u), height=380)
+             f"({level_label(goal.level)} {goal.entity_id}) · status {word}<br><sup>{targets_text(goal, u)}</sup>")
+    figures.layout(fig, title, x_title="date", y_title=figures.value_axis(u), height=400)
+    fig.update_layout(margin={"t": 80})
     return figures.graph("plans-progress", fig)
 
 
@@ -194,12 +215,16 @@ OVERDUE = {"plans-overdue": "params.data.timing === 'overdue'"}
 def action_grid(steps: pd.DataFrame):
     """Every action step by owner and due date; overdue ones highlighted (and said in words)."""
     steps = steps.sort_values(["owner", "due_date"], na_position="last")
+    steps = steps.assign(timing_text=steps["timing"].map(lambda c: code_label(c, TIMING)),
+                         status_text=steps["status"].map(lambda c: code_label(c, STEP_STATUS)))
     overdue = int((steps["timing"] == "overdue").sum())
-    columns = [grids.column("owner", "Owner", minWidth=160), grids.column("due_date", "Due", maxWidth=120),
-               grids.column("timing", "Timing", maxWidth=120), grids.column("days_late", "Days late", "integer",
-                                                                            maxWidth=110),
-               grids.column("description", "Action step", minWidth=360), grids.column("plan_id", "Plan", maxWidth=170),
-               grids.column("goal_id", "Goal", maxWidth=150), grids.column("completed_date", "Completed", maxWidth=120)]
+    wrapped = {"wrapText": True, "autoHeight": True}
+    columns = [grids.column("owner", "Owner", minWidth=140, **wrapped), grids.column("due_date", "Due", minWidth=118),
+               grids.column("timing_text", "Timing", minWidth=105), grids.column("status_text", "Status", minWidth=105),
+               grids.column("days_late", "Days late", "integer", minWidth=90, maxWidth=110),
+               grids.column("description", "Action step", minWidth=240, flex=2, **wrapped),
+               grids.column("plan_id", "Plan", minWidth=100), grids.column("goal_id", "Goal", minWidth=140),
+               grids.column("completed_date", "Completed", minWidth=125)]
     return html.Div([html.P(f"{len(steps)} action steps, {overdue} overdue (highlighted).", className="note"),
                      grids.grid("plans-actions", steps, columns, height=420, row_class_rules=OVERDUE)])
 
@@ -209,14 +234,16 @@ def schedule(tasks: pd.DataFrame):
     slippage per task and a grid."""
     if tasks.empty:
         return html.P("No plan-development schedule is loaded.", className="note")
-    columns = [grids.column("plan_id", "Plan", maxWidth=170), grids.column("stage", "Stage", minWidth=160),
+    tasks = tasks.assign(stage_text=tasks["stage"].map(lambda c: code_label(c, STAGES)),
+                         status_text=tasks["task_status"].map(lambda c: code_label(c, TASK_STATUS)))
+    columns = [grids.column("plan_id", "Plan", maxWidth=170), grids.column("stage_text", "Stage", minWidth=160),
                grids.column("task", "Task", minWidth=300), grids.column("expected_date", "Expected", maxWidth=120),
-               grids.column("completed_date", "Actual", maxWidth=120), grids.column("task_status", "Status", maxWidth=110),
+               grids.column("completed_date", "Actual", maxWidth=120), grids.column("status_text", "Status", maxWidth=120),
                grids.column("slippage_days", "Slippage (days)", "integer", maxWidth=120)]
     stages = (tasks.groupby(["plan_id", "stage"], sort=False)
               .agg(mean=("slippage_days", "mean"), n=("task", "size"), overdue=("stage_tasks_overdue", "max"))
               .reset_index())
-    names = [f"{r.plan_id} · {r.stage}" for r in stages.itertuples()]
+    names = [f"{r.plan_id} · {code_label(r.stage, STAGES)}" for r in stages.itertuples()]
     colours = [figures.OFF if o else (figures.NEAR if (m or 0) > 0 else figures.OK)
                for m, o in zip(stages["mean"], stages["overdue"])]
     fig = figures.horizontal_bars(
@@ -233,13 +260,14 @@ def cadence(meetings: pd.DataFrame):
     if meetings.empty:
         return html.P("No meeting records for the teams you may see.", className="note")
     meetings = (meetings.sort_values("school_year", ascending=False, kind="stable")
-                .assign(year=lambda m: m["school_year"].map(school_year_label)))
+                .assign(year=lambda m: m["school_year"].map(school_year_label),
+                        cadence_text=lambda m: m["cadence"].map(lambda c: code_label(c, CADENCE))))
     columns = [grids.column("year", "School year", maxWidth=120), grids.column("team", "Team", minWidth=160),
                grids.column("entity_name", "Entity", minWidth=240),
                grids.column("periods_met", "Periods met", "integer", maxWidth=120),
                grids.column("periods", "Periods", "integer", maxWidth=110),
                grids.column("value", "Share met", "percent", maxWidth=120),
-               grids.column("cadence", "Cadence", maxWidth=110)]
+               grids.column("cadence_text", "Cadence", maxWidth=110)]
     missed = int((meetings["cadence"] == "missed").sum())
     latest = meetings[meetings["school_year"] == meetings["school_year"].max()]
     teams = (latest.groupby("team", sort=False)

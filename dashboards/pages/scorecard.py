@@ -1,12 +1,15 @@
 """The balanced scorecard of one entity (district, department, school, PLC or classroom): tiles
-grouped by the five perspectives, re-cut by year and student group, and the layer below it."""
+grouped by the five perspectives, re-cut by year and student group, and the layer below it as a
+children-by-metrics table (each child's value of every metric of this scorecard, sortable)."""
 from __future__ import annotations
 
 import dash
+import pandas as pd
 from dash import html
 
 from dashboards import queries
 from dashboards.components import context, grids
+from dashboards.components import formatting as fmt
 from dashboards.components.breadcrumbs import breadcrumbs
 from dashboards.components.labels import LEVEL_NAMES
 from dashboards.components.controls import group_select, year_select
@@ -57,21 +60,81 @@ def layout(level=None, entity=None, year=None, group="all", **_):
         body = [context.message(f"No scorecard for {info['entity_name']} in {school_year_label(shown_year)}.")]
     else:
         body = perspective_sections(card, link_for, n_units(wh))
-    return html.Div(header + body + children_section(viewer, wh, level, entity, shown_year))
+    return html.Div(header + body + children_section(viewer, wh, level, entity, shown_year, group, card))
 
 
-def children_section(viewer, wh, level, entity, year) -> list:
-    kids = queries.children(viewer, level, entity, warehouse=wh, year=year)
-    if kids.empty:
-        return []
-    columns = [
-        grids.column("entity_name", "Name (click to open its scorecard)", minWidth=260),
-        grids.column("level_name", "Layer", maxWidth=160),
-        grids.column("entity_id", "ID", maxWidth=160),
-    ]
-    return [html.H2(f"The layer below ({len(kids):,})"),
-            html.P("Open a department, school, PLC or classroom.", className="note"),
-            grids.entity_grid(CHILDREN_GRID, kids, columns)]
+def children_section(viewer, wh, level, entity, year, group, card: pd.DataFrame) -> list:
+    cells = queries.scorecard_children(viewer, level, entity, warehouse=wh, year=year, group=group)
+    if cells.empty:
+        kids = queries.children(viewer, level, entity, warehouse=wh, year=year)
+        if kids.empty:
+            return []
+        columns = [grids.column("entity_name", "Name (click to open its scorecard)", minWidth=260),
+                   grids.column("level_name", "Layer", maxWidth=160),
+                   grids.column("entity_id", "ID", maxWidth=160)]
+        return [html.H2(f"The layer below ({len(kids):,})"),
+                html.P("Open a department, school, PLC or classroom.", className="note"),
+                grids.entity_grid(CHILDREN_GRID, kids, columns)]
+    # metrics no child has (the survey metrics below a school) would be columns of "no data"
+    measured = cells.groupby("metric_id", sort=False)["status"].transform(lambda s: (s != "no_data").any())
+    left_out = list(dict.fromkeys(cells.loc[~measured, "metric_id"])) if measured.any() else []
+    cells = cells[measured] if measured.any() else cells
+    names = dict(zip(card["metric_id"], card["metric_name"]))
+    not_shown = ", ".join(fmt.metric_name(names.get(m, m)) for m in left_out)
+    frame, columns = children_table(cells, card)
+    hidden = int(cells["suppressed"].sum())
+    return [html.H2(f"The layer below ({len(frame):,}), metric by metric"),
+            html.P(f"{school_year_label(year)} · {queries.group_label(group)} · each child's value of this "
+                   "scorecard's metrics, with its status (✓ on target, ● near, ✗ off); sort by a column, click "
+                   "a row to open that scorecard. "
+                   + (f"{hidden:,} cells are hidden from you, each saying why. " if hidden else "")
+                   + (f"Not shown, no child has a value: {not_shown}." if left_out else ""),
+                   className="note"),
+            grids.entity_grid(CHILDREN_GRID, frame, columns)]
+
+
+# d3 formats of the grid's value cells by unit; a cell without a value shows its note instead.
+D3 = {"share": ".1%", "hours": ",.1f", "count": ",d"}
+
+
+def children_table(cells: pd.DataFrame, card: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    """The long cells (child x metric) as one row per child: for metric i, `m{i}` its value
+    (null when hidden or missing), `m{i}_note` what shows instead ('hidden: fewer than 10
+    students', 'no data') and `m{i}_c` its status; the columns grouped by perspective."""
+    info = card.drop_duplicates("metric_id").set_index("metric_id")
+    metrics = list(dict.fromkeys(cells["metric_id"]))
+    rows = cells.drop_duplicates(["level", "entity_id"])[["level", "entity_id", "entity_name"]].reset_index(drop=True)
+    groups: dict[str, list[dict]] = {}
+    for i, metric in enumerate(metrics):
+        mine = cells[cells["metric_id"] == metric].set_index(["level", "entity_id"])
+        mine = mine.reindex(list(zip(rows["level"], rows["entity_id"])))
+        rows[f"m{i}"] = mine["value"].to_numpy()
+        rows[f"m{i}_c"] = mine["status"].to_numpy()
+        rows[f"m{i}_note"] = [cell_note(r) for r in mine.itertuples()]
+        unit = info["unit"].get(metric) if metric in info.index else None
+        name = fmt.metric_name(info["metric_name"].get(metric, metric)) if metric in info.index else metric
+        icons = " + ' ' + ({'on_target': '✓', 'near': '●', 'off': '✗'}[params.data.m%d_c] || '')" % i
+        number = (f"d3.format('{D3.get(unit, ',.2f')}')(params.value)" + (" + ' h'" if unit == "hours" else ""))
+        groups.setdefault(info["perspective"].get(metric, "") if metric in info.index else "", []).append({
+            "field": f"m{i}", "headerName": name, "headerTooltip": f"{name} ({metric})",
+            "valueFormatter": {"function": f"params.value == null ? (params.data.m{i}_note || '') : {number}{icons}"},
+            "filter": False, "type": "rightAligned", "minWidth": 145,
+            "cellClassRules": {f"cell-{css}": f"params.data.m{i}_c === '{css}'"
+                               for css in ("on_target", "near", "off", "suppressed", "no_data")},
+        })
+    columns = [grids.column("entity_name", "Name (click to open)", minWidth=270, pinned="left"),
+               grids.column("level_name", "Layer", minWidth=120, maxWidth=130)]
+    columns += [{"headerName": perspective or "Metrics", "children": children}
+                for perspective, children in groups.items()]
+    return rows, columns
+
+
+def cell_note(cell) -> str:
+    """What a cell without a value shows: why it is hidden (or the range it may be shown as)."""
+    if cell.status == "suppressed":
+        shown = cell.value_range if isinstance(cell.value_range, str) and cell.value_range else "hidden"
+        return f"{shown}: {cell.suppression_reason}" if isinstance(cell.suppression_reason, str) else shown
+    return "" if not fmt.missing(cell.value) else "no data"
 
 
 def open_child(row_id: str, state: dict) -> str:

@@ -18,7 +18,7 @@ from dashboards.queries.equity import equity, equity_categories, equity_schools
 from dashboards.queries.exports import csv_text
 from dashboards.queries.metrics import (
     METRIC_VALUE_COLUMNS, metric_by_group, metric_children, metric_definitions, metric_detail, metric_info,
-    metric_trend, metric_values, metric_values_csv, scorecard, write_metric_values_csv,
+    metric_trend, metric_values, metric_values_csv, scorecard, scorecard_children, write_metric_values_csv,
 )
 from dashboards.queries.needs import needs_assessment, needs_heatmap
 from dashboards.queries.org import (
@@ -35,7 +35,7 @@ __all__ = [
     "AccessDenied", "DataError", "Viewer", "clear_cache", "warehouse_version", "csv_text",
     "home", "entity", "breadcrumbs", "children", "entity_tree", "years", "student_groups", "group_label",
     "GROUP_DIMENSIONS", "METRIC_VALUE_COLUMNS", "metric_values", "write_metric_values_csv", "metric_values_csv",
-    "scorecard", "metric_info", "metric_trend", "metric_by_group", "metric_children", "metric_detail",
+    "scorecard", "scorecard_children", "metric_info", "metric_trend", "metric_by_group", "metric_children", "metric_detail",
     "metric_definitions", "needs_assessment", "needs_heatmap", "equity", "equity_categories", "equity_schools",
     "cfa_mastery", "cfa_students", "cfa_by_classroom", "cfa_entities", "reteach_groups", "roster", "student_folder",
     "student_search", "SEARCH_LIMIT", "data_quality", "failed_checks",

@@ -210,6 +210,32 @@ def metric_children(viewer: Viewer, level: str, entity_id: str, metric_id: str, 
     return rows.sort_values("_order").drop(columns=["_order", "trend"]).reset_index(drop=True)
 
 
+@cached
+def scorecard_children(viewer: Viewer, level: str, entity_id: str, *, warehouse: str | Path | None = None,
+                       year: int | None = None, group: str = "all") -> pd.DataFrame:
+    """The layer below a scorecard, metric by metric (sql/children_metrics.sql): one row per child
+    the viewer may open (as children()) and metric of the entity's own scorecard that year, in
+    the children's and the scorecard's order: level, entity_id, entity_name, metric_id, value, n,
+    status, suppressed, suppression_reason, value_range. One query for every child."""
+    with connect(warehouse, *CARD_TABLES, "staging.sections") as con:
+        gate = Gate(con, viewer)
+        gate.entity(level, entity_id)
+        check_group(con, group)
+        school_year = school_year_of(con, level, entity_id, year)
+        kids = children_of(gate, level, entity_id, school_year)
+        metrics = [m for (m,) in con.execute(
+            """SELECT s.metric_id FROM mart.scorecard AS s
+               JOIN mart.metric_catalog AS c ON c.metric_key = split_part(s.metric_id, '.', 1)
+               WHERE s.level = $level AND s.entity_id = $id AND s.school_year = $year
+               ORDER BY c.perspective_order, s.metric_id""",
+            {"level": level, "id": entity_id, "year": school_year}).fetchall()]
+        frame = gate.run(read("children_metrics.sql"), {
+            "levels": list(kids.level), "ids": list(kids.entity_id), "metrics": metrics,
+            "year": school_year, "group": group}).df()
+    frame.insert(0, "school_year", school_year)
+    return frame
+
+
 def metric_detail(viewer: Viewer, level: str, entity_id: str, metric_id: str, *,
                   warehouse: str | Path | None = None, year: int | None = None, group: str = "all") -> dict:
     """Everything the metric page shows: info, trend, groups, children."""

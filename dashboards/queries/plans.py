@@ -55,13 +55,14 @@ def goal_progress(viewer: Viewer, as_of=None, *, warehouse: str | Path | None = 
                   band: float | None = None) -> pd.DataFrame:
     """Each visible goal's current, expected and projected value and status as of `as_of`
     (default today), the current value hidden by the viewer's audience (status 'suppressed'),
-    and its supporting goals counted among the visible ones."""
+    its supporting goals counted among the visible ones, and `scorecard_target`: the target of
+    the goal's metric on its owner's scorecard."""
     try:
         sql, params = _visible(engine.goal_progress_query(_as_of(as_of), band))
     except engine.PlansError as error:
         raise DataError(str(error)) from None
     with connect(warehouse, *PLAN_TABLES, "mart.metric_values", "mart.metric_value_counts",
-                 "mart.metric_catalog", "staging.department_kpis") as con:
+                 "mart.metric_catalog", "mart.scorecard", "staging.department_kpis") as con:
         return Gate(con, viewer, public).run(fill(read("goal_progress.sql"), {"visible": sql}), params).df()
 
 

@@ -149,7 +149,7 @@ def test_plans_page_shows_the_district_goals(browser, site):
     tree = browser.find_element("id", "plans-tree").text
     for (goal_id,) in orphans:
         line = next(t for t in tree.split("\n") if f" {goal_id} " in t)
-        assert "⚑ parent not found" in line
+        assert "⚑ parent goal not found" in line
     wait(browser, lambda d: d.find_elements("css selector", "#plans-progress .main-svg"), "the progress chart")
     screenshot(browser, "plans_district")
     assert console_errors(browser) == []

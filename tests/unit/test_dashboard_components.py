@@ -49,9 +49,6 @@ def test_numbers_in_their_units_and_no_data_is_not_zero():
     assert fmt.number(None, "share") == "no data"
     assert fmt.number(float("nan"), "hours") == "no data"
     assert fmt.number(6.94, "hours") == "6.9 h"
-    assert fmt.change(0.012, "share") == "▲ +1.2 pts"
-    assert fmt.change(-0.5, "hours") == "▼ -0.5 h"
-    assert fmt.change(None, "share") == "no prior year"
     assert fmt.plot_value(None, "share") is None
     assert fmt.plot_value(0.25, "share") == 25.0
 

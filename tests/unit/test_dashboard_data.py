@@ -474,3 +474,48 @@ def test_metric_cells_status_of_all_students_is_the_scorecards(warehouse):
     # walkthrough look-fors at S1: 3 of 4 = 0.75, target 0.8, near band 0.1 -> near (scorecard test above)
     card = queries.scorecard(ANALYST, "school", "S1", warehouse=warehouse, year=2026).set_index("metric_id")
     assert card.loc["walkthrough_lookfor_rate.empowered_learning", "status"] == "near"
+
+
+# -- the scorecard's layer below, metric by metric --------------------------------------------------
+
+def test_the_layer_below_has_every_childs_value_of_each_scorecard_metric(warehouse):
+    cells = queries.scorecard_children(ANALYST, "district", "D1", warehouse=warehouse, year=2026)
+    metrics = list(queries.scorecard(ANALYST, "district", "D1", warehouse=warehouse, year=2026)["metric_id"])
+    # departments first, then schools, each by name; every child has a row for every metric of
+    # D1's scorecard, in the scorecard's order
+    children = list(dict.fromkeys(zip(cells.level, cells.entity_id)))
+    assert children == [("department", "NUT"), ("department", "TRN"), ("school", "S1"), ("school", "S2")]
+    assert list(cells[cells.entity_id == "S1"].metric_id) == metrics
+    attendance = cells[cells.metric_id == "attendance_rate"].set_index("entity_id")
+    # S1 57/65 = 0.8769 (7 students), S2 24/26 = 0.9231 (3): target 0.95, near band 0.02 -> both off
+    assert attendance.loc["S1", "value"] == pytest.approx(57 / 65) and attendance.loc["S1", "n"] == 7
+    assert attendance.loc["S2", "value"] == pytest.approx(24 / 26) and attendance.loc["S2", "n"] == 3
+    assert list(attendance.loc[["S1", "S2"], "status"]) == ["off", "off"]
+    # departments have no attendance: no data, never zero
+    assert list(attendance.loc[["NUT", "TRN"], "status"]) == ["no_data", "no_data"]
+    assert attendance.loc[["NUT", "TRN"], "value"].isna().all()
+
+
+def test_the_layer_below_hides_a_childs_cell_by_the_viewers_rules_and_says_why(warehouse):
+    cells = queries.scorecard_children(PRINCIPAL, "school", "S1", warehouse=warehouse, year=2026)
+    assert list(dict.fromkeys(cells.entity_id)) == ["P1", "C1", "C2"]
+    # P1's attendance rests on s01-s06 (6 students, under the minimum n of 10): hidden, with why
+    p1 = cells[(cells.entity_id == "P1") & (cells.metric_id == "attendance_rate")].iloc[0]
+    assert p1.status == "suppressed" and bool(p1.suppressed) and pd.isna(p1.value) and pd.isna(p1.n)
+    assert p1.suppression_reason == "fewer than 10 students"
+    # look-fors of empowered learning: P1 3 of 4 (W1, W2) = 0.75, within 0.1 of 0.8 -> near;
+    # C1 1 of 2 (W1) = 0.5 -> off; C2 2 of 2 (W2) = 1.0 -> on target
+    walk = cells[cells.metric_id == "walkthrough_lookfor_rate.empowered_learning"].set_index("entity_id")
+    assert list(walk.value) == [0.75, 0.5, 1.0]
+    assert list(walk.status) == ["near", "off", "on_target"]
+    # a teacher with student access sees their own classroom's students: C1 only, shown
+    # (s01 9 of 10, s02 4 of 9, s03 10 of 10, s04 10 of 10 = 33 of 39 days)
+    mine = queries.scorecard_children(TEACHER, "plc", "P1", warehouse=warehouse, year=2026)
+    assert set(mine.entity_id) == {"C1"}
+    c1 = mine[mine.metric_id == "attendance_rate"].iloc[0]
+    assert c1.value == pytest.approx(33 / 39) and c1.n == 4 and not c1.suppressed
+    # the district's layer below, for S1's principal: S1 alone, never S2's values
+    assert set(queries.scorecard_children(PRINCIPAL, "district", "D1", warehouse=warehouse, year=2026).entity_id) \
+        == {"S1"}
+    with pytest.raises(AccessDenied):
+        queries.scorecard_children(PRINCIPAL, "school", "S2", warehouse=warehouse)

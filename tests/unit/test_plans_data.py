@@ -143,3 +143,22 @@ def test_a_warehouse_without_plan_tables_says_so(tmp_path):
     con.close()
     with pytest.raises(queries.DataError, match="has no staging.plans"):
         queries.plan_alignment(queries.Viewer.analyst(), warehouse=path, as_of=dt.date(2026, 1, 1))
+
+
+def test_a_goal_carries_its_scorecard_target_and_its_supporting_goals_add_up(warehouse):
+    from dashboards.components.goals import supporting_goals, targets_text
+
+    goals = queries.goal_progress(queries.Viewer.analyst(), AS_OF, warehouse=warehouse).set_index("goal_id")
+    # SG1 aims at 60% attendance by 2026-06-30; S1's scorecard target for attendance is 95%
+    sg1 = goals.loc["SG1"]
+    assert sg1["scorecard_target"] == pytest.approx(0.95)
+    assert targets_text(sg1, "share") == "goal target 60.0% by 2026-06-30 · scorecard target 95.0%"
+    # DG1 aims at 95% by 2028-06-30, the district scorecard's target too
+    assert targets_text(goals.loc["DG1"], "share") == "goal target 95.0% by 2028-06-30 (the scorecard's too)"
+    # DG1 is supported by DG1-O1 (an objective: no metric) and TG1 (on-time routes 96% in 2026
+    # against a 60% target: met)
+    assert supporting_goals(goals.loc["DG1"]) == \
+        "Supporting goals: 2 (1 met, 0 on track, 0 at risk, 0 off track, 1 no data)"
+    counted = goals[["children_met", "children_on_track", "children_at_risk", "children_off_track",
+                     "children_unmeasured"]].sum(axis=1)
+    assert (counted == goals["child_goals"]).all()
