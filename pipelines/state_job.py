@@ -22,6 +22,7 @@ built by `state_job(landing_root, out_dir, allow_missing)` from its arguments al
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import time
@@ -30,6 +31,7 @@ from pathlib import Path
 
 import dagster as dg
 from dagster_dask import dask_executor
+from distributed.diagnostics.plugin import WorkerPlugin
 
 from assets.equity.settings import load_settings
 from assets.state.rollup import DistrictResult, RollupRefused, publish_state
@@ -37,6 +39,14 @@ from assets.state.rollup import DistrictResult, RollupRefused, publish_state
 DISTRICT_ASSET = dg.AssetKey(["state", "district_warehouse"])
 STATE_ASSET = dg.AssetKey(["state", "warehouse"])
 ALLOWED_FAILURES = 1  # a step whose worker died is run once more
+
+
+class QuietWorkers(WorkerPlugin):
+    """On every worker (and on the ones the nanny restarts): no warning per step result that
+    Dask cannot size (the Dagster events a step returns)."""
+
+    def setup(self, worker) -> None:
+        logging.getLogger("distributed.sizeof").setLevel(logging.ERROR)
 
 
 def district_ids(landing_root: str | Path) -> list[str]:
@@ -97,48 +107,67 @@ def read_result(out_dir: str | Path, district_id: str, state_run_id: str) -> Dis
 
 
 def _district_op(landing_root: str, out_dir: str, district_id: str) -> dg.OpDefinition:
-    @dg.op(name=step_name(district_id), out=dg.Out(DistrictResult),
+    @dg.op(name=step_name(district_id), out=dg.Out(dg.Nothing),
            description=f"The nightly load of district {district_id}.")
-    def load(context: dg.OpExecutionContext):
+    def load(context):
         result = load_district(landing_root, out_dir, district_id, context.run_id)
         if result.published:
-            yield dg.AssetMaterialization(
+            context.log_event(dg.AssetMaterialization(
                 DISTRICT_ASSET, partition=district_id,
                 metadata={"status": result.status, "rows_read": result.rows_read, "warehouse": result.warehouse,
-                          "seconds": round(result.seconds, 1)})
+                          "seconds": round(result.seconds, 1)}))
         context.log.info(f"{district_id}: {result.status} in {result.seconds:.1f} s"
                          + (f" ({result.message})" if result.message else ""))
-        yield dg.Output(result)
 
     return load
 
 
-def _rollup_op(out_dir: str, allow_missing: bool) -> dg.OpDefinition:
-    @dg.op(name="state_rollup", ins={"results": dg.In(list)},
+def district_results(out_dir: str | Path, ids: list[str], state_run_id: str) -> list[DistrictResult]:
+    """Every district's result of this state run; a district whose step left none is missing."""
+    results = []
+    for d in ids:
+        result = read_result(out_dir, d, state_run_id)
+        results.append(result or DistrictResult(d, str(district_warehouse(out_dir, d)), "missing",
+                                                "its step did not finish"))
+    return results
+
+
+def _rollup_op(out_dir: str, ids: list[str], allow_missing: bool) -> dg.OpDefinition:
+    # The steps' results come through the shared output root, not Dagster inputs: dagster-dask
+    # runs each step with the plan's initial state, in which a fan-in input has no outputs yet.
+    @dg.op(name="state_rollup", ins={"districts": dg.In(dg.Nothing)},
            description="Every district's warehouse combined into the state warehouse.")
-    def state_rollup(context: dg.OpExecutionContext, results: list):
+    def state_rollup(context):
+        results = district_results(out_dir, ids, context.run_id)
         try:
             rolled = publish_state(Path(out_dir) / "state.duckdb", results, load_settings(), allow_missing,
                                    temp_dir=Path(out_dir) / ".tmp")
         except RollupRefused as exc:
             raise dg.Failure(str(exc)) from None
-        yield dg.AssetMaterialization(STATE_ASSET, metadata={
+        context.log_event(dg.AssetMaterialization(STATE_ASSET, metadata={
             "districts": len(rolled.districts), "missing": ", ".join(rolled.missing) or "none",
-            "seconds": round(rolled.seconds, 1)})
-        yield dg.Output(None)
+            "seconds": round(rolled.seconds, 1)}))
 
     return state_rollup
+
+
+@dg.logger
+def quiet_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    """The CLI prints its own lines; Dagster's events stay in the instance's event log."""
+    log = logging.getLogger("alignboard.state.quiet")
+    log.addHandler(logging.NullHandler())
+    log.propagate = False
+    return log
 
 
 def state_job(landing_root: str, out_dir: str, allow_missing: bool = False) -> dg.JobDefinition:
     """The job of one landing root: a step per district folder, then the roll-up."""
     ids = district_ids(landing_root)
     ops = [_district_op(landing_root, out_dir, d) for d in ids]
-    rollup = _rollup_op(out_dir, allow_missing)
+    rollup = _rollup_op(out_dir, ids, allow_missing)
 
-    @dg.job(name="state_load", executor_def=dask_executor,
-            description=f"Load {len(ids)} districts on a Dask cluster, then roll up the state.",
-            tags={"alignboard/districts": str(len(ids))})
+    @dg.job(name="state_load", executor_def=dask_executor, logger_defs={"quiet": quiet_logger},
+            description=f"Load {len(ids)} districts on a Dask cluster, then roll up the state.")
     def job():
         rollup([op() for op in ops])
 

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import threading
@@ -72,6 +73,7 @@ def _instance(out: Path):
 
     if os.environ.get("DAGSTER_HOME"):
         return dg.DagsterInstance.get()
+    (out / ".dagster").mkdir(exist_ok=True)
     return dg.DagsterInstance.local_temp(tempdir=str(out / ".dagster"))
 
 
@@ -84,6 +86,7 @@ def _cluster(args: argparse.Namespace):
 
     from pipelines.state_job import ALLOWED_FAILURES
 
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # the nanny's notes on stopping workers
     with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
         cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                                dashboard_address=None)
@@ -91,55 +94,30 @@ def _cluster(args: argparse.Namespace):
 
 
 def _load(args: argparse.Namespace, ids: list[str]) -> int:
-    import dagster as dg
-
     from assets.equity.settings import load_settings
     from assets.state.rollup import RollupRefused, publish_state
-    from pipelines.state_job import read_result, reconstructable_state_job, step_name
+    from pipelines.state_job import district_results, step_name
 
     out = args.out.resolve()
     landing_root = args.landing_root.resolve()
     token = uuid.uuid4().hex
     t0 = time.perf_counter()
-    address, cluster = _cluster(args)
-    where = f"{args.workers} local worker processes" if cluster is not None else address
-    print(f"Loading {len(ids)} districts of {landing_root} into {out} on {where} ...", file=sys.stderr)
     with _instance(out) as instance:
-        outcome: dict = {}
-
-        def execute():
-            try:
-                outcome["result"] = dg.execute_job(
-                    reconstructable_state_job(str(landing_root), str(out), args.allow_missing), instance,
-                    run_config={"execution": {"config": {"cluster": {"existing": {"address": address}}}}},
-                    tags={RUN_TAG: token})
-            except Exception as exc:  # noqa: BLE001 - reported below as the run's failure
-                outcome["error"] = exc
-
-        worker = threading.Thread(target=execute, daemon=True)
-        worker.start()
-        run_id, seen = None, {}
-        while worker.is_alive() or run_id is None:
-            worker.join(timeout=1.0)
-            if run_id is None:
-                runs = instance.get_runs(filters=dg.RunsFilter(tags={RUN_TAG: token}), limit=1)
-                run_id = runs[0].run_id if runs else None
-                if run_id is None and not worker.is_alive():
-                    break
-            if run_id is not None:
-                _progress(out, ids, run_id, seen, read_result)
-        if cluster is not None:
-            cluster.close()
-        result = outcome.get("result")
-        problems = _run_problems(result, outcome.get("error"), step_name)
-    results = {d: seen.get(d) or read_result(out, d, run_id) for d in ids}
-    lost = [d for d in ids if results[d] is None]
-    from assets.state.rollup import DistrictResult
-
+        address, cluster = _cluster(args)
+        where = f"{args.workers} local worker processes" if cluster is not None else address
+        print(f"Loading {len(ids)} districts of {landing_root} into {out} on {where} ...", file=sys.stderr)
+        try:
+            _prepare_workers(address)
+            result, error, run_id, seen = _execute(instance, address, landing_root, out, args.allow_missing, ids, token)
+        finally:
+            if cluster is not None:
+                cluster.close()
+        problems = _run_problems(result, error, step_name)
+    results = {r.district_id: r for r in district_results(out, ids, run_id)}
+    lost = [d for d in ids if d not in seen and results[d].status == "missing"]
     for d in lost:
-        why = problems.get(step_name(d)) or problems.get("run") or "its step did not finish"
-        results[d] = DistrictResult(d, str(out / "districts" / f"{d}.duckdb"), "missing", why)
-        print(f"  {d}: missing: {why}", file=sys.stderr)
+        results[d].message = problems.get(step_name(d)) or problems.get("run") or results[d].message
+        print(f"  {d}: missing: {results[d].message}", file=sys.stderr)
     rollup_error = problems.get("state_rollup")
     published = result is not None and result.success
     if lost and args.allow_missing and not published and rollup_error is None:
@@ -168,6 +146,46 @@ def _load(args: argparse.Namespace, ids: list[str]) -> int:
     return 0 if clean else 1
 
 
+def _prepare_workers(address: str) -> None:
+    from dask.distributed import Client
+
+    from pipelines.state_job import QuietWorkers
+
+    with Client(address) as client:
+        client.register_plugin(QuietWorkers(), name="alignboard-quiet")
+
+
+def _execute(instance, address: str, landing_root: Path, out: Path, allow_missing: bool, ids: list[str], token: str):
+    """Run the state job (in a thread) and print each district's line as its step records it."""
+    import dagster as dg
+
+    from pipelines.state_job import read_result, reconstructable_state_job
+
+    outcome: dict = {}
+
+    def execute():
+        try:
+            outcome["result"] = dg.execute_job(
+                reconstructable_state_job(str(landing_root), str(out), allow_missing), instance,
+                run_config={"execution": {"config": {"cluster": {"existing": {"address": address}}}},
+                            "loggers": {"quiet": {}}},
+                tags={RUN_TAG: token})
+        except Exception as exc:  # noqa: BLE001 - reported as the run's failure
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=execute, daemon=True)
+    worker.start()
+    run_id, seen = None, {}
+    while worker.is_alive():
+        worker.join(timeout=1.0)
+        if run_id is None:
+            runs = instance.get_runs(filters=dg.RunsFilter(tags={RUN_TAG: token}), limit=1)
+            run_id = runs[0].run_id if runs else None
+        if run_id is not None:
+            _progress(out, ids, run_id, seen, read_result)
+    return outcome.get("result"), outcome.get("error"), run_id, seen
+
+
 def _progress(out: Path, ids: list[str], run_id: str, seen: dict, read_result) -> None:
     for d in ids:
         if d in seen:
@@ -193,7 +211,7 @@ def _run_problems(result, error, step_name) -> dict[str, str]:
     for event in result.all_events:
         if event.is_step_failure:
             problems[event.step_key] = root_cause(event.step_failure_data.error)
-        elif event.is_pipeline_failure and event.event_specific_data.error is not None:
+        elif event.is_run_failure and getattr(event.event_specific_data, "error", None) is not None:
             problems.setdefault("run", root_cause(event.event_specific_data.error))
     return problems
 
