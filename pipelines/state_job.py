@@ -25,6 +25,8 @@ import json
 import logging
 import os
 import re
+import resource
+import socket
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -87,7 +89,8 @@ def load_district(landing_root: str | Path, out_dir: str | Path, district_id: st
     result = DistrictResult(
         district_id, str(warehouse), status, "; ".join(errors), run_id,
         sum(q["rows_read"] or 0 for q in quality), sum(q["rows_loaded"] or 0 for q in quality),
-        sum(q["rows_quarantined"] or 0 for q in quality), time.perf_counter() - t0)
+        sum(q["rows_quarantined"] or 0 for q in quality), time.perf_counter() - t0,
+        f"{socket.gethostname()}:{os.getpid()}", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
     path = result_path(out_dir, district_id)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps({"state_run_id": state_run_id, **asdict(result)}), encoding="utf-8")

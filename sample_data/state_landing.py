@@ -38,10 +38,11 @@ class StateDistrict:
     summary: Summary
 
 
-def district_sizes(districts: int, students: int, seed: int) -> np.ndarray:
-    """Each district's students per year: lognormal around `students` (median), at least 50."""
+def district_sizes(districts: int, students: int, seed: int, spread: float = SIZE_SPREAD) -> np.ndarray:
+    """Each district's students per year: lognormal around `students` (median), at least 50;
+    spread 0 makes every district `students`."""
     rng = stream(seed, "state-sizes")
-    return np.maximum(MIN_STUDENTS, np.round(students * rng.lognormal(0.0, SIZE_SPREAD, districts))).astype(int)
+    return np.maximum(MIN_STUDENTS, np.round(students * rng.lognormal(0.0, spread, districts))).astype(int)
 
 
 def namespace(k: int) -> str:
@@ -50,14 +51,15 @@ def namespace(k: int) -> str:
 
 
 def generate_state(out_root: str | os.PathLike, districts: int, students: int, seed: int = 42, years: int = 3,
-                   end_year: int = 2026, log: Callable[[str], None] | None = None) -> list[StateDistrict]:
+                   end_year: int = 2026, log: Callable[[str], None] | None = None,
+                   size_spread: float = SIZE_SPREAD) -> list[StateDistrict]:
     """Write `districts` district folders under out_root, named by district id."""
     if not 1 <= districts <= 999:
         raise ValueError("districts must be 1 to 999")
     if students < 1 or years < 1 or seed < 0:
         raise ValueError("students and years must be >= 1 and seed >= 0")
     log = log or (lambda _msg: None)
-    sizes = district_sizes(districts, students, seed)
+    sizes = district_sizes(districts, students, seed, size_spread)
     flagged = int(stream(seed, "state-flagged").integers(districts))
     out = []
     for k in range(1, districts + 1):

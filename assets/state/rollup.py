@@ -53,6 +53,8 @@ class DistrictResult:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     seconds: float = 0.0
+    worker: str = ""  # host:pid of the process that loaded it
+    worker_peak_rss: int = 0  # that process's peak resident memory so far, bytes
 
     @property
     def published(self) -> bool:
@@ -178,8 +180,9 @@ def record_districts(con: duckdb.DuckDBPyConnection, results: list[DistrictResul
     con.execute(
         "CREATE OR REPLACE TABLE mart.state_districts (district_id VARCHAR, status VARCHAR, message VARCHAR, "
         "run_id VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, seconds DOUBLE, "
-        "rolled_up BOOLEAN)")
+        "worker VARCHAR, worker_peak_rss BIGINT, rolled_up BOOLEAN)")
     con.executemany(
-        "INSERT INTO mart.state_districts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO mart.state_districts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [[r.district_id, r.status, r.message, r.run_id, r.rows_read, r.rows_loaded, r.rows_quarantined,
-          round(r.seconds, 3), r.published] for r in sorted(results, key=lambda r: r.district_id)])
+          round(r.seconds, 3), r.worker, r.worker_peak_rss, r.published]
+         for r in sorted(results, key=lambda r: r.district_id)])
