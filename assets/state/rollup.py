@@ -1,7 +1,8 @@
 """The state's roll-up: every district's warehouse combined into one state warehouse.
 
-The state warehouse has the mart tables of a district's warehouse (and staging.org_hierarchy)
-holding every district's rows, plus the state's own:
+The state warehouse has the mart tables of a district's warehouse and its organisation
+(staging.org_hierarchy, districts, schools, departments, plcs, sections) holding every district's
+rows, plus the state's own:
   mart.disparity_counts  every district's and school's counts as its district counted them, and
                          the state's (lea_level 'state'), each student once by student id
   mart.disparity         recomputed for every LEA with the state's counts as the comparison of
@@ -31,7 +32,10 @@ SQL_DIR = Path(__file__).parent
 HISTORY = ("mart.data_quality", "mart.gx_results", "mart.acceptances")
 ONCE = ("mart.metric_catalog",)
 REBUILT = ("mart.disparity",)
-COPIED_STAGING = ("staging.org_hierarchy",)
+# the organisation the dashboard's entity lists read; student-level staging tables stay in each
+# district's warehouse
+COPIED_STAGING = ("staging.org_hierarchy", "staging.districts", "staging.schools", "staging.departments",
+                  "staging.plcs", "staging.sections")
 # the staging tables the state's own disparity counts read (assets/equity/counts_from_warehouse.sql)
 STUDENT_TABLES = ("students", "schools", "special_education", "discipline_incidents", "mtss_interventions")
 STATE_ENTITY = "state"
@@ -124,8 +128,9 @@ def rollup(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult], sett
 
 def _tables(con: duckdb.DuckDBPyConnection, alias: str) -> list[str]:
     rows = con.execute(
-        "SELECT schema_name || '.' || table_name FROM duckdb_tables() WHERE database_name = ? "
-        "AND (schema_name = 'mart' OR schema_name || '.' || table_name IN ?) ORDER BY 1",
+        "SELECT name FROM (SELECT schema_name || '.' || table_name AS name, schema_name, database_name "
+        "FROM duckdb_tables() UNION ALL SELECT schema_name || '.' || view_name, schema_name, database_name "
+        "FROM duckdb_views()) WHERE database_name = ? AND (schema_name = 'mart' OR name IN ?) ORDER BY 1",
         [alias, list(COPIED_STAGING)]).fetchall()
     return [name for (name,) in rows if name not in REBUILT]
 
