@@ -107,7 +107,11 @@ def _load(args: argparse.Namespace, ids: list[str]) -> int:
         where = f"{args.workers} local worker processes" if cluster is not None else address
         print(f"Loading {len(ids)} districts of {landing_root} into {out} on {where} ...", file=sys.stderr)
         try:
-            _prepare_workers(address)
+            try:
+                _prepare_workers(address)
+            except (OSError, TimeoutError) as exc:
+                print(f"alignboard state load: cannot reach the Dask scheduler at {address}: {exc}", file=sys.stderr)
+                return 1
             result, error, run_id, seen = _execute(instance, address, landing_root, out, args.allow_missing, ids, token)
         finally:
             if cluster is not None:
@@ -151,7 +155,7 @@ def _prepare_workers(address: str) -> None:
 
     from pipelines.state_job import QuietWorkers
 
-    with Client(address) as client:
+    with Client(address, timeout="30s") as client:
         client.register_plugin(QuietWorkers(), name="alignboard-quiet")
 
 
