@@ -36,8 +36,18 @@ REBUILT = ("mart.disparity",)
 # district's warehouse
 COPIED_STAGING = ("staging.org_hierarchy", "staging.districts", "staging.schools", "staging.departments",
                   "staging.plcs", "staging.sections")
-# the staging tables the state's own disparity counts read (assets/equity/counts_from_warehouse.sql)
-STUDENT_TABLES = ("students", "schools", "special_education", "discipline_incidents", "mtss_interventions")
+# the staging columns the state's own disparity counts read (assets/equity/counts_from_warehouse.sql)
+STUDENT_COLUMNS = {
+    "students": "student_id, school_id, school_year, grade_level, birth_date, race_ethnicity",
+    "schools": "school_id, district_id",
+    "special_education": "student_id, school_year, disability_category, educational_environment",
+    "discipline_incidents": "student_id, school_year, action, days_removed",
+    "mtss_interventions": "student_id, school_year, area, tier",
+}
+BATCH = 32  # district warehouses attached at once
+# tables with student-level rows (level 'student'): those stay in the districts' warehouses, with
+# the student-level staging tables they go with
+STUDENT_LEVEL = ("mart.metric_values", "mart.metric_value_counts")
 STATE_ENTITY = "state"
 
 
@@ -107,22 +117,42 @@ def publish_state(out_path: str | Path, results: list[DistrictResult], settings:
 
 
 def rollup(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult], settings: Settings) -> None:
-    """Fill the (empty) state warehouse on `con` from the districts' warehouses."""
+    """Fill the (empty) state warehouse on `con` from the districts' warehouses, BATCH at a time:
+    their mart and organisation tables into `con`, the columns of their students that the
+    disparity counts read into a separate in-memory database (student rows never enter the
+    state warehouse)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS mart")
     con.execute("CREATE SCHEMA IF NOT EXISTS staging")
-    for k, district in enumerate(districts):
-        alias = f"district_{k}"
-        con.execute(f"ATTACH {literal(district.warehouse)} AS {alias} (READ_ONLY)")
-        try:
-            _copy_tables(con, alias, district.district_id, first=k == 0)
-        finally:
-            con.execute(f"DETACH {alias}")
+    con.execute("SET preserve_insertion_order = false")  # tables are copied whole: any order will do
+    [(temp_dir,)] = con.execute("SELECT current_setting('temp_directory')").fetchall()
+    with duckdb.connect() as work:
+        if temp_dir:
+            work.execute(f"SET temp_directory = {literal(temp_dir)}")
+        for first in range(0, len(districts), BATCH):
+            batch = [(f"district_{first + k}", d) for k, d in enumerate(districts[first:first + BATCH])]
+            for db in (con, work):
+                for alias, district in batch:
+                    db.execute(f"ATTACH {literal(district.warehouse)} AS {alias} (READ_ONLY)")
+            try:
+                _copy_tables(con, batch, first == 0)
+                _copy_students(work, batch, first == 0)
+            finally:
+                for db in (con, work):
+                    for alias, _ in batch:
+                        db.execute(f"DETACH {alias}")
+        work.execute(sql_text("state_students.sql"))
+        disparity_engine.build_counts(work, "state_counts", settings, levels=("state",))
+        cursor = work.execute("SELECT * FROM state_counts")
+        names = [d[0] for d in cursor.description]
+        state_counts = cursor.fetchall()  # a few hundred rows a year: years x categories x groups
     con.execute(
         "INSERT INTO staging.org_hierarchy BY NAME SELECT 'state' AS entity_level, ? AS entity_id, "
         "'State' AS entity_name", [STATE_ENTITY])
     con.execute(sql_text("state_metric_values.sql"))
     con.execute("DELETE FROM mart.disparity_counts WHERE lea_level = 'state'")  # a district that held several
-    _insert_state_counts(con, districts, settings)
+    columns = ", ".join(quote(n) for n in names)
+    con.executemany(f"INSERT INTO mart.disparity_counts ({columns}) VALUES ({', '.join('?' * len(names))})",
+                    state_counts)
     disparity_engine.build_disparity(con, "mart.disparity_counts", "staging.state_counts", "mart.disparity", settings)
 
 
@@ -135,49 +165,38 @@ def _tables(con: duckdb.DuckDBPyConnection, alias: str) -> list[str]:
     return [name for (name,) in rows if name not in REBUILT]
 
 
-def _copy_tables(con: duckdb.DuckDBPyConnection, alias: str, district_id: str, first: bool) -> None:
-    existing = {f"{s}.{t}" for s, t in con.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
-    for name in _tables(con, alias):
-        if name in ONCE and not first:
-            continue
-        schema, table = name.split(".")
-        source = f"{alias}.{quote(schema)}.{quote(table)}"
-        extra = f", {literal(district_id)} AS district_id" if name in HISTORY else ""
-        select = f"SELECT *{extra} FROM {source}"
-        if name in existing:
-            con.execute(f"INSERT INTO {quote(schema)}.{quote(table)} BY NAME {select}")
+def _copy_tables(con: duckdb.DuckDBPyConnection, batch: list[tuple[str, DistrictResult]], first: bool) -> None:
+    """Each mart and organisation table of the batch's warehouses: one statement per table."""
+    sources: dict[str, list[str]] = {}
+    for alias, district in batch:
+        for name in _tables(con, alias):
+            schema, table = name.split(".")
+            extra = f", {literal(district.district_id)} AS district_id" if name in HISTORY else ""
+            where = " WHERE level <> 'student'" if name in STUDENT_LEVEL else ""
+            sources.setdefault(name, []).append(
+                f"SELECT *{extra} FROM {alias}.{quote(schema)}.{quote(table)}{where}")
+    con.execute("BEGIN")
+    for name, selects in sources.items():
+        if name in ONCE:
+            if not first:
+                continue
+            selects = selects[:1]
+        union = " UNION ALL BY NAME ".join(selects)
+        target = ".".join(quote(part) for part in name.split("."))
+        if first:
+            con.execute(f"CREATE TABLE {target} AS {union}")
         else:
-            con.execute(f"CREATE TABLE {quote(schema)}.{quote(table)} AS {select}")
+            con.execute(f"INSERT INTO {target} BY NAME {union}")
+    con.execute("COMMIT")
 
 
-def _insert_state_counts(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult], settings: Settings) -> None:
-    """The state's own rows of mart.disparity_counts, computed from every district's students in
-    a separate in-memory database (student rows never enter the state warehouse)."""
-    [(temp_dir,)] = con.execute("SELECT current_setting('temp_directory')").fetchall()
-    with duckdb.connect() as work:
-        if temp_dir:
-            work.execute(f"SET temp_directory = {literal(temp_dir)}")
-        for k, district in enumerate(districts):
-            alias = f"district_{k}"
-            work.execute(f"ATTACH {literal(district.warehouse)} AS {alias} (READ_ONLY)")
-            try:
-                for name in STUDENT_TABLES:
-                    select = (f"SELECT *, {literal(district.district_id)} AS rollup_district "
-                              f"FROM {alias}.staging.{quote(name)}")
-                    if k == 0:
-                        work.execute(f"CREATE TABLE rollup_{name} AS {select}")
-                    else:
-                        work.execute(f"INSERT INTO rollup_{name} BY NAME {select}")
-            finally:
-                work.execute(f"DETACH {alias}")
-        work.execute(sql_text("state_students.sql"))
-        disparity_engine.build_counts(work, "state_counts", settings, levels=("state",))
-        cursor = work.execute("SELECT * FROM state_counts")
-        names = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()  # a few hundred rows a year: years x categories x groups
-    columns = ", ".join(quote(n) for n in names)
-    con.executemany(f"INSERT INTO mart.disparity_counts ({columns}) VALUES ({', '.join('?' * len(names))})", rows)
+def _copy_students(work: duckdb.DuckDBPyConnection, batch: list[tuple[str, DistrictResult]], first: bool) -> None:
+    """The columns the state's disparity counts read, with the district each row came from."""
+    for name, columns in STUDENT_COLUMNS.items():
+        union = " UNION ALL ".join(
+            f"SELECT {columns}, {literal(district.district_id)} AS rollup_district FROM {alias}.staging.{quote(name)}"
+            for alias, district in batch)
+        work.execute(f"CREATE TABLE rollup_{name} AS {union}" if first else f"INSERT INTO rollup_{name} {union}")
 
 
 def record_districts(con: duckdb.DuckDBPyConnection, results: list[DistrictResult]) -> None:
