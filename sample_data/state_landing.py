@@ -7,8 +7,10 @@ landing files (written by generator.py), for `alignboard state load`.
 Sizes vary around `students` (lognormal); every id is prefixed with the district's number, so
 ids are unique across the state; no district has a state_counts.csv (the state's counts are the
 roll-up of its districts). One district, the flagged one, has black students clearly
-over-identified in every school; in the others no school is, so under the state comparison that
-district's group stands out. The same arguments give byte-identical folders.
+over-identified in every school; in the others no school is, so that district is flagged in
+categories the others are not (with 10,000 students a district: identification_all and
+mtss_behavior_tier3 besides the ED and ID identification every generated district shows). The
+same arguments give byte-identical folders.
 """
 from __future__ import annotations
 
