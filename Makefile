@@ -67,6 +67,7 @@ test: install browsers
 bench: install
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_metrics.py
+	$(BIN)/python benchmarks/bench_state.py
 
 dev: install
 	mkdir -p .dagster_home

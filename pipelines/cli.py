@@ -8,8 +8,8 @@ import importlib
 import os
 import sys
 
-COMMANDS = ["generate", "load", "quality", "quarantine", "accept", "disparity", "export", "plans", "report",
-            "dashboard", "users"]
+COMMANDS = ["generate", "load", "state", "quality", "quarantine", "accept", "disparity", "export", "plans",
+            "report", "dashboard", "users"]
 
 
 def build_parser() -> argparse.ArgumentParser:

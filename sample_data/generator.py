@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sample_data import (assessments, attendance, cfa, codes, discipline, kpis, learning, meetings, perception,
+from sample_data import (assessments, attendance, cfa, codes, discipline, kpis, learning, meetings, org, perception,
                          plans, plc_sig, sections, supports, walkthroughs)
 from sample_data.calendar import school_calendar, school_year_of
 from sample_data.messy import Injector
@@ -65,9 +65,14 @@ class _Run:
 
 def generate(out_dir: str | os.PathLike, students: int = 5000, seed: int = 42, years: int = 3,
              end_year: int | None = None, messy: bool = False, log: Callable[[str], None] | None = None,
-             today: dt.date | None = None) -> Summary:
+             today: dt.date | None = None, namespace: str = "", hot_share: float | None = None,
+             district_name: str | None = None, state_counts: bool = True) -> Summary:
     """Write a synthetic district's landing files into out_dir (created if needed), as exported
-    on `today` (default: today): end_year defaults to its school year; nothing is dated after it."""
+    on `today` (default: today): end_year defaults to its school year; nothing is dated after it.
+
+    A state's districts (state_landing.py) pass a namespace prefixed to every id, so ids are
+    unique across the state, their own share of 'hot' schools and name, and no state_counts.csv
+    (the state's counts are the roll-up of its districts)."""
     if students < 1 or years < 1 or seed < 0:
         raise ValueError("students and years must be >= 1 and seed >= 0")
     today = today or dt.date.today()
@@ -76,20 +81,22 @@ def generate(out_dir: str | os.PathLike, students: int = 5000, seed: int = 42, y
     t0 = time.perf_counter()
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     year_list = list(range(end_year - years + 1, end_year + 1))
-    district = build_district(students, seed)
+    district = build_district(students, seed, hot_share, district_name or org.DISTRICT_NAME)
     registry, rosters = build_rosters(district, students, year_list, seed)
     staff = build_staff(district, rosters, seed)
-    log(f"district {district.district_id}: {len(district.schools)} schools "
+    log(f"district {namespace}{district.district_id}: {len(district.schools)} schools "
         f"({', '.join(f'{len(ix)} {codes.LEVELS[lv]}' for lv, ix in enumerate(district.by_level))}), "
         f"{len(staff.staff_id):,} staff, {len(registry):,} students over {years} year(s)")
     injector = Injector(seed) if messy else None
-    run = _Run(Output(out_dir, injector, through=today), seed, district, registry, staff, Tally(), perception.ResponseIds(),
+    run = _Run(Output(out_dir, injector, through=today, namespace=namespace), seed, district, registry, staff, Tally(),
+               perception.ResponseIds(),
                [stream(seed, "plc", s.idx).normal(0, 0.4, len(district.plcs[s.idx])) for s in district.schools],
                np.full(len(registry), -1, dtype=np.int64), today=today)
     _write_reference(run, year_list)
     for k, (year, roster) in enumerate(zip(year_list, rosters)):
         _write_year(run, k, year, roster, log)
-    run.out.write("state_counts.csv", state_rows(run.tally, seed))
+    if state_counts:
+        run.out.write("state_counts.csv", state_rows(run.tally, seed))
     run.out.write("teams.csv", {c: [t[i] for t in run.last_teams] for i, c in enumerate(COLUMNS["teams.csv"])})
     for name, rows in plans.build(district, end_year, run.last_sections, seed, today).items():
         if rows:
@@ -100,6 +107,8 @@ def generate(out_dir: str | os.PathLike, students: int = 5000, seed: int = 42, y
     summary = Summary(str(out_dir), schools=len(district.schools), staff=len(staff.staff_id),
                       students_per_year={y: len(r) for y, r in zip(year_list, rosters)})
     for name in COLUMNS:
+        if name == "state_counts.csv" and not state_counts:
+            continue
         rows, size = run.out.close(name)
         summary.files[name] = (rows, size)
         log(f"  {name:<28} {rows:>12,} rows {_size(size):>10}")

@@ -87,12 +87,17 @@ def _plc_name(focus: str) -> str:
     return focus.replace("_", " ").title().replace("Ela", "ELA") + " PLC"
 
 
-def build_district(n_students: int, seed: int) -> District:
+def build_district(n_students: int, seed: int, hot_share: float | None = None, name: str = DISTRICT_NAME) -> District:
+    """hot_share: the share of schools where black students are clearly over-identified (default
+    HOT_SHARE, and at least 2 schools); a state's districts set it to vary between districts."""
     rng = stream(seed, "district")
     counts = schools_per_level(n_students)
     names = school_names(counts, rng)
     n_total = sum(counts)
-    n_hot = max(min(2, n_total), int(round(HOT_SHARE * n_total)))
+    if hot_share is None:
+        n_hot = max(min(2, n_total), int(round(HOT_SHARE * n_total)))
+    else:
+        n_hot = int(round(hot_share * n_total))
     hot = np.zeros(n_total, dtype=bool)
     hot[rng.choice(n_total, size=n_hot, replace=False)] = True
 
@@ -135,4 +140,4 @@ def build_district(n_students: int, seed: int) -> District:
     plcs = [
         [Plc(f"{s.school_id}-{f}", _plc_name(f), s.idx, f) for f in plc_focuses(s.level)] for s in schools
     ]
-    return District(DISTRICT_ID, DISTRICT_NAME, schools, DEPARTMENTS, by_level, level_weights, plcs)
+    return District(DISTRICT_ID, name, schools, DEPARTMENTS, by_level, level_weights, plcs)

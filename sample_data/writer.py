@@ -20,6 +20,14 @@ COLUMNS: dict[str, list[str]] = {f"{c.file}.csv": list(c.column_names) for c in 
 MANIFEST = "_messy_manifest.json"
 BOM = b"\xef\xbb\xbf"
 FLUSH_ROWS = 250_000
+# The id columns that name an organisation, a person or a record: a state's districts each prefix
+# theirs (Output(namespace=...)) so that every id is unique across the state. Survey, item,
+# indicator, KPI and metric ids are the state's shared vocabulary and stay as they are.
+NAMESPACED = frozenset({
+    "district_id", "school_id", "department_id", "staff_id", "observer_staff_id", "plc_id", "section_id",
+    "student_id", "response_id", "incident_id", "walkthrough_id", "cfa_id", "activity_id", "owner_id",
+    "plan_id", "goal_id", "parent_goal_id", "strategy_id", "action_id",
+})
 _PLAIN = pcsv.WriteOptions(include_header=False, quoting_style="none")
 _QUOTED = pcsv.WriteOptions(include_header=False, quoting_style="needed")
 # file -> the date column that says when a row happened (rows after `through` are left out)
@@ -66,10 +74,12 @@ def _length(cols: dict) -> int:
 class Output:
     """Writes the landing files of one run into a folder."""
 
-    def __init__(self, out_dir: str | os.PathLike, injector=None, through: dt.date | None = None):
+    def __init__(self, out_dir: str | os.PathLike, injector=None, through: dt.date | None = None,
+                 namespace: str = ""):
         self.dir = Path(out_dir)
         self.injector = injector
         self.through = None if through is None else pa.scalar(through.isoformat(), type=pa.string())
+        self.namespace = namespace  # prefixed to every NAMESPACED column's values
         self.files: dict[str, object] = {}
         self.buffers: dict[str, list[pa.Table]] = {}
         self.buffered: dict[str, int] = {}
@@ -95,7 +105,7 @@ class Output:
         missing = set(COLUMNS[name]) - set(cols)
         if missing:
             raise ValueError(f"{name}: missing columns {sorted(missing)}")
-        table = self._as_of(name, pa.table({c: as_text(cols[c], n) for c in COLUMNS[name]}))
+        table = self._as_of(name, pa.table({c: self._prefixed(c, as_text(cols[c], n)) for c in COLUMNS[name]}))
         self.buffers[name].append(table)
         self.buffered[name] += table.num_rows
         if self.buffered[name] >= FLUSH_ROWS:
@@ -113,6 +123,11 @@ class Output:
             blank = pc.if_else(later, pa.scalar(None, pa.string()), table[column])
             table = table.set_column(table.schema.get_field_index(column), column, blank)
         return table
+
+    def _prefixed(self, column: str, values: pa.Array) -> pa.Array:
+        if not self.namespace or column not in NAMESPACED:
+            return values
+        return pc.binary_join_element_wise(self.namespace, values, "")  # a blank stays blank
 
     def _flush(self, name: str) -> None:
         if not self.buffers[name]:

@@ -70,7 +70,7 @@ def measure(rows: Sequence[CountRow], settings: Settings) -> list[dict]:
         con.register("cli_counts", _table(lea_rows, with_lea=True))
         con.register("cli_state", _table(state_rows, with_lea=False))
         engine.build_disparity(con, "cli_counts", "cli_state", "cli_result", settings,
-                               unknown_complete=unknown_given)
+                               unknown_complete=unknown_given, compare_with_own_state=False)
         cursor = con.execute("SELECT * FROM cli_result")
         names = [d[0] for d in cursor.description]
         by_key = {}

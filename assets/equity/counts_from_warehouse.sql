@@ -1,5 +1,5 @@
 -- Counts for the significant-disproportionality engine, from the staging tables: one row per
--- school year, LEA (the district, and every school for internal analysis), category and
+-- school year, LEA (the district, every school for internal analysis, the state), category and
 -- race/ethnicity group, with the group's count and population. Rules (docs/disparity.md):
 --   * Groups are the seven federal codes of 34 CFR 300.647(b)(2). Students whose race/ethnicity is
 --     unknown are outside every ratio; they get rows of their own (group 'unknown') so every
@@ -27,7 +27,9 @@
 --     (mtss_any) and per area and tier; population = all enrolled students.
 -- Every group with a population > 0 gets a row for every category of that population, with
 -- count 0 when nobody in it had the outcome (0 is data; a missing row is "no such students").
--- Parameters: $groups (the seven codes), $unknown_group, $age_month, $age_day.
+-- LEAs: $levels lists which of 'district', 'school' and 'state' (every district together: the
+-- state's own counts, its comparison when no state_counts.csv gives them) to count.
+-- Parameters: $groups (the seven codes), $unknown_group, $age_month, $age_day, $levels.
 WITH categories(category, population_kind) AS (
     VALUES
         ('identification_all', 'enrolled_3_21'),
@@ -89,8 +91,15 @@ with_disability AS (
 ),
 members AS (
     SELECT student_id, school_year, 'district' AS lea_level, district_id AS lea_id, grp FROM aged
+    WHERE list_contains($levels, 'district')
     UNION ALL
     SELECT student_id, school_year, 'school', school_id, grp FROM aged
+    WHERE list_contains($levels, 'school')
+    UNION ALL
+    -- the state: every student once, by student id (staging.students has one row per student
+    -- and year, so a student enrolled in two of its districts that year is one member)
+    SELECT student_id, school_year, 'state', 'state', grp FROM aged
+    WHERE list_contains($levels, 'state')
 ),
 population_sets AS (
     SELECT student_id, school_year, 'enrolled' AS population_kind, by_grade FROM aged

@@ -24,15 +24,48 @@ def sql_text(name: str) -> str:
     return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
-def build_counts(con: duckdb.DuckDBPyConnection, target: str, settings: Settings) -> int:
+def build_counts(con: duckdb.DuckDBPyConnection, target: str, settings: Settings,
+                 levels: tuple[str, ...] | None = None) -> int:
     """Create table `target` with the counts by year, LEA, category and group from staging
-    (ages on the settings' count date)."""
+    (ages on the settings' count date). LEA levels: `levels`, by default the district and its
+    schools, and the state too when staging holds several districts."""
     month, day = (int(part) for part in settings.age_date.split("-"))
+    if levels is None:
+        levels = ("district", "school", "state") if district_count(con) > 1 else ("district", "school")
     con.execute(
         f"CREATE OR REPLACE TABLE {table(target)} AS {sql_text('counts_from_warehouse.sql')}",
-        {"groups": list(GROUPS), "unknown_group": UNKNOWN_GROUP, "age_month": month, "age_day": day},
+        {"groups": list(GROUPS), "unknown_group": UNKNOWN_GROUP, "age_month": month, "age_day": day,
+         "levels": list(levels)},
     )
     return con.execute(f"SELECT count(*) FROM {table(target)}").fetchone()[0]
+
+
+def district_count(con: duckdb.DuckDBPyConnection) -> int:
+    """Districts that have schools in staging."""
+    return con.execute("SELECT count(DISTINCT district_id) FROM staging.schools").fetchone()[0]
+
+
+def state_comparison(con: duckdb.DuckDBPyConnection, counts: str, state_counts: str) -> str:
+    """The relation to compare against for the alternate risk ratio: the given state counts
+    (state_counts.csv) when they have rows, else the state's own counts among `counts` (a
+    warehouse of several districts, or a state's roll-up), else the empty state counts."""
+    if _has_rows(con, state_counts, "true"):
+        return table(state_counts)
+    if _has_rows(con, counts, "lea_level = 'state'"):
+        return (f"(SELECT school_year, category, \"group\", count, population, children FROM {table(counts)} "
+                f"WHERE lea_level = 'state')")
+    return table(state_counts)
+
+
+def _has_rows(con: duckdb.DuckDBPyConnection, name: str, where: str) -> bool:
+    schema, _, relation = name.rpartition(".")
+    known = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ? "
+        "UNION ALL SELECT count(*) FROM duckdb_views() WHERE schema_name = ? AND view_name = ?",
+        [schema or "main", relation, schema or "main", relation]).fetchall()
+    if not any(n for (n,) in known):
+        return False
+    return con.execute(f"SELECT EXISTS (SELECT 1 FROM {table(name)} WHERE {where})").fetchone()[0]
 
 
 def build_disparity(
@@ -42,6 +75,7 @@ def build_disparity(
     target: str,
     settings: Settings,
     unknown_complete: bool = True,
+    compare_with_own_state: bool = True,
 ) -> int:
     """Create table `target` with every measure for each row of the `counts` table.
 
@@ -50,12 +84,15 @@ def build_disparity(
     counted in unknown_race_population. `state_counts` has the state's (school_year, category,
     "group", count, population) and optionally children. `unknown_complete`: the counts list
     every unknown-race student (the marts), so no such row means 0 rather than not given.
+    Without rows in `state_counts`, the state's own rows among `counts` (lea_level 'state') are
+    the comparison (`compare_with_own_state`, off for counts given by hand).
     """
     con.execute(f"CREATE OR REPLACE TEMP VIEW _disparity_counts AS SELECT * FROM {table(counts)}")
-    state_children = "children" if "children" in _columns(con, state_counts) else "NULL::BIGINT AS children"
+    state = state_comparison(con, counts, state_counts) if compare_with_own_state else table(state_counts)
+    state_children = "children" if "children" in _columns(con, state) else "NULL::BIGINT AS children"
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW _disparity_state AS "
-        f"SELECT school_year, category, \"group\", count, population, {state_children} FROM {table(state_counts)}"
+        f"SELECT school_year, category, \"group\", count, population, {state_children} FROM {state}"
     )
     _rules_table(con, settings)
     try:
@@ -85,8 +122,8 @@ def build_disparity(
     return con.execute(f"SELECT count(*) FROM {table(target)}").fetchone()[0]
 
 
-def _columns(con: duckdb.DuckDBPyConnection, name: str) -> set[str]:
-    return {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {table(name)}").fetchall()}
+def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
+    return {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
 
 
 def _rules_table(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:

@@ -1,16 +1,22 @@
-"""`alignboard generate`: write a synthetic district's landing files."""
+"""`alignboard generate [state]`: write a synthetic district's (or a state's) landing files."""
 import argparse
 import datetime as dt
 import os
 import sys
 import tempfile
 
-HELP = "Write a realistic synthetic district's landing files (seeded, any size) into a folder."
+HELP = ("Write a realistic synthetic district's landing files (seeded, any size) into a folder; "
+        "`generate state` writes a state: one folder per district.")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", required=True, metavar="DIR", help="folder to write the CSV files into")
-    parser.add_argument("--students", type=int, default=5000, metavar="N", help="students per year (default 5000)")
+    parser.add_argument("kind", nargs="?", choices=["district", "state"], default="district",
+                        help="a district (default) or a state of --districts districts, one folder each")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="folder to write the CSV files into (a state: its landing root)")
+    parser.add_argument("--students", type=int, default=5000, metavar="N",
+                        help="students per year (default 5000; a state: per district, sizes vary around it)")
+    parser.add_argument("--districts", type=int, default=None, metavar="K", help="a state's number of districts")
     parser.add_argument("--seed", type=int, default=42, metavar="S", help="random seed (default 42)")
     parser.add_argument("--years", type=int, default=3, metavar="K", help="school years to generate (default 3)")
     parser.add_argument("--end-year", type=int, default=None, metavar="Y",
@@ -46,16 +52,24 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"--years must be at least 1 (got {args.years})")
     if args.seed < 0:
         return _fail(f"--seed must be 0 or more (got {args.seed})")
+    if args.kind == "district" and args.districts is not None:
+        return _fail("--districts is for `alignboard generate state`")
+    if args.kind == "state" and not (args.districts is not None and 1 <= args.districts <= 999):
+        return _fail(f"`generate state` needs --districts K, 1 to 999 (got {args.districts})")
+    if args.kind == "state" and args.messy:
+        return _fail("--messy is for one district")
     if not (1990 <= args.end_year - args.years + 1 and args.end_year <= 2100):
         return _fail(f"--end-year {args.end_year} with --years {args.years} is outside 1990..2100")
     problem = _check_writable(args.out)
     if problem:
         return _fail(problem)
 
-    from sample_data.generator import generate  # heavy: numpy, pyarrow
-
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
+
+    if args.kind == "state":
+        return _state(args, log)
+    from sample_data.generator import generate  # heavy: numpy, pyarrow
 
     try:
         summary = generate(args.out, students=args.students, seed=args.seed, years=args.years,
@@ -73,4 +87,23 @@ def run(args: argparse.Namespace) -> int:
         faults = sum(c for per_file in summary.manifest.values() for f, c in per_file.items() if f != "bom")
         line += f"; messy: {faults:,} faulty rows (see {os.path.join(args.out, '_messy_manifest.json')})"
     print(line, file=sys.stderr)
+    return 0
+
+
+def _state(args: argparse.Namespace, log) -> int:
+    from sample_data.state_landing import generate_state  # heavy: numpy, pyarrow
+
+    try:
+        districts = generate_state(args.out, districts=args.districts, students=args.students, seed=args.seed,
+                                   years=args.years, end_year=args.end_year, log=log)
+    except OSError as exc:
+        print(f"alignboard generate: writing {args.out} failed: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"{'district':<10} {'name':<32} {'students':>9} {'rows':>12}", file=sys.stderr)
+    for d in districts:
+        rows = sum(r for r, _ in d.summary.files.values())
+        note = "  over-identified group" if d.flagged else ""
+        print(f"{d.district_id:<10} {d.name:<32} {d.students:>9,} {rows:>12,}{note}", file=sys.stderr)
+    total = sum(d.students for d in districts)
+    print(f"wrote {len(districts)} districts, ~{total:,} students/year, to {args.out}", file=sys.stderr)
     return 0

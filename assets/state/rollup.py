@@ -1,0 +1,212 @@
+"""The state's roll-up: every district's warehouse combined into one state warehouse.
+
+The state warehouse has the mart tables of a district's warehouse and its organisation
+(staging.org_hierarchy, districts, schools, departments, plcs, sections) holding every district's
+rows, plus the state's own:
+  mart.disparity_counts  every district's and school's counts as its district counted them, and
+                         the state's (lea_level 'state'), each student once by student id
+  mart.disparity         recomputed for every LEA with the state's counts as the comparison of
+                         the alternate risk ratio (34 CFR 300.647(b)(3)-(4))
+  mart.metric_values     the state's values (level 'state') from the districts' numerators and
+                         denominators (state_metric_values.sql)
+  mart.state_districts   what happened to each district this run (loaded, or missing and why)
+History tables (mart.data_quality, mart.gx_results, mart.acceptances) gain a district_id column;
+the metric catalog, the same for every district, is kept once. The file is written beside the
+published one and replaced with one atomic rename. No Dagster here: pipelines/state_job.py is
+the thin wrapper.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from assets.equity import engine as disparity_engine
+from assets.equity.settings import Settings
+from data_contracts.row_rules import literal, quote
+
+SQL_DIR = Path(__file__).parent
+HISTORY = ("mart.data_quality", "mart.gx_results", "mart.acceptances")
+ONCE = ("mart.metric_catalog",)
+REBUILT = ("mart.disparity",)
+# the organisation the dashboard's entity lists read; student-level staging tables stay in each
+# district's warehouse
+COPIED_STAGING = ("staging.org_hierarchy", "staging.districts", "staging.schools", "staging.departments",
+                  "staging.plcs", "staging.sections")
+# the staging columns the state's own disparity counts read (assets/equity/counts_from_warehouse.sql)
+STUDENT_COLUMNS = {
+    "students": "student_id, school_id, school_year, grade_level, birth_date, race_ethnicity",
+    "schools": "school_id, district_id",
+    "special_education": "student_id, school_year, disability_category, educational_environment",
+    "discipline_incidents": "student_id, school_year, action, days_removed",
+    "mtss_interventions": "student_id, school_year, area, tier",
+}
+BATCH = 32  # district warehouses attached at once
+# tables with student-level rows (level 'student'): those stay in the districts' warehouses, with
+# the student-level staging tables they go with
+STUDENT_LEVEL = ("mart.metric_values", "mart.metric_value_counts")
+STATE_ENTITY = "state"
+
+
+class RollupRefused(RuntimeError):
+    """The roll-up was not published; str(exc) says why (districts missing without allow_missing)."""
+
+
+@dataclass
+class DistrictResult:
+    """One district's outcome of this run, as the state job reports it."""
+    district_id: str
+    warehouse: str  # its published warehouse
+    status: str  # loaded, rejected (loaded, with rejected files), missing (nothing published)
+    message: str = ""
+    run_id: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    seconds: float = 0.0
+    worker: str = ""  # host:pid of the process that loaded it
+    worker_peak_rss: int = 0  # that process's peak resident memory so far, bytes
+
+    @property
+    def published(self) -> bool:
+        return self.status != "missing"
+
+
+@dataclass
+class RollupResult:
+    path: str
+    districts: list[str]  # rolled up
+    missing: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def sql_text(name: str) -> str:
+    return (SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def publish_state(out_path: str | Path, results: list[DistrictResult], settings: Settings,
+                  allow_missing: bool = False, temp_dir: str | Path | None = None) -> RollupResult:
+    """Build the state warehouse from the districts' published warehouses and publish it at
+    out_path; refuse (RollupRefused) when a district is missing, unless allow_missing."""
+    t0 = time.perf_counter()
+    missing = [r for r in results if not r.published]
+    if missing and not allow_missing:
+        raise RollupRefused(f"state warehouse not published: {len(missing)} of {len(results)} districts have no "
+                            f"warehouse from this run ({', '.join(r.district_id for r in missing)}); "
+                            "--allow-missing publishes the others")
+    present = sorted((r for r in results if r.published), key=lambda r: r.district_id)
+    if not present:
+        raise RollupRefused("state warehouse not published: no district has a warehouse from this run")
+    out_path = Path(out_path)
+    build = out_path.with_name(f".{out_path.name}.build-{os.getpid()}")
+    build.unlink(missing_ok=True)
+    try:
+        with duckdb.connect(str(build)) as con:
+            if temp_dir is not None:
+                con.execute(f"SET temp_directory = {literal(str(temp_dir))}")
+            rollup(con, present, settings)
+            record_districts(con, results)
+        os.replace(build, out_path)
+    finally:
+        build.unlink(missing_ok=True)
+    return RollupResult(str(out_path), [r.district_id for r in present], [r.district_id for r in missing],
+                        time.perf_counter() - t0)
+
+
+def rollup(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult], settings: Settings) -> None:
+    """Fill the (empty) state warehouse on `con` from the districts' warehouses, BATCH at a time:
+    their mart and organisation tables into `con`, the columns of their students that the
+    disparity counts read into a separate in-memory database (student rows never enter the
+    state warehouse)."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS mart")
+    con.execute("CREATE SCHEMA IF NOT EXISTS staging")
+    con.execute("SET preserve_insertion_order = false")  # tables are copied whole: any order will do
+    [(temp_dir,)] = con.execute("SELECT current_setting('temp_directory')").fetchall()
+    with duckdb.connect() as work:
+        if temp_dir:
+            work.execute(f"SET temp_directory = {literal(temp_dir)}")
+        for first in range(0, len(districts), BATCH):
+            batch = [(f"district_{first + k}", d) for k, d in enumerate(districts[first:first + BATCH])]
+            for db in (con, work):
+                for alias, district in batch:
+                    db.execute(f"ATTACH {literal(district.warehouse)} AS {alias} (READ_ONLY)")
+            try:
+                _copy_tables(con, batch, first == 0)
+                _copy_students(work, batch, first == 0)
+            finally:
+                for db in (con, work):
+                    for alias, _ in batch:
+                        db.execute(f"DETACH {alias}")
+        work.execute(sql_text("state_students.sql"))
+        disparity_engine.build_counts(work, "state_counts", settings, levels=("state",))
+        cursor = work.execute("SELECT * FROM state_counts")
+        names = [d[0] for d in cursor.description]
+        state_counts = cursor.fetchall()  # a few hundred rows a year: years x categories x groups
+    con.execute(
+        "INSERT INTO staging.org_hierarchy BY NAME SELECT 'state' AS entity_level, ? AS entity_id, "
+        "'State' AS entity_name", [STATE_ENTITY])
+    con.execute(sql_text("state_metric_values.sql"))
+    con.execute("DELETE FROM mart.disparity_counts WHERE lea_level = 'state'")  # a district that held several
+    columns = ", ".join(quote(n) for n in names)
+    con.executemany(f"INSERT INTO mart.disparity_counts ({columns}) VALUES ({', '.join('?' * len(names))})",
+                    state_counts)
+    disparity_engine.build_disparity(con, "mart.disparity_counts", "staging.state_counts", "mart.disparity", settings)
+
+
+def _tables(con: duckdb.DuckDBPyConnection, alias: str) -> list[str]:
+    rows = con.execute(
+        "SELECT name FROM (SELECT schema_name || '.' || table_name AS name, schema_name, database_name "
+        "FROM duckdb_tables() UNION ALL SELECT schema_name || '.' || view_name, schema_name, database_name "
+        "FROM duckdb_views()) WHERE database_name = ? AND (schema_name = 'mart' OR name IN ?) ORDER BY 1",
+        [alias, list(COPIED_STAGING)]).fetchall()
+    return [name for (name,) in rows if name not in REBUILT]
+
+
+def _copy_tables(con: duckdb.DuckDBPyConnection, batch: list[tuple[str, DistrictResult]], first: bool) -> None:
+    """Each mart and organisation table of the batch's warehouses: one statement per table."""
+    sources: dict[str, list[str]] = {}
+    for alias, district in batch:
+        for name in _tables(con, alias):
+            schema, table = name.split(".")
+            extra = f", {literal(district.district_id)} AS district_id" if name in HISTORY else ""
+            where = " WHERE level <> 'student'" if name in STUDENT_LEVEL else ""
+            sources.setdefault(name, []).append(
+                f"SELECT *{extra} FROM {alias}.{quote(schema)}.{quote(table)}{where}")
+    con.execute("BEGIN")
+    for name, selects in sources.items():
+        if name in ONCE:
+            if not first:
+                continue
+            selects = selects[:1]
+        union = " UNION ALL BY NAME ".join(selects)
+        target = ".".join(quote(part) for part in name.split("."))
+        if first:
+            con.execute(f"CREATE TABLE {target} AS {union}")
+        else:
+            con.execute(f"INSERT INTO {target} BY NAME {union}")
+    con.execute("COMMIT")
+
+
+def _copy_students(work: duckdb.DuckDBPyConnection, batch: list[tuple[str, DistrictResult]], first: bool) -> None:
+    """The columns the state's disparity counts read, with the district each row came from."""
+    for name, columns in STUDENT_COLUMNS.items():
+        union = " UNION ALL ".join(
+            f"SELECT {columns}, {literal(district.district_id)} AS rollup_district FROM {alias}.staging.{quote(name)}"
+            for alias, district in batch)
+        work.execute(f"CREATE TABLE rollup_{name} AS {union}" if first else f"INSERT INTO rollup_{name} {union}")
+
+
+def record_districts(con: duckdb.DuckDBPyConnection, results: list[DistrictResult]) -> None:
+    """mart.state_districts: each district's outcome of the run that built this warehouse."""
+    con.execute(
+        "CREATE OR REPLACE TABLE mart.state_districts (district_id VARCHAR, status VARCHAR, message VARCHAR, "
+        "run_id VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, seconds DOUBLE, "
+        "worker VARCHAR, worker_peak_rss BIGINT, rolled_up BOOLEAN)")
+    con.executemany(
+        "INSERT INTO mart.state_districts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [[r.district_id, r.status, r.message, r.run_id, r.rows_read, r.rows_loaded, r.rows_quarantined,
+          round(r.seconds, 3), r.worker, r.worker_peak_rss, r.published]
+         for r in sorted(results, key=lambda r: r.district_id)])
