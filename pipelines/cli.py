@@ -7,7 +7,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ["generate", "load", "quality", "accept", "disparity", "export", "plans", "dashboard", "users"]
+COMMANDS = ["generate", "load", "quality", "accept", "disparity", "export", "plans", "dashboard", "users", "serve"]
 
 
 def build_parser() -> argparse.ArgumentParser:

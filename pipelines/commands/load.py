@@ -20,13 +20,13 @@ def run(args) -> int:
         print(f"alignboard load: landing folder {args.landing} does not exist", file=sys.stderr)
         return 2
     from pipelines.commands.quality import print_table
-    from pipelines.run_load import run_load
+    from pipelines.run_load import InstanceError, run_load
     from assets.warehouse import LoadInProgress
 
     print(f"Loading {args.landing} into {args.warehouse} ...", file=sys.stderr)
     try:
         outcome = run_load(args.landing, args.warehouse)
-    except LoadInProgress as exc:
+    except (LoadInProgress, InstanceError) as exc:
         print(f"alignboard load: {exc}", file=sys.stderr)
         return 1
     print_table(outcome.quality)
