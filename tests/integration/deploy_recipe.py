@@ -17,7 +17,7 @@ def recipe_environment(srv: Path) -> dict[str, str]:
     for line in (RECIPE / "alignboard.env").read_text().splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
             name, _, value = line.partition("=")
-            env[name.strip()] = value.strip().replace(SRV, str(srv))
+            env[name.strip()] = value.strip().strip('"').replace(SRV, str(srv))  # as systemd reads quotes
     return env
 
 
