@@ -5,6 +5,8 @@ plan-development schedule (expected vs actual) and meeting cadence by team. Ever
 from dashboards/data.py, scoped to the viewer; the chosen goal is in the URL (`goal`)."""
 from __future__ import annotations
 
+from datetime import date
+
 import dash
 import pandas as pd
 import plotly.graph_objects as go
@@ -32,6 +34,11 @@ STATUS_COLOUR = {"on_target": figures.OK, "near": figures.NEAR, "off": figures.O
 
 @context.safe
 def layout(goal=None, **_):
+    return plans_page(goal=goal, today=date.today().isoformat())
+
+
+@context.cached_page  # statuses are judged as of today: a drawn page holds for the day (and the load)
+def plans_page(goal, today):
     viewer, wh = context.viewer(), context.warehouse()
     goals = data.goal_progress(viewer, warehouse=wh)
     problems = data.plan_alignment(viewer, warehouse=wh)
@@ -56,7 +63,7 @@ def layout(goal=None, **_):
         body.append(html.Div(progress_chart(measured[measured["goal_id"] == goal].iloc[0], units, names), className="card"))
     body += [html.H2("Action steps"), action_grid(data.action_steps(viewer, warehouse=wh)),
              html.H2("Plan-development schedule"), schedule(data.plan_schedule(viewer, warehouse=wh)),
-             html.H2("Meeting cadence by team"), cadence(data.meeting_cadence(viewer, warehouse=wh))]
+             html.H2("Meeting cadence by team"), cadence(cadence_rows(today=today))]
     return html.Div(header + body)
 
 
@@ -229,17 +236,25 @@ def schedule(tasks: pd.DataFrame):
                                 row_class_rules={"plans-overdue": "params.data.task_status === 'overdue'"})])
 
 
+CADENCE_COLUMNS = [grids.column("year", "School year", maxWidth=120), grids.column("team", "Team", minWidth=160),
+                   grids.column("entity_name", "Entity", minWidth=240),
+                   grids.column("periods_met", "Periods met", "integer", maxWidth=120),
+                   grids.column("periods", "Periods", "integer", maxWidth=110),
+                   grids.column("value", "Share met", "percent", maxWidth=120),
+                   grids.column("cadence", "Cadence", maxWidth=110)]
+CADENCE_MISSED = {"plans-overdue": "params.data.cadence === 'missed'"}
+
+
+@context.cached_page  # every team of the district: thousands of rows, a page at a time to the grid
+def cadence_rows(today):
+    meetings = data.meeting_cadence(context.viewer(), warehouse=context.warehouse())
+    return (meetings.sort_values("school_year", ascending=False, kind="stable")
+            .assign(year=lambda m: m["school_year"].map(school_year_label)))
+
+
 def cadence(meetings: pd.DataFrame):
     if meetings.empty:
         return html.P("No meeting records for the teams you may see.", className="note")
-    meetings = (meetings.sort_values("school_year", ascending=False, kind="stable")
-                .assign(year=lambda m: m["school_year"].map(school_year_label)))
-    columns = [grids.column("year", "School year", maxWidth=120), grids.column("team", "Team", minWidth=160),
-               grids.column("entity_name", "Entity", minWidth=240),
-               grids.column("periods_met", "Periods met", "integer", maxWidth=120),
-               grids.column("periods", "Periods", "integer", maxWidth=110),
-               grids.column("value", "Share met", "percent", maxWidth=120),
-               grids.column("cadence", "Cadence", maxWidth=110)]
     missed = int((meetings["cadence"] == "missed").sum())
     latest = meetings[meetings["school_year"] == meetings["school_year"].max()]
     teams = (latest.groupby("team", sort=False)
@@ -251,5 +266,9 @@ def cadence(meetings: pd.DataFrame):
     return html.Div([figures.graph("plans-cadence-chart", fig),
                      html.P(f"{len(meetings)} team-years, {missed} missed their cadence (highlighted).",
                             className="note"),
-                     grids.grid("plans-cadence", meetings, columns, height=380,
-                                row_class_rules={"plans-overdue": "params.data.cadence === 'missed'"})])
+                     grids.server_grid("plans-cadence", CADENCE_COLUMNS, row_class_rules=CADENCE_MISSED)])
+
+
+grids.serve_rows("plans-cadence", lambda: cadence_rows(today=date.today().isoformat()),
+                 fields=grids.shown_fields(pd.DataFrame(columns=[c["field"] for c in CADENCE_COLUMNS]),
+                                           CADENCE_COLUMNS, None, CADENCE_MISSED))
