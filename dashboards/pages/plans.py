@@ -39,11 +39,11 @@ def layout(goal=None, **_):
 
 @context.cached_page  # statuses are judged as of today: a drawn page holds for the day (and the load)
 def plans_page(goal, today):
-    viewer, wh = context.viewer(), context.warehouse()
-    goals = data.goal_progress(viewer, warehouse=wh)
-    problems = data.plan_alignment(viewer, warehouse=wh)
+    viewer, wh, as_of = context.viewer(), context.warehouse(), date.fromisoformat(today)
+    goals = data.goal_progress(viewer, as_of, warehouse=wh)
+    problems = data.plan_alignment(viewer, warehouse=wh, as_of=as_of)
     header = [html.H1("Plans: goals, alignment and execution"),
-              html.P(f"As of {pd.Timestamp.today().date().isoformat()} · every goal on a catalog metric is "
+              html.P(f"As of {today} · every goal on a catalog metric is "
                      "tracked on the warehouse's own numbers · status against a straight line from "
                      "baseline to target", className="subtitle")]
     if goals.empty:
@@ -61,9 +61,9 @@ def plans_page(goal, today):
             goal_chooser(measured, goal)]
     if goal is not None:
         body.append(html.Div(progress_chart(measured[measured["goal_id"] == goal].iloc[0], units, names), className="card"))
-    body += [html.H2("Action steps"), action_grid(data.action_steps(viewer, warehouse=wh)),
-             html.H2("Plan-development schedule"), schedule(data.plan_schedule(viewer, warehouse=wh)),
-             html.H2("Meeting cadence by team"), cadence(cadence_rows(today=today))]
+    body += [html.H2("Action steps"), action_grid(data.action_steps(viewer, warehouse=wh, as_of=as_of)),
+             html.H2("Plan-development schedule"), schedule(data.plan_schedule(viewer, warehouse=wh, as_of=as_of)),
+             html.H2("Meeting cadence by team"), cadence(cadence_rows())]
     return html.Div(header + body)
 
 
@@ -246,7 +246,7 @@ CADENCE_MISSED = {"plans-overdue": "params.data.cadence === 'missed'"}
 
 
 @context.cached_page  # every team of the district: thousands of rows, a page at a time to the grid
-def cadence_rows(today):
+def cadence_rows():
     meetings = data.meeting_cadence(context.viewer(), warehouse=context.warehouse())
     return (meetings.sort_values("school_year", ascending=False, kind="stable")
             .assign(year=lambda m: m["school_year"].map(school_year_label)))
@@ -269,6 +269,6 @@ def cadence(meetings: pd.DataFrame):
                      grids.server_grid("plans-cadence", CADENCE_COLUMNS, row_class_rules=CADENCE_MISSED)])
 
 
-grids.serve_rows("plans-cadence", lambda: cadence_rows(today=date.today().isoformat()),
+grids.serve_rows("plans-cadence", cadence_rows,
                  fields=grids.shown_fields(pd.DataFrame(columns=[c["field"] for c in CADENCE_COLUMNS]),
                                            CADENCE_COLUMNS, None, CADENCE_MISSED))
