@@ -86,6 +86,7 @@ class Round:
         self.times: list[float] = []
         self.logins: list[float] = []
         self.plans: list[float] = []
+        self.by_label: dict[str, list[float]] = {}
         self.errors: dict[str, int] = {}
 
     def error(self, what: str) -> None:
@@ -133,6 +134,7 @@ def user(base: str, name: str, plan: list, offset: int, until: float, result: Ro
             result.error(f"{label}: not drawn")
         with result.lock:
             result.times.append(elapsed)
+            result.by_label.setdefault(label, []).append(elapsed)
             if label == "plans":
                 result.plans.append(elapsed)
 
@@ -280,6 +282,9 @@ def main() -> int:
               f"{percentile(r.times, 0.95):>7.0f}{percentile(r.times, 0.99):>7.0f}{errors:>7}"
               f"{percentile(r.logins, 0.5):>10.0f}{percentile(r.logins, 0.95):>6.0f}{plans50:>10.0f}{plans95:>6.0f}"
               f"{samples[0] / 2**20:>9.0f}{max(samples) / 2**20:>6.0f}{samples[-1] / 2**20:>6.0f}")
+    for users, r, _ in results:
+        print(f"  {users} users, by request (n p50/p95 ms): " + "; ".join(
+            f"{label} {len(t)} {percentile(t, 0.5):.0f}/{percentile(t, 0.95):.0f}" for label, t in r.by_label.items()))
     for users, r, _ in results:
         if r.errors:
             print(f"errors at {users} users: {r.errors}")
