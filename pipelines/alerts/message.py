@@ -47,14 +47,15 @@ def too_much_quarantined(row: dict, share: float) -> bool:
 
 
 def file_problems(quality: list[dict], share: float) -> list[FileProblem]:
-    """The files of one run's mart.data_quality rows that a coordinator must look at."""
-    problems = []
+    """The files of one run's mart.data_quality rows that a coordinator must look at: rejected,
+    then quarantined beyond the share, then the files not run (one line per file they wait on)."""
+    problems, waiting = [], {}
     for row in sorted(quality, key=lambda r: r["file"]):
         name = _display_name(row)
         if row["status"] == "rejected":
             problems.append(FileProblem(name, "rejected", row.get("message") or f"{name}: rejected"))
         elif row["status"] == "not_run":
-            problems.append(FileProblem(name, "not_run", row.get("message") or f"{name}: not run"))
+            waiting.setdefault(row.get("upstream_file"), []).append(name)
         elif too_much_quarantined(row, share):
             read, quarantined = row["rows_read"], row["rows_quarantined"]
             ranked = sorted(_reasons(row).items(), key=lambda kv: (-kv[1], kv[0]))
@@ -65,6 +66,10 @@ def file_problems(quality: list[dict], share: float) -> list[FileProblem]:
                 name, "quarantined",
                 f"{name}: {quarantined:,} of {read:,} rows quarantined ({_percent(quarantined / read)}, "
                 f"more than {_percent(share)}): {reasons or 'no reason recorded'}"))
+    problems.sort(key=lambda p: p.status != "rejected")  # stable: rejected first, each in file order
+    for upstream, names in waiting.items():
+        because = f"{_display_name({'file': upstream})} did not load" if upstream else "a file they need did not load"
+        problems.append(FileProblem(", ".join(names), "not_run", f"not run because {because}: {', '.join(names)}"))
     return problems
 
 

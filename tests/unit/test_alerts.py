@@ -36,18 +36,26 @@ def test_a_file_the_load_judged_loaded_with_warnings_is_named_whatever_the_alert
                               "too_long:email 2, control_character:staff_id 1")
 
 
-def test_rejected_and_not_run_files_carry_the_loads_own_message():
-    quality = [row("schools", status="rejected", read=1, quarantined=1,
-                   message="schools.csv: line 1: missing required columns district_id"),
-               row("students", status="not_run", message="students.csv: not run: it needs schools, which was rejected")]
+def test_a_rejected_file_comes_first_with_the_loads_message_and_the_files_not_run_are_grouped_by_what_they_wait_on():
+    quality = [row("students", status="not_run", upstream="schools",
+                   message="students.csv: not run: it needs schools, which was rejected: ..."),
+               row("attendance_daily", status="loaded", read=100, quarantined=2, reasons='{"duplicate_row": 2}'),
+               row("plcs", status="not_run", upstream="schools"),
+               row("cfa_results", status="not_run", upstream="plcs"),
+               row("schools", status="rejected", read=1, quarantined=1,
+                   message="schools.csv: line 1: missing required columns district_id")]
     alert = compose("0123456789ab", "/srv/w.duckdb", file_problems(quality, 0.01), [], 0.01)
-    assert alert.subject == "Alignboard load 01234567: 1 file rejected"
+    assert alert.subject == "Alignboard load 01234567: 1 file rejected, 1 file over 1% quarantined"
     assert alert.text.splitlines() == [
         "The Alignboard load 0123456789ab needs attention (warehouse /srv/w.duckdb).",
         "",
         "schools.csv: line 1: missing required columns district_id",
         "  see the rows: alignboard quarantine schools.csv --warehouse /srv/w.duckdb",
-        "students.csv: not run: it needs schools, which was rejected",
+        # 2 / 100 = 2% > 1%
+        "attendance_daily.csv: 2 of 100 rows quarantined (2%, more than 1%): duplicate_row 2",
+        "  see the rows: alignboard quarantine attendance_daily.csv --warehouse /srv/w.duckdb",
+        "not run because plcs.csv did not load: cfa_results.csv",
+        "not run because schools.csv did not load: plcs.csv, students.csv",
         "",
         "Every file of the load: alignboard quality --warehouse /srv/w.duckdb",
     ]
