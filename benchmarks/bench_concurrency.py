@@ -47,6 +47,8 @@ FLASK_APP = ("import sys; from dashboards.app import create_app; "
 
 def unit_option(name: str, default: str) -> str:
     """An option of the dashboard unit's gunicorn command (the production settings)."""
+    if not DASHBOARD_UNIT.exists():  # an older checkout, measured for comparison
+        return default
     line = next(l for l in DASHBOARD_UNIT.read_text().splitlines() if l.startswith("ExecStart="))
     words = shlex.split(line)
     return words[words.index(name) + 1] if name in words else default

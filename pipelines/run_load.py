@@ -91,18 +91,18 @@ def run_load(
 ) -> LoadOutcome:
     """Materialize the whole graph (or only the asset groups named, or only the load and staging
     assets of the landing files named, with the quality report) into the warehouse."""
-    from pipelines.definitions import make_definitions
+    with dagster_instance() as instance:  # a bad $DAGSTER_HOME says so before the graph is built
+        from pipelines.definitions import make_definitions
 
-    # Our logger replaces Dagster's console logger, which prints every engine event.
-    logger = {"progress": progress_logger} if progress else {"quiet": quiet_logger}
-    defs = make_definitions(str(warehouse_path), str(landing_dir), loggers=logger)
-    selection = None
-    if groups:
-        selection = list(dg.AssetSelection.groups(*groups).resolve(defs.resolve_asset_graph()))
-    if files:
-        selection = [dg.AssetKey([stage, f]) for f in files for stage in ("raw", "quarantine", "staging")]
-        selection += [dg.AssetKey(["mart", t]) for t in ("data_quality", "gx_results", "acceptances")]
-    with dagster_instance() as instance:
+        # Our logger replaces Dagster's console logger, which prints every engine event.
+        logger = {"progress": progress_logger} if progress else {"quiet": quiet_logger}
+        defs = make_definitions(str(warehouse_path), str(landing_dir), loggers=logger)
+        selection = None
+        if groups:
+            selection = list(dg.AssetSelection.groups(*groups).resolve(defs.resolve_asset_graph()))
+        if files:
+            selection = [dg.AssetKey([stage, f]) for f in files for stage in ("raw", "quarantine", "staging")]
+            selection += [dg.AssetKey(["mart", t]) for t in ("data_quality", "gx_results", "acceptances")]
         result = defs.resolve_job_def("nightly_load").execute_in_process(
             run_config={"loggers": {name: {} for name in logger}},
             asset_selection=selection,

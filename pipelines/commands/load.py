@@ -26,9 +26,12 @@ def run(args) -> int:
     print(f"Loading {args.landing} into {args.warehouse} ...", file=sys.stderr)
     try:
         outcome = run_load(args.landing, args.warehouse)
-    except (LoadInProgress, InstanceError) as exc:
+    except LoadInProgress as exc:
         print(f"alignboard load: {exc}", file=sys.stderr)
         return 1
+    except InstanceError as exc:  # a setting to fix, not the data
+        print(f"alignboard load: {exc}", file=sys.stderr)
+        return 2
     print_table(outcome.quality)
     for error in outcome.errors:
         print(f"alignboard load: {error}", file=sys.stderr)
