@@ -79,7 +79,7 @@ def send_alert(context: dg.RunStatusSensorContext, failed: bool):
         events = context.instance.all_logs(
             run.run_id, of_type={dg.DagsterEventType.STEP_FAILURE, dg.DagsterEventType.RUN_FAILURE})
         failures = failure_lines(entry.dagster_event for entry in events if entry.dagster_event)
-    alert = compose(run.run_id, path, problems, failures, settings.quarantine_share)
+    alert = compose(run.run_id, path, problems, failures)
     if alert is None:
         return dg.SkipReason(f"run {run.run_id[:8]}: nothing to report")
     errors = deliver(settings, alert)

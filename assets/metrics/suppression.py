@@ -6,7 +6,7 @@ Complementary: where a breakdown (the groups of one dimension at an entity, or t
 of one parent) has exactly one suppressed cell, the next smallest is suppressed too, repeated
 until nothing changes, so no hidden value can be derived from a total (DESIGN.md "Privacy"). The
 marts keep the values; a coded cell also keeps the range it may be shown as (value_range), and
-dashboards/data.py blanks the values for viewers and exports that must not see them.
+the query layer (dashboards/queries) blanks the values for the exports that must not see them.
 """
 from __future__ import annotations
 
@@ -73,11 +73,29 @@ def load_coding_bands() -> list[CodingBand]:
     config = config_path()
     if config:
         section = read_mapping(config, DisclosureError).get("disclosure") or {}
-        if not isinstance(section, dict) or set(section) - {"coding"}:
-            raise DisclosureError(f"{config}: the disclosure section has one setting, coding")
+        if not isinstance(section, dict) or set(section) - {"coding", "staff"}:
+            raise DisclosureError(f"{config}: the disclosure section has two settings, coding and staff")
         if "coding" in section:
             raw, where = section["coding"], str(config)
     return _bands(raw, where)
+
+
+STAFF_RULES = ("exact", "public")
+
+
+def load_staff_rules() -> str:
+    """How cells are hidden from staff without student access: 'exact' (only cells under the
+    metric's minimum n) or 'public' (the public rules); disclosure.yaml's `staff`, or the
+    `disclosure: staff:` setting of $ALIGNBOARD_CONFIG."""
+    rules, where = read_mapping(DEFAULTS_FILE, DisclosureError)["staff"], str(DEFAULTS_FILE)
+    config = config_path()
+    if config:
+        section = read_mapping(config, DisclosureError).get("disclosure") or {}
+        if isinstance(section, dict) and "staff" in section:
+            rules, where = section["staff"], str(config)
+    if rules not in STAFF_RULES:
+        raise DisclosureError(f"{where}: disclosure staff must be exact or public, not {rules!r}")
+    return rules
 
 
 def apply_suppression(con: duckdb.DuckDBPyConnection, cells: str, coded_families: Sequence[str] = (),

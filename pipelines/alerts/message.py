@@ -37,18 +37,19 @@ def _percent(share: float) -> str:
     return f"{share * 100:.4g}%"
 
 
-def too_much_quarantined(row: dict, share: float) -> bool:
-    """Loaded, but more than `share` of the file's rows were quarantined (or the load itself
-    judged it `loaded_with_warnings`)."""
+def too_much_quarantined(row: dict, share: float | None) -> bool:
+    """The load judged the file `loaded_with_warnings` (its contract's or the district's
+    `ingest.quarantine_warning`, default 1%), or the alerts set their own share and the file's
+    quarantined share is more than it."""
     if row["status"] == "loaded_with_warnings":
         return True
     read, quarantined = row.get("rows_read") or 0, row.get("rows_quarantined") or 0
-    return row["status"] == "loaded" and read > 0 and quarantined / read > share
+    return share is not None and row["status"] == "loaded" and read > 0 and quarantined / read > share
 
 
-def file_problems(quality: list[dict], share: float) -> list[FileProblem]:
+def file_problems(quality: list[dict], share: float | None = None) -> list[FileProblem]:
     """The files of one run's mart.data_quality rows that a coordinator must look at: rejected,
-    then quarantined beyond the share, then the files not run (one line per file they wait on)."""
+    then quarantined beyond the threshold, then the files not run (one line per file they wait on)."""
     problems, waiting = [], {}
     for row in sorted(quality, key=lambda r: r["file"]):
         name = _display_name(row)
@@ -62,10 +63,12 @@ def file_problems(quality: list[dict], share: float) -> list[FileProblem]:
             reasons = ", ".join(f"{code} {count:,}" for code, count in ranked[:5])
             if len(ranked) > 5:
                 reasons += f", and {len(ranked) - 5} more reasons"
+            above = ("above the file's warning threshold" if row["status"] == "loaded_with_warnings"
+                     else f"more than {_percent(share)}")
             problems.append(FileProblem(
                 name, "quarantined",
-                f"{name}: {quarantined:,} of {read:,} rows quarantined ({_percent(quarantined / read)}, "
-                f"more than {_percent(share)}): {reasons or 'no reason recorded'}"))
+                f"{name}: {quarantined:,} of {read:,} rows quarantined ({_percent(quarantined / read)}, {above}): "
+                f"{reasons or 'no reason recorded'}"))
     problems.sort(key=lambda p: p.status != "rejected")  # stable: rejected first, each in file order
     for upstream, names in waiting.items():
         because = f"{_display_name({'file': upstream})} did not load" if upstream else "a file they need did not load"
@@ -73,8 +76,7 @@ def file_problems(quality: list[dict], share: float) -> list[FileProblem]:
     return problems
 
 
-def compose(run_id: str, warehouse: str, problems: list[FileProblem], failures: list[str],
-            share: float) -> Alert | None:
+def compose(run_id: str, warehouse: str, problems: list[FileProblem], failures: list[str]) -> Alert | None:
     """The alert for a run, or None when there is nothing to say."""
     if not problems and not failures:
         return None
@@ -84,7 +86,7 @@ def compose(run_id: str, warehouse: str, problems: list[FileProblem], failures: 
     if rejected:
         parts.append(f"{rejected} file{'s' if rejected > 1 else ''} rejected")
     if quarantined:
-        parts.append(f"{quarantined} file{'s' if quarantined > 1 else ''} over {_percent(share)} quarantined")
+        parts.append(f"{quarantined} file{'s' if quarantined > 1 else ''} with too many rows quarantined")
     if failures and not parts:
         parts.append("the load failed")
     subject = f"Alignboard load {run_id[:8]}: {', '.join(parts)}"

@@ -1,7 +1,7 @@
 """Where alerts go: the `alerts:` section of the district config ($ALIGNBOARD_CONFIG).
 
     alerts:
-      quarantine_share: 0.01            # a file quarantining more than this share of its rows
+      quarantine_share: 0.02            # optional: also a file quarantining more than this share
       email:
         host: smtp.district.org
         port: 587
@@ -12,7 +12,9 @@
       webhook:
         url: https://chat.example/hooks/...   # or $ALIGNBOARD_WEBHOOK_URL, which wins
 
-Secrets (the SMTP password, a webhook URL carrying a token) come from the environment so the
+A file the load marks `loaded_with_warnings` (its quarantined share passed the contract's or the
+district's `ingest.quarantine_warning`, default 1%) is always reported; `quarantine_share` adds
+files under that threshold but over this one. Secrets (the SMTP password, a webhook URL carrying a token) come from the environment so the
 config file can be shared. No section, no channel: alerts are off.
 """
 from __future__ import annotations
@@ -27,7 +29,6 @@ from assets.config import config_path, read_mapping
 
 SMTP_PASSWORD_ENV = "ALIGNBOARD_SMTP_PASSWORD"
 WEBHOOK_URL_ENV = "ALIGNBOARD_WEBHOOK_URL"
-DEFAULT_QUARANTINE_SHARE = 0.01
 
 
 class AlertSettingsError(Exception):
@@ -62,7 +63,7 @@ class WebhookSettings(BaseModel):
 class AlertSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    quarantine_share: float = Field(default=DEFAULT_QUARANTINE_SHARE, ge=0, le=1)
+    quarantine_share: float | None = Field(default=None, ge=0, le=1)
     email: EmailSettings | None = None
     webhook: WebhookSettings | None = None
 

@@ -1,4 +1,4 @@
-"""`alignboard export`: metric values and scorecards out of the warehouse, through dashboards/data.py.
+"""`alignboard export`: metric values and scorecards out of the warehouse, through the query layer (dashboards/queries).
 
   alignboard export metrics [--warehouse PATH] [--out FILE] [--level L] [--metric M] [--year Y] [--public]
   alignboard export scorecard --level L --entity ID [--year Y] [--out FILE] [--public]
@@ -56,26 +56,28 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dashboards import data
+    from dashboards import queries
 
-    viewer = data.Viewer.analyst(may_see_students=not args.public)
+    viewer = queries.Viewer.analyst(may_see_students=not args.public)
     try:
         if args.export == "goals":
-            data.write_goal_progress_csv(viewer, args.out, as_of=args.as_of, warehouse=args.warehouse,
+            queries.write_goal_progress_csv(viewer, args.out, as_of=args.as_of, warehouse=args.warehouse,
                                          public=args.public)
         elif args.export == "metrics":
-            data.write_metric_values_csv(viewer, args.out, warehouse=args.warehouse, level=args.level,
+            queries.write_metric_values_csv(viewer, args.out, warehouse=args.warehouse, level=args.level,
                                          metric=args.metric, year=args.year, public=args.public)
         else:
-            card = data.scorecard(viewer, args.level, args.entity, warehouse=args.warehouse,
+            card = queries.scorecard(viewer, args.level, args.entity, warehouse=args.warehouse,
                                   year=args.year, public=args.public)
             if args.out:
                 _write_scorecard_csv(card, args.out)
             else:
                 _print_scorecard(card, args.level, args.entity)
-    except data.DataError as error:
+    except queries.DataError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        raise  # the reader stopped (`| head`): pipelines/cli.py ends the command quietly
     except OSError as error:
         print(f"{PROG}: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
         return 1

@@ -51,7 +51,7 @@ def with_bad_attendance_date(landing: Path) -> None:
     write_csv(landing / "attendance_daily.csv", rows)
 
 
-def test_a_night_that_quarantines_more_than_one_percent_of_a_file_emails_and_posts_the_file_reason_and_command(
+def test_a_night_that_loads_a_file_with_warnings_emails_and_posts_the_file_reasons_and_command(
         after_clean_night, tmp_path, monkeypatch):
     landing, warehouse = after_clean_night
     with_bad_attendance_date(landing)
@@ -67,10 +67,11 @@ def test_a_night_that_quarantines_more_than_one_percent_of_a_file_emails_and_pos
     assert mailbox.recipients[0] == ["data-team@district.example", "it@district.example"]
     assert mail["From"] == "alignboard@district.example"
     subject = mail["Subject"].strip()  # a long header may be folded onto a second line
-    assert subject == f"Alignboard load {run.run_id[:8]}: 1 file over 1% quarantined"
+    assert subject == f"Alignboard load {run.run_id[:8]}: 1 file with too many rows quarantined"
     text = mail.get_content().replace("\r\n", "\n")  # SMTP carries CRLF line ends
-    # 31 rows read, 1 quarantined: 1 / 31 = 3.226% > 1% (the default share)
-    assert "attendance_daily.csv: 1 of 31 rows quarantined (3.226%, more than 1%): invalid_date:calendar_date 1" in text
+    # 31 rows read, 1 quarantined: 1 / 31 = 3.226%, above the contract's default warning of 1%
+    assert ("attendance_daily.csv: 1 of 31 rows quarantined (3.226%, above the file's warning threshold): "
+            "invalid_date:calendar_date 1") in text
     assert f"alignboard quarantine attendance_daily.csv --warehouse {warehouse.resolve()}" in text
     assert "students.csv" not in text  # nothing quarantined there
     assert "00101" not in text  # never a student row

@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from assets.metrics.assets import metric_assets
+from assets.metrics.dashboard_assets import metric_cells
 from pipelines.cli import main
 from assets.resources import WarehouseResource
 from tests.unit.metrics_fixture import build_district
@@ -21,7 +22,7 @@ def warehouse(tmp_path_factory):
     path = tmp_path_factory.mktemp("export") / "warehouse.duckdb"
     with duckdb.connect(str(path)) as con:
         build_district(con, with_plans=True)
-    result = dg.materialize(metric_assets, resources={"warehouse": WarehouseResource(path=str(path))})
+    result = dg.materialize([*metric_assets, metric_cells], resources={"warehouse": WarehouseResource(path=str(path))})
     assert result.success
     rows = {str(e.asset_key.path): e.materialization.metadata["rows"].value
             for e in result.get_asset_materialization_events()}
@@ -57,8 +58,10 @@ def test_metrics_csv_has_exactly_the_mart_columns_and_hand_computed_values(tmp_p
     # S1 attendance: 57 attended of 65 enrolled days
     s1 = _find(rows, "attendance_rate", "school", "S1")
     assert (s1["numerator"], s1["denominator"], float(s1["value"])) == ("57", "65", 57 / 65)
-    assert (s1["metric_version"], s1["period"], s1["suppressed"], s1["suppression_reason"]) == (
-        "1", "year", "Y", "fewer than 10 students")
+    # 7 students, under the minimum n of 10: the analyst, who may see students, sees it exactly
+    assert (s1["metric_version"], s1["period"], s1["suppressed"], s1["suppression_reason"]) == ("1", "year", "N", "")
+    public = _find(_export(tmp_path, warehouse, "--public"), "attendance_rate", "school", "S1")
+    assert (public["value"], public["suppressed"], public["suppression_reason"]) == ("", "Y", "fewer than 10 students")
     # exactly 10% absent is chronic; 9 enrolled days are excluded: district 3 of 8
     d1 = _find(rows, "chronic_absence_rate", "district", "D1")
     assert (d1["numerator"], d1["denominator"]) == ("3", "8")

@@ -14,45 +14,49 @@ def row(file, status="loaded", read=0, quarantined=0, reasons="{}", message=None
             "rows_quarantined": quarantined, "reasons": reasons, "message": message, "upstream_file": upstream}
 
 
-def test_a_file_is_named_only_when_its_quarantined_share_is_more_than_the_threshold():
+def test_a_file_the_load_judged_loaded_with_warnings_is_named_with_its_share_and_reasons():
     quality = [
-        row("students", read=1000, quarantined=10, reasons='{"missing:school_id": 10}'),  # 1.0%: not more
-        row("attendance_daily", read=1000, quarantined=11, reasons='{"invalid_date:calendar_date": 11}'),  # 1.1%
+        row("staff", status="loaded_with_warnings", read=200, quarantined=3,
+            reasons='{"too_long:email": 2, "control_character:staff_id": 1}'),
+        row("students", read=1000, quarantined=5, reasons='{"missing:school_id": 5}'),  # under its threshold
+    ]
+    (problem,) = file_problems(quality)
+    # 3 / 200 = 1.5%; reasons by count, then by name
+    assert problem.detail == ("staff.csv: 3 of 200 rows quarantined (1.5%, above the file's warning threshold): "
+                              "too_long:email 2, control_character:staff_id 1")
+
+
+def test_an_alert_share_of_its_own_adds_the_loaded_files_quarantined_more_than_it():
+    quality = [
+        row("students", read=1000, quarantined=4, reasons='{"missing:school_id": 4}'),  # 0.4%: not more than 0.5%
+        row("attendance_daily", read=1000, quarantined=6, reasons='{"invalid_date:calendar_date": 6}'),  # 0.6%
         row("schools", read=0),  # nothing read: no share
     ]
-    problems = file_problems(quality, 0.01)
+    problems = file_problems(quality, 0.005)
     assert [(p.file, p.status) for p in problems] == [("attendance_daily.csv", "quarantined")]
-    assert problems[0].detail == ("attendance_daily.csv: 11 of 1,000 rows quarantined (1.1%, more than 1%): "
-                                  "invalid_date:calendar_date 11")
-    assert file_problems(quality, 0.02) == []  # 1.1% is not more than 2%
-
-
-def test_a_file_the_load_judged_loaded_with_warnings_is_named_whatever_the_alert_threshold():
-    quality = [row("staff", status="loaded_with_warnings", read=200, quarantined=3,
-                   reasons='{"too_long:email": 2, "control_character:staff_id": 1}')]
-    (problem,) = file_problems(quality, 0.5)
-    # 3 / 200 = 1.5%; reasons by count, then by name
-    assert problem.detail == ("staff.csv: 3 of 200 rows quarantined (1.5%, more than 50%): "
-                              "too_long:email 2, control_character:staff_id 1")
+    assert problems[0].detail == ("attendance_daily.csv: 6 of 1,000 rows quarantined (0.6%, more than 0.5%): "
+                                  "invalid_date:calendar_date 6")
+    assert file_problems(quality) == []  # without it, only the load's own judgment counts
 
 
 def test_a_rejected_file_comes_first_with_the_loads_message_and_the_files_not_run_are_grouped_by_what_they_wait_on():
     quality = [row("students", status="not_run", upstream="schools",
                    message="students.csv: not run: it needs schools, which was rejected: ..."),
-               row("attendance_daily", status="loaded", read=100, quarantined=2, reasons='{"duplicate_row": 2}'),
+               row("attendance_daily", status="loaded_with_warnings", read=100, quarantined=2,
+                   reasons='{"duplicate_row": 2}'),
                row("plcs", status="not_run", upstream="schools"),
                row("cfa_results", status="not_run", upstream="plcs"),
                row("schools", status="rejected", read=1, quarantined=1,
                    message="schools.csv: line 1: missing required columns district_id")]
-    alert = compose("0123456789ab", "/srv/w.duckdb", file_problems(quality, 0.01), [], 0.01)
-    assert alert.subject == "Alignboard load 01234567: 1 file rejected, 1 file over 1% quarantined"
+    alert = compose("0123456789ab", "/srv/w.duckdb", file_problems(quality), [])
+    assert alert.subject == "Alignboard load 01234567: 1 file rejected, 1 file with too many rows quarantined"
     assert alert.text.splitlines() == [
         "The Alignboard load 0123456789ab needs attention (warehouse /srv/w.duckdb).",
         "",
         "schools.csv: line 1: missing required columns district_id",
         "  see the rows: alignboard quarantine schools.csv --warehouse /srv/w.duckdb",
-        # 2 / 100 = 2% > 1%
-        "attendance_daily.csv: 2 of 100 rows quarantined (2%, more than 1%): duplicate_row 2",
+        # 2 / 100 = 2%
+        "attendance_daily.csv: 2 of 100 rows quarantined (2%, above the file's warning threshold): duplicate_row 2",
         "  see the rows: alignboard quarantine attendance_daily.csv --warehouse /srv/w.duckdb",
         "not run because plcs.csv did not load: cfa_results.csv",
         "not run because schools.csv did not load: plcs.csv, students.csv",
@@ -62,15 +66,15 @@ def test_a_rejected_file_comes_first_with_the_loads_message_and_the_files_not_ru
 
 
 def test_a_clean_successful_run_has_no_alert():
-    assert compose("r1", "w", file_problems([row("students", read=6)], 0.01), [], 0.01) is None
+    assert compose("r1", "w", file_problems([row("students", read=6)]), []) is None
 
 
-def test_settings_default_to_one_percent_and_no_channel(tmp_path, monkeypatch):
+def test_settings_default_to_the_loads_own_threshold_and_no_channel(tmp_path, monkeypatch):
     monkeypatch.delenv("ALIGNBOARD_WEBHOOK_URL", raising=False)
     path = tmp_path / "district.yaml"
     path.write_text("metrics: {}\n")
     settings = load_alert_settings(path)
-    assert (settings.quarantine_share, settings.channels) == (0.01, [])
+    assert (settings.quarantine_share, settings.channels) == (None, [])
 
 
 def test_the_webhook_url_of_the_environment_wins_over_the_files(tmp_path, monkeypatch):
@@ -100,8 +104,7 @@ def test_bad_alert_settings_are_one_line_naming_the_file_and_the_field(tmp_path,
 def test_a_channel_that_is_down_does_not_stop_the_other(tmp_path, monkeypatch):
     monkeypatch.delenv("ALIGNBOARD_WEBHOOK_URL", raising=False)
     closed_port = free_port()  # nothing listens there
-    alert = compose("r1", "w", file_problems([row("schools", status="rejected", message="schools.csv: empty")], 0.01),
-                    [], 0.01)
+    alert = compose("r1", "w", file_problems([row("schools", status="rejected", message="schools.csv: empty")]), [])
     with http_receiver() as (url, bodies):
         path = tmp_path / "district.yaml"
         path.write_text(f"alerts:\n  email: {{host: 127.0.0.1, port: {closed_port}, security: none, "

@@ -100,7 +100,7 @@ def test_engine_marks_the_hand_built_district_with_min_n_3():
     assert rows["race_ethnicity:two_or_more"] == "fewer than 3 students"
     assert rows["race_ethnicity:black"] == "fewer than 3 students"
     assert rows["race_ethnicity:white"] == ""
-    # values stay in the mart; hiding them is the query layer's job (dashboards/data.py)
+    # values stay in the mart; hiding them is the query layer's job (dashboards/queries)
     assert con.execute(
         "SELECT numerator, denominator FROM mart.metric_values WHERE metric_id = 'chronic_absence_rate' "
         "AND level = 'district' AND school_year = 2026 AND student_group = 'sex:X'"
