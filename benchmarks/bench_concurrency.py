@@ -210,7 +210,8 @@ def add_users(path: Path, count: int, school: str) -> None:
 
 def start_server(args, warehouse: Path, workdir: Path, port: int) -> subprocess.Popen:
     env = {**os.environ, "ALIGNBOARD_USERS": str(workdir / "users.yaml"), "ALIGNBOARD_WAREHOUSE": str(warehouse),
-           "PYTHONPATH": str(ROOT), "ALIGNBOARD_SECRET_KEY": "bench-secret"}
+           "PYTHONPATH": str(ROOT), "ALIGNBOARD_SECRET_KEY": "bench-secret",
+           "ALIGNBOARD_SECURE_COOKIES": "0"}  # plain HTTP on 127.0.0.1, no TLS proxy
     if args.server == "flask":
         command = [sys.executable, "-c", FLASK_APP, str(warehouse), str(port)]
     else:

@@ -52,7 +52,8 @@ def test_gunicorn_with_two_workers_serves_a_signed_in_user_from_both(clean_load,
     srv.mkdir(parents=True)
     Path(env["ALIGNBOARD_WAREHOUSE"]).write_bytes(clean_load.read_bytes())
     auth.add_user("maria", "district", PASSWORD, students=False, path=env["ALIGNBOARD_USERS"])
-    env = dict(os.environ, **env, PYTHONPATH=str(ROOT), ALIGNBOARD_SECRET_KEY="the-district's-own-secret")
+    env = {**os.environ, **env, "PYTHONPATH": str(ROOT), "ALIGNBOARD_SECRET_KEY": "the-district's-own-secret",
+           "ALIGNBOARD_SECURE_COOKIES": "0"}  # the test speaks plain HTTP to gunicorn, not through the TLS proxy
     port = free_port()
     access_log = tmp_path / "access.log"
     command = with_option(unit_command(UNIT), "--bind", f"127.0.0.1:{port}")
