@@ -9,7 +9,7 @@ import os
 import sys
 
 COMMANDS = ["generate", "load", "state", "quality", "quarantine", "accept", "disparity", "export", "plans",
-            "report", "dashboard", "users"]
+            "report", "dashboard", "users", "serve"]
 
 
 def build_parser() -> argparse.ArgumentParser:

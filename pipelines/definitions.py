@@ -9,7 +9,7 @@ from assets.metrics.dashboard_assets import dashboard_assets
 from assets.staging.assets import staging_assets
 from assets.resources import LandingResource, WarehouseResource, default_landing
 from pipelines.schedules import nightly_load, nightly_schedule
-from pipelines.sensors import landing_folder_sensor, record_run_failure
+from pipelines.sensors import alert_on_failed_load, alert_on_loaded_with_problems, landing_folder_sensor, record_run_failure
 from assets.warehouse import default_path
 
 all_assets = [*ingest_assets, *staging_assets, *metric_assets, *dashboard_assets, *disparity_assets, *plan_assets]
@@ -22,7 +22,7 @@ def make_definitions(warehouse_path: str, landing_path: str, loggers: dict | Non
         asset_checks=all_checks,
         jobs=[nightly_load],
         schedules=[nightly_schedule],
-        sensors=[landing_folder_sensor, record_run_failure],
+        sensors=[landing_folder_sensor, record_run_failure, alert_on_failed_load, alert_on_loaded_with_problems],
         resources={
             "warehouse": WarehouseResource(path=warehouse_path),
             "landing": LandingResource(path=landing_path),

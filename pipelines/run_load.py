@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,9 @@ import dagster as dg
 
 from assets import warehouse
 from assets.resources import REFUSED
-from pipelines.run_failures import root_cause
+from pipelines.run_failures import failure_lines
+
+WAREHOUSE_TAG = "alignboard/warehouse"  # the warehouse a run loaded, for the run-status sensors
 
 
 @dataclass
@@ -22,6 +25,25 @@ class LoadOutcome:
     @property
     def success(self) -> bool:
         return not self.errors
+
+
+class InstanceError(Exception):
+    """$DAGSTER_HOME is set but holds no usable Dagster instance; the message is one line."""
+
+
+def dagster_instance() -> dg.DagsterInstance:
+    """The persistent instance of $DAGSTER_HOME when it is set, so the Dagster UI (and the
+    daemon's run-status sensors: alerts) see loads started from the command line; otherwise a
+    throwaway one."""
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        return dg.DagsterInstance.ephemeral()
+    if not Path(home).is_dir():
+        raise InstanceError(f"DAGSTER_HOME={home} is not a folder; create it or run `alignboard serve --home {home}` once")
+    try:
+        return dg.DagsterInstance.get()
+    except Exception as error:  # a bad dagster.yaml: Dagster's own message, first line
+        raise InstanceError(f"DAGSTER_HOME={home}: {str(error).strip().splitlines()[0]}") from None
 
 
 class _OurLinesOnly(logging.Filter):
@@ -68,36 +90,26 @@ def run_load(
 ) -> LoadOutcome:
     """Materialize the whole graph (or only the asset groups named, or only the load and staging
     assets of the landing files named, with the quality report) into the warehouse."""
-    from pipelines.definitions import make_definitions
+    with dagster_instance() as instance:  # a bad $DAGSTER_HOME says so before the graph is built
+        from pipelines.definitions import make_definitions
 
-    # Our logger replaces Dagster's console logger, which prints every engine event.
-    logger = {"progress": progress_logger} if progress else {"quiet": quiet_logger}
-    defs = make_definitions(str(warehouse_path), str(landing_dir), loggers=logger)
-    selection = None
-    if groups:
-        selection = list(dg.AssetSelection.groups(*groups).resolve(defs.resolve_asset_graph()))
-    if files:
-        selection = [dg.AssetKey([stage, f]) for f in files for stage in ("raw", "quarantine", "staging")]
-        selection += [dg.AssetKey(["mart", t]) for t in ("data_quality", "gx_results", "acceptances")]
-    result = defs.resolve_job_def("nightly_load").execute_in_process(
-        run_config={"loggers": {name: {} for name in logger}},
-        asset_selection=selection,
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-    )
-    errors, failed_steps = [], {}  # cause -> the steps it failed, so one cause is one line
-    for event in result.all_events:
-        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
-            error = event.step_failure_data.error
-            if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
-                continue  # a blocking check that failed: its file's quality row says why
-            failed_steps.setdefault(root_cause(error), []).append(event.step_key)
-        if event.event_type == dg.DagsterEventType.RUN_FAILURE and not failed_steps:
-            error = event.event_specific_data.error
-            if error is None or "DagsterAssetCheckFailedError" not in root_cause(error):
-                errors.append(f"load failed: {root_cause(error)}")  # (a failed check says why itself)
-    errors += [f"{'step' if len(steps) == 1 else 'steps'} {', '.join(steps)} failed: {cause}"
-               for cause, steps in failed_steps.items()]
+        # Our logger replaces Dagster's console logger, which prints every engine event.
+        logger = {"progress": progress_logger} if progress else {"quiet": quiet_logger}
+        defs = make_definitions(str(warehouse_path), str(landing_dir), loggers=logger)
+        selection = None
+        if groups:
+            selection = list(dg.AssetSelection.groups(*groups).resolve(defs.resolve_asset_graph()))
+        if files:
+            selection = [dg.AssetKey([stage, f]) for f in files for stage in ("raw", "quarantine", "staging")]
+            selection += [dg.AssetKey(["mart", t]) for t in ("data_quality", "gx_results", "acceptances")]
+        result = defs.resolve_job_def("nightly_load").execute_in_process(
+            run_config={"loggers": {name: {} for name in logger}},
+            asset_selection=selection,
+            instance=instance,
+            raise_on_error=False,
+            tags={WAREHOUSE_TAG: str(Path(warehouse_path).resolve()), "alignboard/started_by": "alignboard load"},
+        )
+    errors = failure_lines(result.all_events)
     refused = REFUSED.pop(warehouse.resolved(warehouse_path), None)
     if refused:
         return LoadOutcome(result.run_id, [], [refused])

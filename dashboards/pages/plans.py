@@ -5,6 +5,8 @@ plan-development schedule (expected vs actual) and meeting cadence by team. Ever
 from the query layer (dashboards/queries), scoped to the viewer; the chosen goal is in the URL (`goal`)."""
 from __future__ import annotations
 
+from datetime import date
+
 import dash
 import pandas as pd
 import plotly.graph_objects as go
@@ -28,11 +30,16 @@ STATUS_COLOUR = {"on_target": figures.OK, "near": figures.NEAR, "off": figures.O
 
 @context.safe
 def layout(goal=None, **_):
-    viewer, wh = context.viewer(), context.warehouse()
-    goals = queries.goal_progress(viewer, warehouse=wh)
-    problems = queries.plan_alignment(viewer, warehouse=wh)
+    return plans_page(goal=goal, today=date.today().isoformat())
+
+
+@context.cached_page  # statuses are judged as of today: a drawn page holds for the day (and the load)
+def plans_page(goal, today):
+    viewer, wh, as_of = context.viewer(), context.warehouse(), date.fromisoformat(today)
+    goals = queries.goal_progress(viewer, as_of, warehouse=wh)
+    problems = queries.plan_alignment(viewer, warehouse=wh, as_of=as_of)
     header = [html.H1("Plans: goals, alignment and execution"),
-              html.P(f"As of {pd.Timestamp.today().date().isoformat()} · every goal on a catalog metric is "
+              html.P(f"As of {today} · every goal on a catalog metric is "
                      "tracked on the warehouse's own numbers · status against a straight line from "
                      "baseline to target", className="subtitle")]
     if goals.empty:
@@ -51,9 +58,9 @@ def layout(goal=None, **_):
     if goal is not None:
         chosen = measured[measured["goal_id"] == goal].iloc[0]
         body.append(html.Div(progress_chart(chosen, units, names, goal_history(viewer, wh, chosen)), className="card"))
-    body += [html.H2("Action steps"), action_grid(queries.action_steps(viewer, warehouse=wh)),
-             html.H2("Plan-development schedule"), schedule(queries.plan_schedule(viewer, warehouse=wh)),
-             html.H2("Meeting cadence by team"), cadence(queries.meeting_cadence(viewer, warehouse=wh))]
+    body += [html.H2("Action steps"), action_grid(queries.action_steps(viewer, warehouse=wh, as_of=as_of)),
+             html.H2("Plan-development schedule"), schedule(queries.plan_schedule(viewer, warehouse=wh, as_of=as_of)),
+             html.H2("Meeting cadence by team"), cadence(cadence_rows())]
     return html.Div(header + body)
 
 
@@ -256,18 +263,26 @@ def schedule(tasks: pd.DataFrame):
                                 row_class_rules={"plans-overdue": "params.data.task_status === 'overdue'"})])
 
 
+CADENCE_COLUMNS = [grids.column("year", "School year", maxWidth=120), grids.column("team", "Team", minWidth=160),
+                   grids.column("entity_name", "Entity", minWidth=240),
+                   grids.column("periods_met", "Periods met", "integer", maxWidth=120),
+                   grids.column("periods", "Periods", "integer", maxWidth=110),
+                   grids.column("value", "Share met", "percent", maxWidth=120),
+                   grids.column("cadence_text", "Cadence", maxWidth=110)]
+CADENCE_MISSED = {"plans-overdue": "params.data.cadence === 'missed'"}
+
+
+@context.cached_page  # every team of the district: thousands of rows, a page at a time to the grid
+def cadence_rows():
+    meetings = queries.meeting_cadence(context.viewer(), warehouse=context.warehouse())
+    return (meetings.sort_values("school_year", ascending=False, kind="stable")
+            .assign(year=lambda m: m["school_year"].map(school_year_label),
+                    cadence_text=lambda m: m["cadence"].map(lambda c: code_label(c, CADENCE))))
+
+
 def cadence(meetings: pd.DataFrame):
     if meetings.empty:
         return html.P("No meeting records for the teams you may see.", className="note")
-    meetings = (meetings.sort_values("school_year", ascending=False, kind="stable")
-                .assign(year=lambda m: m["school_year"].map(school_year_label),
-                        cadence_text=lambda m: m["cadence"].map(lambda c: code_label(c, CADENCE))))
-    columns = [grids.column("year", "School year", maxWidth=120), grids.column("team", "Team", minWidth=160),
-               grids.column("entity_name", "Entity", minWidth=240),
-               grids.column("periods_met", "Periods met", "integer", maxWidth=120),
-               grids.column("periods", "Periods", "integer", maxWidth=110),
-               grids.column("value", "Share met", "percent", maxWidth=120),
-               grids.column("cadence_text", "Cadence", maxWidth=110)]
     missed = int((meetings["cadence"] == "missed").sum())
     latest = meetings[meetings["school_year"] == meetings["school_year"].max()]
     teams = (latest.groupby("team", sort=False)
@@ -279,5 +294,9 @@ def cadence(meetings: pd.DataFrame):
     return html.Div([figures.graph("plans-cadence-chart", fig),
                      html.P(f"{len(meetings)} team-years, {missed} missed their cadence (highlighted).",
                             className="note"),
-                     grids.grid("plans-cadence", meetings, columns, height=380,
-                                row_class_rules={"plans-overdue": "params.data.cadence === 'missed'"})])
+                     grids.server_grid("plans-cadence", CADENCE_COLUMNS, row_class_rules=CADENCE_MISSED)])
+
+
+grids.serve_rows("plans-cadence", cadence_rows,
+                 fields=grids.shown_fields(pd.DataFrame(columns=[c["field"] for c in CADENCE_COLUMNS]),
+                                           CADENCE_COLUMNS, None, CADENCE_MISSED))

@@ -21,7 +21,7 @@ def run(args) -> int:
         return 2
     from assets.ingest.district_config import ConfigError, ingest_config
     from pipelines.commands.quality import print_notes, print_table
-    from pipelines.run_load import run_load
+    from pipelines.run_load import InstanceError, run_load
     from assets.warehouse import LoadInProgress
 
     try:
@@ -36,6 +36,9 @@ def run(args) -> int:
     except LoadInProgress as exc:
         print(f"alignboard load: {exc}", file=sys.stderr)
         return 1
+    except InstanceError as exc:  # a setting to fix, not the data
+        print(f"alignboard load: {exc}", file=sys.stderr)
+        return 2
     print_table(outcome.quality)
     print_notes([q for q in outcome.quality if q["status"] not in ("rejected", "not_run")])  # errors say why
     for error in outcome.errors:

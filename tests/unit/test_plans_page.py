@@ -1,0 +1,48 @@
+"""The Plans page on the hand-built plans warehouse of test_plans_data: drawn once a day, and
+its meeting-cadence grid (every team of the district) served a page of rows at a time."""
+from unittest import mock
+
+import pytest
+
+from dashboards.app import create_app
+from dashboards.components import grids
+from tests.unit.test_plans_data import S1, warehouse  # noqa: F401 (the warehouse fixture)
+
+
+@pytest.fixture
+def as_s1(warehouse):  # noqa: F811
+    app = create_app(warehouse)
+    from dashboards.pages import plans  # noqa: PLC0415 (a page registers itself once the app exists)
+
+    with app.server.test_request_context("/plans"), \
+            mock.patch("dashboards.components.context.viewer", return_value=S1):
+        yield plans
+
+
+def components(node):
+    yield node
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children] if children is not None else []:
+        yield from components(child)
+
+
+def text(node) -> str:
+    return " ".join(str(c) for c in components(node) if isinstance(c, str))
+
+
+def test_the_plans_page_is_drawn_once_a_day_and_again_the_next(as_s1):
+    first = as_s1.plans_page(goal=None, today="2026-01-15")
+    assert as_s1.plans_page(goal=None, today="2026-01-15") is first
+    next_day = as_s1.plans_page(goal=None, today="2026-01-16")
+    assert next_day is not first
+    assert "As of 2026-01-15" in text(first) and "As of 2026-01-16" in text(next_day)
+
+
+def test_the_meeting_cadence_grid_gets_its_rows_a_page_at_a_time(as_s1):
+    page = as_s1.plans_page(goal=None, today="2026-01-15")
+    (grid,) = [c for c in components(page) if getattr(c, "id", None) == "plans-cadence"]
+    assert grid.rowModelType == "infinite" and getattr(grid, "rowData", None) is None  # no rows with the page
+    # S1's teams (test_plans_data.test_meeting_cadence_by_team): DLT D1, BLT S1, PLC P1, CLC C1 and C2
+    served = grids.page_of(as_s1.cadence_rows(), {"startRow": 0, "endRow": 2, "sortModel": [], "filterModel": {}})
+    assert served["rowCount"] == 5
+    assert [(r["team"], r["entity_id"]) for r in served["rowData"]] == [("DLT", "D1"), ("BLT", "S1")]
