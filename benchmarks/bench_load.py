@@ -146,6 +146,8 @@ def main() -> None:
             )
     size = sum(p.stat().st_size for p in landing.glob("*.csv")) / 2**30
     print(f"landing: {landing} ({size:.2f} GiB of CSV)")
+    marks = landing / "course_marks.csv"  # optional: the ratio is judged with it present
+    print(f"course_marks.csv: {marks.stat().st_size / 2**20:,.0f} MiB" if marks.exists() else "course_marks.csv: absent")
     if args.one_more_day and not (args.one_more_day / "attendance_daily.csv").exists():
         raise SystemExit(f"bench_load: no attendance_daily.csv in {args.one_more_day}")
 
