@@ -82,7 +82,7 @@ def _judge(con: duckdb.DuckDBPyConnection, dates: list[dt.date], school: str | N
 
 
 def _drop_work(con: duckdb.DuckDBPyConnection) -> None:
-    for table in ("ews_result", "ews_absence_rule", "ews_attendance", "ews_students", "ews_dates"):
+    for table in ("ews_result", "ews_absence_rule", "ews_attendance", "ews_days", "ews_students", "ews_dates"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 

@@ -12,34 +12,47 @@ WITH behavior AS (
     FROM staging.discipline_incidents AS i
     JOIN ews_dates AS d ON d.school_year = i.school_year AND i.incident_date <= d.as_of
     GROUP BY d.as_of, i.student_id
-), marks AS (
-    SELECT d.as_of, m.student_id, m.grading_period, m.period_end_date,
-           list_contains($core_subjects, lower(s.subject)) AS core,
-           coalesce(list_contains($failing_letters, m.mark_letter) OR m.mark_score < $failing_below, false) AS failing
-    FROM staging.course_marks AS m
-    JOIN staging.sections AS s ON s.section_id = m.section_id
-    JOIN ews_dates AS d ON d.school_year = m.school_year AND m.period_end_date <= d.as_of
-), latest_period AS (
-    -- the student's grading period that ended last by the date (a tie goes to the later name)
-    SELECT as_of, student_id, arg_max(grading_period, (period_end_date, grading_period)) AS grading_period
-    FROM marks
-    GROUP BY as_of, student_id
+), period_marks AS (
+    -- each student's failing marks per grading period (and end date: sections may end it apart)
+    SELECT student_id, school_year, grading_period, period_end_date,
+           count(*) FILTER (WHERE failing) AS failing_marks,
+           count(*) FILTER (WHERE failing AND core) AS failing_core_marks
+    FROM (
+        SELECT m.student_id, m.school_year, m.grading_period, m.period_end_date,
+               list_contains($core_subjects, lower(s.subject)) AS core,
+               coalesce(list_contains($failing_letters, m.mark_letter) OR m.mark_score < $failing_below,
+                        false) AS failing
+        FROM staging.course_marks AS m
+        JOIN staging.sections AS s ON s.section_id = m.section_id
+    ) AS graded
+    GROUP BY ALL
+), ended AS (
+    SELECT d.as_of, p.student_id, p.grading_period, p.period_end_date, p.failing_marks, p.failing_core_marks
+    FROM period_marks AS p
+    JOIN ews_dates AS d ON d.school_year = p.school_year AND p.period_end_date <= d.as_of
 ), course AS (
-    SELECT m.as_of, m.student_id, p.grading_period,
-           (count(*) FILTER (WHERE m.failing))::INTEGER AS failing_marks,
-           (count(*) FILTER (WHERE m.failing AND m.core))::INTEGER AS failing_core_marks
-    FROM marks AS m
-    JOIN latest_period AS p
-      ON p.as_of = m.as_of AND p.student_id = m.student_id AND p.grading_period = m.grading_period
-    GROUP BY m.as_of, m.student_id, p.grading_period
+    -- the student's grading period that ended last by the date (a tie goes to the later name)
+    SELECT e.as_of, e.student_id, e.grading_period,
+           sum(e.failing_marks)::INTEGER AS failing_marks,
+           sum(e.failing_core_marks)::INTEGER AS failing_core_marks
+    FROM ended AS e
+    JOIN (SELECT as_of, student_id, arg_max(grading_period, (period_end_date, grading_period)) AS grading_period
+          FROM ended GROUP BY as_of, student_id) AS latest
+      ON latest.as_of = e.as_of AND latest.student_id = e.student_id AND latest.grading_period = e.grading_period
+    GROUP BY e.as_of, e.student_id, e.grading_period
+), benchmark_days AS (
+    -- each subject's results per day (two on one day: proficient only if both are)
+    SELECT student_id, school_year, subject, test_date, bool_and(proficient) AS proficient
+    FROM staging.assessments
+    WHERE assessment_type = 'benchmark' AND proficient IS NOT NULL
+    GROUP BY ALL
 ), benchmark_latest AS (
-    -- each subject's latest benchmark result by the date (two on that day: proficient only if both are)
-    SELECT d.as_of, a.student_id, a.subject, a.test_date, bool_and(a.proficient) AS proficient
-    FROM staging.assessments AS a
-    JOIN ews_dates AS d ON d.school_year = a.school_year AND a.test_date <= d.as_of
-    WHERE a.assessment_type = 'benchmark' AND a.proficient IS NOT NULL
-    GROUP BY d.as_of, a.student_id, a.subject, a.test_date
-    QUALIFY a.test_date = max(a.test_date) OVER (PARTITION BY d.as_of, a.student_id, a.subject)
+    -- each subject's latest benchmark day by the date
+    SELECT d.as_of, b.student_id, b.subject,
+           max(b.test_date) AS test_date, arg_max(b.proficient, b.test_date) AS proficient
+    FROM benchmark_days AS b
+    JOIN ews_dates AS d ON d.school_year = b.school_year AND b.test_date <= d.as_of
+    GROUP BY d.as_of, b.student_id, b.subject
 ), assessment AS (
     SELECT as_of, student_id,
            bool_or(NOT proficient) AS not_proficient,
