@@ -75,9 +75,8 @@ def _judge(con: duckdb.DuckDBPyConnection, dates: list[dt.date], school: str | N
     con.execute("CREATE OR REPLACE TEMP TABLE ews_absence_rule (as_of DATE, attendance VARCHAR, student_id VARCHAR)")
     rule = sqltext.fill(_sql("absence_rule.sql"), {"rule": metric.sql_text()})
     cutoffs = {"chronic": metric.parameters["cutoff"], "severe": settings.attendance.severe}
-    for (as_of,) in con.execute("SELECT as_of FROM ews_dates ORDER BY as_of").fetchall():
-        for attendance, cutoff in cutoffs.items():
-            sqltext.run(con, rule, {**values, "as_of": as_of, "attendance": attendance, "cutoff": cutoff})
+    for attendance, cutoff in cutoffs.items():
+        sqltext.run(con, rule, {**values, "attendance": attendance, "cutoff": cutoff})
     sqltext.run_script(con, _sql("indicators.sql"), values)
 
 

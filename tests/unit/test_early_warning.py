@@ -11,7 +11,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from assets.early_warning.indicators import COLUMNS, build_early_warning, early_warning, month_ends
+from assets.early_warning.indicators import COLUMNS, absence_metric, build_early_warning, early_warning, month_ends
 from assets.early_warning.settings import EarlyWarningError, Settings, load_settings
 from assets.warehouse import SETUP_SQL
 
@@ -361,8 +361,10 @@ def test_thresholds_come_from_the_district_config(con, tmp_path):
 
 
 def test_the_chronic_cutoff_is_the_metrics_own(con, tmp_path, monkeypatch):
+    monkeypatch.delenv("ALIGNBOARD_CONFIG", raising=False)
+    version = absence_metric().version + 1  # a changed definition needs a higher version
     config = tmp_path / "district.yaml"
-    config.write_text("metrics:\n  chronic_absence_rate:\n    parameters: {cutoff: 0.15}\n    version: 2\n")
+    config.write_text(f"metrics:\n  chronic_absence_rate:\n    parameters: {{cutoff: 0.15}}\n    version: {version}\n")
     monkeypatch.setenv("ALIGNBOARD_CONFIG", str(config))
     rows = at(con, Settings())
     assert rows["A30_3"]["attendance"] == "none"  # 10% < the district's 15%
