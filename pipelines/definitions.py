@@ -1,6 +1,7 @@
 """The Dagster code location: every asset, check, job, schedule and sensor of Alignboard."""
 import dagster as dg
 
+from assets.early_warning.assets import early_warning_assets
 from assets.equity.assets import disparity_assets
 from assets.ingest.assets import ingest_assets, ingest_checks
 from assets.metrics.assets import metric_assets
@@ -12,7 +13,8 @@ from pipelines.schedules import nightly_load, nightly_schedule
 from pipelines.sensors import alert_on_failed_load, alert_on_loaded_with_problems, landing_folder_sensor, record_run_failure
 from assets.warehouse import default_path
 
-all_assets = [*ingest_assets, *staging_assets, *metric_assets, *dashboard_assets, *disparity_assets, *plan_assets]
+all_assets = [*ingest_assets, *staging_assets, *metric_assets, *dashboard_assets, *disparity_assets, *plan_assets,
+              *early_warning_assets]
 all_checks = [*ingest_checks]
 
 

@@ -20,10 +20,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sample_data import (assessments, attendance, cfa, codes, discipline, kpis, learning, meetings, org, perception,
-                         plans, plc_sig, sections, supports, walkthroughs)
+from sample_data import (assessments, attendance, cfa, codes, discipline, kpis, learning, marks, meetings, org,
+                         perception, plans, plc_sig, sections, supports, walkthroughs)
 from sample_data.calendar import school_calendar, school_year_of
 from sample_data.messy import Injector
+from sample_data.names import student_names
 from sample_data.org import District, build_district
 from sample_data.rng import group_bounds, stream
 from sample_data.staff import Staff, build_staff
@@ -252,12 +253,14 @@ def _write_school_year(run: _Run, k: int, year: int, cal, roster: YearRoster, sc
     pf, pl = roster.prim_first[prim], roster.prim_last[prim]
     stu = roster.stu[prim]
     if n:
+        first_name, last_name = student_names(seed, stu, reg.sex[stu])
         out.write("students.csv", {
             "student_id": ids, "school_id": sid, "school_year": year, "grade_level": codes.GRADES[grade],
             "sex": codes.SEX[reg.sex[stu]], "hispanic_latino": codes.yn(reg.hisp[stu]),
             "races": reg.races.take(pa.array(stu)), "english_learner": codes.yn(a["el"]),
             "idea_disability": codes.yn(a["idea"]), "economically_disadvantaged": codes.yn(a["econ"]),
             "birth_date": _birth_dates(run.birth_days, stu, grade, year),
+            "first_name": first_name, "last_name": last_name,
         })
         sped = np.flatnonzero(a["idea"])
         out.write("special_education.csv", {
@@ -278,6 +281,10 @@ def _write_school_year(run: _Run, k: int, year: int, cal, roster: YearRoster, sc
     cfa_cols = cfa.build(rng("cfa"), cal, sid, school.level, year, ss, seg_theta, seg_ids)
     if cfa_cols is not None:
         out.write("cfa_results.csv", cfa_cols)
+    mark_cols = marks.build(rng("marks"), cal, school.level, year, ss, seg_theta, roster.attrs["p_abs"][seg_rows],
+                            seg_ids)
+    if mark_cols is not None:
+        out.write("course_marks.csv", mark_cols)
     inc = discipline.build(rng("discipline"), cal.n, school.level, a, pf, pl)
     if len(inc.row):
         out.write("discipline_incidents.csv", {

@@ -1,4 +1,4 @@
-"""Made-up names for schools and staff (no student names are generated)."""
+"""Made-up names for schools, staff and students."""
 import numpy as np
 
 SCHOOL_FIRST = (
@@ -51,3 +51,27 @@ def person_names(n: int, rng: np.random.Generator) -> np.ndarray:
     first = np.array(FIRST_NAMES, dtype=object)[rng.integers(0, len(FIRST_NAMES), n)]
     last = np.array(LAST_NAMES, dtype=object)[rng.integers(0, len(LAST_NAMES), n)]
     return first + " " + last
+
+
+STUDENT_FIRST = (  # by sex code: F, M; X draws from both
+    ("Sofia", "Ava", "Mia", "Amara", "Lucia", "Zoe", "Nia", "Chloe", "Isabella", "Aaliyah", "Emma",
+     "Ximena", "Hana", "Layla", "Naomi", "Camila", "Ruby", "Imani", "Valentina", "Lily"),
+    ("Liam", "Noah", "Mateo", "Elijah", "Ethan", "Jayden", "Omar", "Lucas", "Santiago", "Isaiah",
+     "Kai", "Malik", "Owen", "Julian", "Adrian", "Caleb", "Dante", "Ezra", "Leo", "Xavier"),
+)
+
+
+def student_names(seed: int, students: np.ndarray, sex: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first, last) names of registry students, the same every year for a seed; a hash of the
+    registry index, not a random stream, so the other files' draws stay as they were."""
+    with np.errstate(over="ignore"):
+        h = (students.astype(np.uint64) + np.uint64(seed + 1)) * np.uint64(0x9E3779B97F4A7C15)
+        h ^= h >> np.uint64(29)
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(32)
+    pool = np.where(sex == 2, (h >> np.uint64(7)).astype(np.int64) % 2, np.minimum(sex, 1))
+    first_pick = ((h >> np.uint64(11)) % np.uint64(len(STUDENT_FIRST[0]))).astype(np.int64)
+    first = np.where(pool == 0, np.array(STUDENT_FIRST[0], dtype=object)[first_pick],
+                     np.array(STUDENT_FIRST[1], dtype=object)[first_pick])
+    last = np.array(LAST_NAMES, dtype=object)[((h >> np.uint64(23)) % np.uint64(len(LAST_NAMES))).astype(np.int64)]
+    return first, last

@@ -9,6 +9,7 @@ WITH races AS (
 )
 SELECT student_id, school_id, school_year, grade_level, sex, hispanic_latino, races,
        english_learner, idea_disability, economically_disadvantaged, birth_date,
+       first_name, last_name,  -- student-level data: never selected into a mart
        CASE
            WHEN hispanic_latino THEN 'hispanic_latino'
            WHEN len(race_list) > 1 THEN 'two_or_more'

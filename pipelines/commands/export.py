@@ -3,18 +3,20 @@
   alignboard export metrics [--warehouse PATH] [--out FILE] [--level L] [--metric M] [--year Y | --as-of DATE] [--public]
   alignboard export scorecard --level L --entity ID [--year Y | --as-of DATE] [--out FILE] [--public]
   alignboard export goals [--warehouse PATH] [--as-of DATE] [--out FILE] [--public]
+  alignboard export early-warning [--warehouse PATH] [--as-of DATE] [--school ID] [--out FILE]
 
 The CLI user is a district-wide analyst who may see students; --public applies the rules of a
 public release (suppressed cells blank, coded cells as their range, no student-level rows, no
-classroom-level systems metrics). --as-of DATE computes each metric's year to date through DATE
-(assets/metrics/asof.py: later rows ignored, the school year DATE falls in), suppressed as the
-nightly values are. Exit 0 ok, 1 the request cannot be answered (no warehouse, unknown entity or
-metric), 2 usage error.
+classroom-level systems metrics), so the early-warning export, one row per student, refuses it.
+--as-of DATE computes each metric's year to date through DATE (assets/metrics/asof.py: later rows
+ignored, the school year DATE falls in), suppressed as the nightly values are. Exit 0 ok, 1 the
+request cannot be answered (no warehouse, unknown entity, metric or school), 2 usage error.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
 import math
 import sys
 from pathlib import Path
@@ -52,6 +54,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     _common(goals)
     add_as_of(goals)
 
+    ews = what.add_parser("early-warning", help="every student's early-warning indicators as of a date (CSV)",
+                          description="Write one row per student of the school year, flagged or not: the "
+                                      "attendance, behavior, course and assessment indicators as of the date, "
+                                      "the active supports and the values behind each flag. Student-level: "
+                                      "there is no public form.")
+    _common(ews)
+    add_as_of(ews)
+    ews.add_argument("--school", metavar="ID", help="only the students whose school of the year this is")
+
 
 def _add_as_of_value(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", type=iso_date, metavar="DATE",
@@ -69,6 +80,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.export == "early-warning":
+        return _early_warning(args)
     from dashboards import queries
 
     viewer = queries.Viewer.analyst(may_see_students=not args.public)
@@ -204,6 +217,75 @@ def _write_values_csv(cells, out: str | None) -> None:
     from dashboards.queries.exports import write_rows
 
     write_rows(cells.columns, cells.itertuples(index=False), out)
+
+
+EARLY_WARNING_COLUMNS = (
+    "student_id", "school_id", "grade_level", "attendance", "behavior", "course", "assessment", "flags",
+    "supports", "enrolled_days", "absent_days", "absence_rate", "removals", "incidents", "grading_period",
+    "failing_marks", "failing_core_marks", "benchmark_date", "benchmark_not_proficient",
+)
+
+
+def _early_warning(args: argparse.Namespace) -> int:
+    """The early-warning indicators of every student as of --as-of (default today), as CSV."""
+    prog = f"{PROG} early-warning"
+    if args.public:
+        print(f"{prog}: --public: this export lists students, so it has no public form "
+              "(`export metrics --public` has the counts)", file=sys.stderr)
+        return 2
+    import datetime as dt
+
+    import duckdb
+
+    from assets.early_warning.indicators import INPUTS, early_warning
+    from assets.early_warning.settings import EarlyWarningError
+    from assets.metrics.catalog import CatalogError
+    from assets.warehouse import default_path, existing_tables, open_read_only
+
+    path = Path(args.warehouse or default_path())
+    as_of = args.as_of or dt.date.today()
+    if not path.is_file():
+        print(f"{prog}: warehouse not found: {path} (run `alignboard load` first)", file=sys.stderr)
+        return 1
+    try:
+        with open_read_only(path) as con:
+            missing = [table for table in (*INPUTS, "staging.schools") if table not in existing_tables(con)]
+            if missing:
+                raise LookupError(f"the warehouse {path} has no {missing[0]}; run `alignboard load` first")
+            if args.school and not con.execute("SELECT count(*) FROM staging.schools WHERE school_id = ?",
+                                               [args.school]).fetchone()[0]:
+                raise LookupError(f"no school {args.school!r} in the warehouse {path}")
+            rows = early_warning(con, as_of, school=args.school)
+    except duckdb.Error as error:
+        print(f"{prog}: cannot open warehouse {path}: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 1
+    except (LookupError, EarlyWarningError, CatalogError) as error:
+        print(f"{prog}: {error}", file=sys.stderr)
+        return 1
+    if not rows:
+        print(f"{prog}: no students in the school year of {as_of}; choose a date with --as-of", file=sys.stderr)
+    try:
+        handle = open(args.out, "w", newline="", encoding="utf-8") if args.out else sys.stdout
+    except OSError as error:
+        print(f"{prog}: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
+        return 1
+    try:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(EARLY_WARNING_COLUMNS)
+        writer.writerows([_ews_cell(row[c]) for c in EARLY_WARNING_COLUMNS] for row in rows)
+    finally:
+        if args.out:
+            handle.close()
+    return 0
+
+
+def _ews_cell(value) -> str:
+    """A rate with four decimals, blank for unknown, everything else as text."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
 
 
 def _write_scorecard_csv(card, out: str) -> None:

@@ -306,7 +306,8 @@ def build_district(con: duckdb.DuckDBPyConnection, with_plans: bool = False) -> 
         _create(con, f"staging.{name}", columns, rows[name])
     # students, student_groups and org_hierarchy come from the real staging SQL
     _create(con, "raw.students", RAW_STUDENTS, STUDENTS)
-    con.execute("ALTER TABLE raw.students ADD COLUMN birth_date DATE")  # optional column, not in the file
+    for column in ("birth_date DATE", "first_name VARCHAR", "last_name VARCHAR"):  # optional, not in the file
+        con.execute(f"ALTER TABLE raw.students ADD COLUMN {column}")
     for name in ("students", "student_groups", "org_hierarchy"):
         con.execute((STAGING_SQL / f"{name}.sql").read_text(encoding="utf-8"))
     # no teams.csv: one team per owner in team_meetings (assets/staging/teams.sql)

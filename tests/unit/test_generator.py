@@ -232,6 +232,13 @@ def test_every_foreign_key_in_the_clean_output_resolves(clean):
         "cfa -> students": """SELECT count(*) FROM cfa_results c ANTI JOIN students s
             ON s.student_id = c.student_id AND s.school_year::INT = sy(c.administered_date)""",
         "cfa -> sections": "SELECT count(*) FROM cfa_results ANTI JOIN sections USING (section_id)",
+        "marks -> students": "SELECT count(*) FROM course_marks ANTI JOIN students USING (student_id, school_year)",
+        "marks -> sections of the year": "SELECT count(*) FROM course_marks ANTI JOIN sections "
+                                         "USING (section_id, school_year)",
+        "marks student enrolled in the section on the period's last day": """SELECT count(*) FROM course_marks m
+            ANTI JOIN section_enrollments e ON e.section_id = m.section_id AND e.student_id = m.student_id
+            AND m.period_end_date::DATE BETWEEN e.entry_date::DATE
+                AND coalesce(e.exit_date::DATE, DATE '2100-01-01')""",
         "cfa -> plcs": "SELECT count(*) FROM cfa_results ANTI JOIN plcs USING (plc_id)",
         "cfa student enrolled in the section that day": """SELECT count(*) FROM cfa_results c ANTI JOIN
             section_enrollments e ON e.section_id = c.section_id AND e.student_id = c.student_id
@@ -401,9 +408,12 @@ def test_command_defaults_and_help():
 def test_command_writes_a_summary_and_never_student_rows(tmp_path, capsys):
     assert generate_command.run(parse("--out", str(tmp_path / "out"), "--students", "120", "--years", "1")) == 0
     err = capsys.readouterr().err
-    assert "attendance_daily.csv" in err and "wrote 31 files" in err  # 24 landing files, state_counts, 6 plan files
-    first_student = read_rows(tmp_path / "out" / "students.csv")[1][0][0]
-    assert first_student not in err
+    # 24 landing files, course_marks, state_counts, 6 plan files
+    assert "attendance_daily.csv" in err and "wrote 32 files" in err
+    header, rows = read_rows(tmp_path / "out" / "students.csv")
+    first_student = rows[0]
+    assert first_student[0] not in err
+    assert first_student[header.index("last_name")] not in err
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -445,6 +455,75 @@ def test_birth_dates_fit_the_grade_and_stay_the_same_every_year(clean):
         september = dt.date(year - 1, 9, 1)
         age = september.year - born.year - ((september.month, september.day) < (born.month, born.day))
         assert age == grades.index(grade) + 4  # 4 in PK, 5 in KG, 6 in grade 1 ... in their first year
+
+
+MARK_AS_LETTER = """CASE WHEN mark IN ('A', 'B', 'C', 'D', 'F') THEN mark WHEN mark::INT >= 90 THEN 'A'
+    WHEN mark::INT >= 80 THEN 'B' WHEN mark::INT >= 70 THEN 'C' WHEN mark::INT >= 60 THEN 'D' ELSE 'F' END"""
+
+
+def test_marks_are_letters_in_secondary_and_percentages_in_elementary_schools(clean):
+    con = connect(clean)
+    by_level = dict(con.execute("""
+        SELECT sc.school_level, list_distinct(list(CASE WHEN m.mark IN ('A', 'B', 'C', 'D', 'F') THEN 'letter'
+                                                        WHEN regexp_full_match(m.mark, '[0-9]+')
+                                                             AND m.mark::INT <= 100 THEN 'percent'
+                                                        ELSE m.mark END))
+        FROM course_marks m JOIN sections s USING (section_id) JOIN schools sc ON sc.school_id = s.school_id
+        GROUP BY 1""").fetchall())
+    assert by_level == {"elementary": ["percent"], "middle": ["letter"], "high": ["letter"]}
+    # four quarters a year, PK and KG without marks, 0.25 credit a quarter in high school only
+    assert one(con, "SELECT string_agg(DISTINCT grading_period, ',' ORDER BY grading_period) FROM course_marks") == "Q1,Q2,Q3,Q4"
+    assert one(con, "SELECT count(*) FROM course_marks JOIN sections s USING (section_id) "
+                    "WHERE s.grade_level IN ('PK', 'KG')") == 0
+    credits = con.execute("""SELECT sc.school_level, string_agg(DISTINCT coalesce(m.credit_attempted, 'blank'), ',')
+        FROM course_marks m JOIN sections s USING (section_id) JOIN schools sc ON sc.school_id = s.school_id
+        GROUP BY 1 ORDER BY 1""").fetchall()
+    assert credits == [("elementary", "blank"), ("high", "0.25"), ("middle", "blank")]
+
+
+def test_marks_have_a_few_fs_and_follow_attendance(district):
+    con = connect(district)
+    con.execute(f"CREATE VIEW letters AS SELECT *, {MARK_AS_LETTER} AS letter FROM course_marks")
+    share_f = one(con, "SELECT avg((letter = 'F')::INT) FROM letters")
+    assert 0.01 <= share_f <= 0.06  # a few F's
+    # chronically absent students (10% or more of their days absent) fail far more often
+    f_chronic, f_others = con.execute("""
+        WITH absence AS (SELECT student_id, sy(calendar_date) AS school_year,
+                                avg((status LIKE '%absence')::INT) >= 0.10 AS chronic
+                         FROM attendance_daily GROUP BY ALL)
+        SELECT avg((letter = 'F')::INT) FILTER (WHERE chronic), avg((letter = 'F')::INT) FILTER (WHERE NOT chronic)
+        FROM letters l JOIN absence a ON a.student_id = l.student_id AND a.school_year = l.school_year::INT
+    """).fetchone()
+    assert f_chronic > 3 * f_others
+    # and the benchmark screener: students whose latest benchmark was not proficient fail more often
+    f_not_proficient, f_proficient = con.execute("""
+        WITH latest AS (SELECT student_id, school_year, arg_max(proficient, test_date) AS proficient
+                        FROM assessments WHERE assessment_type = 'benchmark' AND subject = 'math' GROUP BY ALL)
+        SELECT avg((letter = 'F')::INT) FILTER (WHERE proficient = 'N'),
+               avg((letter = 'F')::INT) FILTER (WHERE proficient = 'Y')
+        FROM letters l JOIN sections s USING (section_id, school_year) JOIN latest b USING (student_id, school_year)
+        WHERE s.subject = 'math'""").fetchone()
+    assert f_not_proficient > 3 * f_proficient
+
+
+def test_a_year_in_progress_has_the_marks_of_the_periods_ended_by_the_export_day(tmp_path):
+    import datetime as dt
+
+    generate(tmp_path, students=150, seed=7, years=1, end_year=2026, today=dt.date(2026, 2, 1))
+    con = connect(tmp_path)
+    # the four quarters of 2025-26 end on 2025-10-29, 2026-01-21, 2026-04-02 and 2026-06-04 (quarter_ends
+    # of its 178-day calendar, 177 + 2026 % 3): on 2026-02-01 only Q1 and Q2 have ended
+    assert con.execute("SELECT DISTINCT grading_period, period_end_date FROM course_marks ORDER BY 1").fetchall() == [
+        ("Q1", "2025-10-29"), ("Q2", "2026-01-21")]
+
+
+def test_every_student_has_a_name_that_stays_the_same_every_year(clean):
+    con = connect(clean)
+    assert one(con, "SELECT count(*) FROM students WHERE first_name IS NULL OR last_name IS NULL") == 0
+    assert one(con, "SELECT count(*) FROM (SELECT student_id FROM students GROUP BY 1 "
+                    "HAVING count(DISTINCT (first_name, last_name)) > 1)") == 0
+    # a small list, so names repeat: many more students than distinct full names would be odd
+    assert one(con, "SELECT count(DISTINCT (first_name, last_name)) FROM students") > 100
 
 
 def test_plans_are_shaped_like_the_seeds(clean):

@@ -19,9 +19,10 @@ def make_students(con, rows):
     con.execute(
         """CREATE TABLE raw.students (student_id VARCHAR, school_id VARCHAR, school_year INTEGER,
            grade_level VARCHAR, sex VARCHAR, hispanic_latino BOOLEAN, races VARCHAR, english_learner BOOLEAN,
-           idea_disability BOOLEAN, economically_disadvantaged BOOLEAN, birth_date DATE)"""
+           idea_disability BOOLEAN, economically_disadvantaged BOOLEAN, birth_date DATE, first_name VARCHAR,
+           last_name VARCHAR)"""
     )
-    con.executemany("INSERT INTO raw.students VALUES (?, 'S1', 2026, '03', 'F', ?, ?, ?, ?, ?, NULL)", rows)
+    con.executemany("INSERT INTO raw.students VALUES (?, 'S1', 2026, '03', 'F', ?, ?, ?, ?, ?, NULL, NULL, NULL)", rows)
     con.execute((STAGING / "students.sql").read_text())
 
 
