@@ -2,7 +2,7 @@
 import duckdb
 
 from assets.metrics.catalog import load_catalog, with_overrides
-from assets.metrics.suppression import apply_suppression
+from assets.metrics.suppression import COMPLEMENTARY_REASON as HIDDEN_BY_COMPLEMENT, apply_suppression
 from tests.unit.metrics_fixture import build_marts, district
 
 HIERARCHY = [
@@ -43,7 +43,7 @@ def test_one_small_cell_suppresses_the_next_smallest():
     assert _state(con) == {
         ("S1", "all"): None,
         ("S1", "race_ethnicity:asian"): "fewer than 10 students",
-        ("S1", "race_ethnicity:black"): "complementary",  # else asian = all - black - white
+        ("S1", "race_ethnicity:black"): HIDDEN_BY_COMPLEMENT,  # else asian = all - black - white
         ("S1", "race_ethnicity:white"): None,
     }
 
@@ -70,8 +70,8 @@ def test_complements_cascade_across_schools_and_groups():
     # Then sex:M across schools has two hidden cells (S1, S2) and nothing more is needed.
     assert _state(con) == {
         ("D1", "sex:F"): None, ("D1", "sex:M"): None,
-        ("S1", "sex:F"): "fewer than 10 students", ("S1", "sex:M"): "complementary",
-        ("S2", "sex:F"): "complementary", ("S2", "sex:M"): "complementary",
+        ("S1", "sex:F"): "fewer than 10 students", ("S1", "sex:M"): HIDDEN_BY_COMPLEMENT,
+        ("S2", "sex:F"): HIDDEN_BY_COMPLEMENT, ("S2", "sex:M"): HIDDEN_BY_COMPLEMENT,
         ("S3", "sex:F"): None, ("S3", "sex:M"): None,
     }
 
@@ -93,7 +93,7 @@ def test_engine_marks_the_hand_built_district_with_min_n_3():
     ).fetchall())
     # sex: F 4 eligible, M 3, X 1 -> X is small; M, the next smallest, is suppressed with it
     assert rows["sex:X"] == "fewer than 3 students"
-    assert rows["sex:M"] == "complementary"
+    assert rows["sex:M"] == HIDDEN_BY_COMPLEMENT
     assert rows["sex:F"] == ""
     # race: hispanic 1, two_or_more 1, black 2 are small; three hidden cells need no complement
     assert rows["race_ethnicity:hispanic_latino"] == "fewer than 3 students"

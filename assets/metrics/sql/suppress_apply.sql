@@ -1,8 +1,8 @@
--- Copy the flags back to the cells, with the reason a viewer is shown and, for a coded cell, the
--- range a viewer who may not see students is shown instead of its value.
+-- Copy the flags back to the cells, with the reason in the words a viewer reads and, for a coded
+-- cell, the range a viewer who may not see students is shown instead of its value.
 UPDATE {{cells}} AS c
 SET suppressed = true,
-    suppression_reason = CASE WHEN w.complementary THEN 'complementary'
+    suppression_reason = CASE WHEN w.complementary THEN $complementary_reason
                               WHEN w.coding IS NOT NULL THEN w.coding
                               ELSE 'fewer than ' || c.min_n || ' ' || c.n_unit END,
     value_range = w.value_range
