@@ -101,23 +101,21 @@ def apply_suppression(con: duckdb.DuckDBPyConnection, cells: str, coded_families
     con.execute(f"ALTER TABLE {table['cells']} ADD COLUMN IF NOT EXISTS value_range VARCHAR")
     sqltext.run_script(con, sqltext.fill(sqltext.read("suppress_prepare.sql"), table))
     _repeat(con, sqltext.read("suppress_populations.sql"), "merging cells that are one population")
-    con.execute("ALTER TABLE suppression_work ADD COLUMN coding VARCHAR")
-    con.execute("ALTER TABLE suppression_work ADD COLUMN value_range VARCHAR")
+    con.execute("CREATE OR REPLACE TEMP TABLE coding_families (family VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE coding_bands (max_n BIGINT, bottom DOUBLE, top DOUBLE, "
+                "bottom_text VARCHAR, top_text VARCHAR, bottom_words VARCHAR, top_words VARCHAR)")
     if coded_families and bands:
-        con.execute("CREATE OR REPLACE TEMP TABLE coding_families (family VARCHAR)")
         con.executemany("INSERT INTO coding_families VALUES (?)", [[f] for f in coded_families])
-        con.execute("CREATE OR REPLACE TEMP TABLE coding_bands (max_n BIGINT, bottom DOUBLE, top DOUBLE, "
-                    "bottom_text VARCHAR, top_text VARCHAR, bottom_words VARCHAR, top_words VARCHAR)")
         con.executemany("INSERT INTO coding_bands VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [[NO_LIMIT if b.max_n is None else b.max_n, b.bottom, b.top, b.bottom_text(), b.top_text(),
                           b.bottom_words(), b.top_words()] for b in bands])
-        con.execute(sqltext.fill(sqltext.read("suppress_code.sql"), table))
-        con.execute("DROP TABLE coding_families")
-        con.execute("DROP TABLE coding_bands")
+    sqltext.run_script(con, sqltext.read("suppress_work.sql"))
+    sqltext.run_script(con, sqltext.read("suppress_candidates.sql"))
     _repeat(con, sqltext.read("suppress_complementary.sql"), "complementary suppression")
-    sqltext.run(con, sqltext.fill(sqltext.read("suppress_apply.sql"), table),
-                {"complementary_reason": COMPLEMENTARY_REASON})
-    for name in ("suppression_work", "suppression_members", "suppression_twins"):
+    sqltext.run_script(con, sqltext.fill(sqltext.read("suppress_apply.sql"), table),
+                       {"complementary_reason": COMPLEMENTARY_REASON})
+    for name in ("suppression_work", "suppression_members", "suppression_twins", "suppression_populations",
+                 "suppression_hidden", "suppression_candidates", "coding_families", "coding_bands"):
         con.execute(f"DROP TABLE {name}")
     return con.execute(f"SELECT count(*) FROM {table['cells']} WHERE suppressed").fetchone()[0]
 

@@ -1,14 +1,10 @@
--- Working copy of the cells that can be suppressed. Primary suppression: fewer than the metric's
--- min_n units (students, respondents, people invited ...). Student-level rows are never shown to
--- a viewer who may not see students, so they are not marked; metrics with min_n 0 never hide
--- anything. `population` starts as the cell itself; suppress_populations.sql merges cells that
--- are one population.
-CREATE OR REPLACE TEMP TABLE suppression_work AS
+-- The cells that can be suppressed: student-level rows are never shown to a viewer who may not
+-- see students, so they are not marked; metrics with min_n 0 never hide anything.
+CREATE OR REPLACE TEMP TABLE suppression_cells AS
 SELECT c.cell_id, c.metric_id, c.metric_version, c.school_year, c.period, c.level, c.entity_id,
        c.student_group,
        CASE WHEN c.student_group <> 'all' THEN split_part(c.student_group, ':', 1) END AS dimension,
-       h.parent_level, h.parent_id, c.numerator, c.denominator, c.n, c.n < c.min_n AS suppressed,
-       false AS complementary, c.cell_id AS population
+       h.parent_level, h.parent_id, c.numerator, c.denominator, c.value, c.n, c.min_n
 FROM {{cells}} AS c
 LEFT JOIN staging.org_hierarchy AS h ON h.entity_level = c.level AND h.entity_id = c.entity_id
 WHERE c.level <> 'student' AND c.min_n > 0;
@@ -23,31 +19,31 @@ CREATE OR REPLACE TEMP TABLE suppression_members AS
 WITH group_keys AS (
     SELECT *, row_number() OVER () AS breakdown
     FROM (SELECT DISTINCT metric_id, metric_version, school_year, period, level, entity_id, dimension
-          FROM suppression_work WHERE dimension IS NOT NULL)
+          FROM suppression_cells WHERE dimension IS NOT NULL)
 ),
 parent_keys AS (
     SELECT *, (SELECT count(*) FROM group_keys) + row_number() OVER () AS breakdown
     FROM (SELECT DISTINCT metric_id, metric_version, school_year, period, level, parent_level, parent_id,
                  student_group
-          FROM suppression_work WHERE parent_id IS NOT NULL)
+          FROM suppression_cells WHERE parent_id IS NOT NULL)
 )
 SELECT k.breakdown, w.cell_id, false AS is_total
-FROM suppression_work AS w
+FROM suppression_cells AS w
 JOIN group_keys AS k USING (metric_id, metric_version, school_year, period, level, entity_id, dimension)
 UNION ALL
 SELECT k.breakdown, w.cell_id, true
 FROM group_keys AS k
-JOIN suppression_work AS w USING (metric_id, metric_version, school_year, period, level, entity_id)
+JOIN suppression_cells AS w USING (metric_id, metric_version, school_year, period, level, entity_id)
 WHERE w.student_group = 'all'
 UNION ALL
 SELECT k.breakdown, w.cell_id, false
-FROM suppression_work AS w
+FROM suppression_cells AS w
 JOIN parent_keys AS k
   USING (metric_id, metric_version, school_year, period, level, parent_level, parent_id, student_group)
 UNION ALL
 SELECT k.breakdown, w.cell_id, true
 FROM parent_keys AS k
-JOIN suppression_work AS w
+JOIN suppression_cells AS w
   ON w.metric_id = k.metric_id AND w.metric_version = k.metric_version AND w.school_year = k.school_year
  AND w.period = k.period AND w.level = k.parent_level AND w.entity_id = k.parent_id
  AND w.student_group = k.student_group;
@@ -59,7 +55,13 @@ JOIN suppression_work AS w
 CREATE OR REPLACE TEMP TABLE suppression_twins AS
 SELECT min(w.cell_id) AS a, max(w.cell_id) AS b
 FROM suppression_members AS m
-JOIN suppression_work AS w USING (cell_id)
+JOIN suppression_cells AS w USING (cell_id)
 GROUP BY m.breakdown
 HAVING count(*) = 2 AND count(*) FILTER (WHERE m.is_total) = 1
-   AND count(DISTINCT (w.numerator, w.denominator, w.n)) = 1;
+   AND min(w.numerator) = max(w.numerator) AND min(w.denominator) = max(w.denominator) AND min(w.n) = max(w.n);
+
+-- Each twin starts as its own population (suppress_populations.sql merges them).
+CREATE OR REPLACE TEMP TABLE suppression_populations AS
+SELECT a AS cell_id, a AS population FROM suppression_twins
+UNION
+SELECT b, b FROM suppression_twins;
