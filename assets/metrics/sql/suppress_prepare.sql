@@ -27,21 +27,21 @@ parent_keys AS (
                  student_group
           FROM suppression_cells WHERE parent_id IS NOT NULL)
 )
-SELECT k.breakdown, w.cell_id, false AS is_total
+SELECT k.breakdown, w.cell_id, false AS is_total, w.numerator, w.denominator, w.n
 FROM suppression_cells AS w
 JOIN group_keys AS k USING (metric_id, metric_version, school_year, period, level, entity_id, dimension)
 UNION ALL
-SELECT k.breakdown, w.cell_id, true
+SELECT k.breakdown, w.cell_id, true, w.numerator, w.denominator, w.n
 FROM group_keys AS k
 JOIN suppression_cells AS w USING (metric_id, metric_version, school_year, period, level, entity_id)
 WHERE w.student_group = 'all'
 UNION ALL
-SELECT k.breakdown, w.cell_id, false
+SELECT k.breakdown, w.cell_id, false, w.numerator, w.denominator, w.n
 FROM suppression_cells AS w
 JOIN parent_keys AS k
   USING (metric_id, metric_version, school_year, period, level, parent_level, parent_id, student_group)
 UNION ALL
-SELECT k.breakdown, w.cell_id, true
+SELECT k.breakdown, w.cell_id, true, w.numerator, w.denominator, w.n
 FROM parent_keys AS k
 JOIN suppression_cells AS w
   ON w.metric_id = k.metric_id AND w.metric_version = k.metric_version AND w.school_year = k.school_year
@@ -53,12 +53,11 @@ JOIN suppression_cells AS w
 -- its KG PLC's grade:KG). The part's students are among the total's and as many, so both cells
 -- say the same thing about the same students: showing one shows the other.
 CREATE OR REPLACE TEMP TABLE suppression_twins AS
-SELECT min(w.cell_id) AS a, max(w.cell_id) AS b
-FROM suppression_members AS m
-JOIN suppression_cells AS w USING (cell_id)
-GROUP BY m.breakdown
-HAVING count(*) = 2 AND count(*) FILTER (WHERE m.is_total) = 1
-   AND min(w.numerator) = max(w.numerator) AND min(w.denominator) = max(w.denominator) AND min(w.n) = max(w.n);
+SELECT min(cell_id) AS a, max(cell_id) AS b
+FROM suppression_members
+GROUP BY breakdown
+HAVING count(*) = 2 AND count(*) FILTER (WHERE is_total) = 1
+   AND min(numerator) = max(numerator) AND min(denominator) = max(denominator) AND min(n) = max(n);
 
 -- Each twin starts as its own population (suppress_populations.sql merges them).
 CREATE OR REPLACE TEMP TABLE suppression_populations AS
