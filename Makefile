@@ -7,7 +7,8 @@ WAREHOUSE ?= data/warehouse.duckdb
 DEMO_STUDENTS ?= 3000
 HOST ?= 127.0.0.1
 PORT ?= 8050
-# The demo logins (name scope [--students]); their password is demo-<name>. Demo only.
+# The demo logins (name scope [--students]); their password is demo-<name>-2026 (at least 12
+# characters, as `users add` asks). Demo only.
 DEMO_USERS := "analyst district --students" "principal school:01001" "depthead department:TRN" \
 	"plclead plc:01001-grade_03" "teacher classroom:01001-2026-0041 --students"
 
@@ -36,15 +37,16 @@ demo: install
 	$(BIN)/alignboard load --landing $(DEMO_LANDING) --warehouse $(WAREHOUSE)
 	$(BIN)/alignboard quality --warehouse $(WAREHOUSE)
 	@for user in $(DEMO_USERS); do set -- $$user; \
-		echo "demo-$$1" | $(BIN)/alignboard users add $$1 --scope $$2 $$3 --password-stdin || exit 1; done
+		echo "demo-$$1-2026" | $(BIN)/alignboard users add $$1 --scope $$2 $$3 --password-stdin \
+			--warehouse $(WAREHOUSE) || exit 1; done
 	@echo
 	@echo "Alignboard dashboard: http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@echo "Demo logins (user / password):"
-	@echo "  analyst   / demo-analyst    district analyst, may see students"
-	@echo "  principal / demo-principal  principal of school 01001"
-	@echo "  depthead  / demo-depthead   head of the Transportation department"
-	@echo "  plclead   / demo-plclead    lead of the Grade 3 PLC of school 01001"
-	@echo "  teacher   / demo-teacher    teacher of classroom 01001-2026-0041, may see its students"
+	@echo "  analyst   / demo-analyst-2026    district analyst, may see students"
+	@echo "  principal / demo-principal-2026  principal of school 01001"
+	@echo "  depthead  / demo-depthead-2026   head of the Transportation department"
+	@echo "  plclead   / demo-plclead-2026    lead of the Grade 3 PLC of school 01001"
+	@echo "  teacher   / demo-teacher-2026    teacher of classroom 01001-2026-0041, may see its students"
 	$(BIN)/alignboard dashboard --warehouse $(WAREHOUSE) --host $(HOST) --port $(PORT)
 
 # Debian's chromium and chromedriver, for the browser tests in tests/e2e.
@@ -68,4 +70,4 @@ dev: install
 	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dg dev
 
 clean:
-	rm -rf data/warehouse.duckdb* data/users.yaml $(DEMO_LANDING) .dagster_home test-artifacts
+	rm -rf data/warehouse.duckdb* data/users.yaml* $(DEMO_LANDING) .dagster_home test-artifacts

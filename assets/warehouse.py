@@ -5,6 +5,9 @@ replaces the published file with one atomic rename at the end. So a reader holdi
 connection keeps reading the previous complete load (it holds the old inode), and a load killed
 half way leaves the published file untouched; the next load removes the dead build file.
 One load at a time: an exclusive lock file guards the build.
+The warehouse holds student data: every file a build creates (the copy, DuckDB's write-ahead log
+and spill files, the lock) is readable by its owner only (umask 077 while the build is open), so
+the published file is 0600.
 """
 from __future__ import annotations
 
@@ -33,7 +36,11 @@ class LoadInProgress(RuntimeError):
     """Another load holds the warehouse lock."""
 
 
-class WarehouseDamaged(RuntimeError):
+class WarehouseError(RuntimeError):
+    """The warehouse file cannot be opened (not a DuckDB file, no permission): one line naming it."""
+
+
+class WarehouseDamaged(WarehouseError):
     """The published warehouse file cannot be opened (truncated, overwritten)."""
 
 
@@ -82,7 +89,19 @@ def default_path() -> str:
 
 def open_read_only(path: str | Path) -> duckdb.DuckDBPyConnection:
     """A short-lived read-only connection to the published warehouse (for the CLI and dashboard)."""
-    return duckdb.connect(str(path), read_only=True)
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"cannot read the warehouse {path}: {str(exc).strip().splitlines()[0]}") from None
+
+
+def check_readable(path: str | Path) -> None:
+    """Raise WarehouseError unless the warehouse opens and its catalog reads."""
+    with open_read_only(path) as con:
+        try:
+            con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()
+        except duckdb.Error as exc:
+            raise WarehouseError(f"cannot read the warehouse {path}: {str(exc).strip().splitlines()[0]}") from None
 
 
 @dataclass
@@ -91,6 +110,7 @@ class Build:
     build: Path
     lock_fd: int
     connection: duckdb.DuckDBPyConnection
+    umask: int  # the process's umask before the build, restored when it ends
 
 
 _active: dict[str, Build] = {}
@@ -104,21 +124,23 @@ def begin_build(path: str | Path, run_id: str) -> Build:
     """Lock the warehouse, clear dead builds, and open a build copy of the published file."""
     published = Path(path)
     published.parent.mkdir(parents=True, exist_ok=True)
-    lock_fd = os.open(f"{published}.lock", os.O_CREAT | os.O_RDWR, 0o644)
+    lock_fd = os.open(f"{published}.lock", os.O_CREAT | os.O_RDWR, 0o600)
     try:
         fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(lock_fd)
         raise LoadInProgress(f"another load is writing {published} (lock {published}.lock)") from None
     build = published.with_name(f"{published.name}.build-{run_id}")
+    umask = os.umask(0o077)
     try:
         con = _open_build(published, build)
     except BaseException:
         shutil.rmtree(f"{build}.tmp", ignore_errors=True)
         build.unlink(missing_ok=True)
+        os.umask(umask)
         os.close(lock_fd)
         raise
-    active = Build(published=published, build=build, lock_fd=lock_fd, connection=con)
+    active = Build(published=published, build=build, lock_fd=lock_fd, connection=con, umask=umask)
     _active[_key(published)] = active
     return active
 
@@ -188,4 +210,5 @@ def finish_build(path: str | Path, publish: bool) -> None:
             active.build.unlink(missing_ok=True)
         shutil.rmtree(f"{active.build}.tmp", ignore_errors=True)
     finally:
+        os.umask(active.umask)
         os.close(active.lock_fd)

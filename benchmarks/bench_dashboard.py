@@ -4,7 +4,7 @@
     python benchmarks/bench_dashboard.py                  # generates and loads 200,000 students first
 
 1. Two servers on 127.0.0.1, each in its own process (Flask's threaded server):
-   - the dashboard as `alignboard dashboard` serves it (dashboards/app.py: login, data.py with
+   - the dashboard as `alignboard dashboard` serves it (dashboards/app.py: login, the query layer with
      its cache, the real pages, the users' home pages drawn when it starts);
    - a bare Dash app whose one callback reads one entity's scorecard from mart.scorecard of the
      same warehouse (one open read-only connection, a cursor per call, no cache) and returns one
@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -194,8 +195,10 @@ def time_callbacks(dash_port: int, bare_port: int, e: dict, rounds: int) -> tupl
     import requests
 
     session = requests.Session()
-    login = session.post(f"http://127.0.0.1:{dash_port}/login",
-                         data={"username": "analyst", "password": PASSWORD, "next": "/"}, allow_redirects=False)
+    form = session.get(f"http://127.0.0.1:{dash_port}/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    login = session.post(f"http://127.0.0.1:{dash_port}/login", allow_redirects=False,
+                         data={"username": "analyst", "password": PASSWORD, "next": "/", "csrf_token": token})
     if login.status_code != 302:
         raise SystemExit(f"login failed: {login.status_code}")
     bare = requests.Session()
@@ -308,7 +311,8 @@ def time_page_loads(dash_port: int, e: dict, loads: int) -> dict[str, list[float
                 driver.execute_script(NAVIGATE, path + search)
                 results.setdefault(f"{name}, in the app", []).append(drawn(driver, start, title))
         for _ in range(FRESH_BROWSERS):  # the next morning: the same browser, its caches kept
-            driver.get(f"{base}/logout")
+            driver.find_element(By.ID, "logout-button").click()  # logout is a POST
+            WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "login-button"))
             log_in(driver, "first page after login, same browser")
     finally:
         driver.quit()

@@ -1,1 +1,1 @@
-"""The Alignboard dashboard. data.py is the only module that reads the warehouse."""
+"""The Alignboard dashboard. The query layer (queries/) is the only code that reads the warehouse."""

@@ -1,4 +1,4 @@
-"""The Dash app: a multi-page app over dashboards/data.py, behind the login of dashboards/auth.py.
+"""The Dash app: a multi-page app over the query layer (dashboards/queries), behind the login of dashboards/auth.py.
 
     create_app(warehouse=None) -> dash.Dash     (`alignboard dashboard` serves it)
     server() -> flask.Flask                      (gunicorn 'dashboards.app:server()')
@@ -18,7 +18,7 @@ import dash
 import flask
 from dash import Input, Output, callback, dcc, html
 
-from dashboards import auth, data, warmup
+from dashboards import auth, queries, warmup
 from dashboards.components import context
 from dashboards.components.banner import banner
 from dashboards.components.state import href, parse
@@ -34,18 +34,20 @@ NAV = (
     ("/plans", "Plans", ()),
     ("/quality", "Data quality", ()),
 )
+SEARCH = ("/search", "Find a student", ())  # for logins that may see students
 
 
 def create_app(warehouse: str | Path | None = None, *, stale_hours: float | None = None,
-               warm_up: bool = False) -> dash.Dash:
+               warm_up: bool = False, host: str | None = None) -> dash.Dash:
     """The dashboard over `warehouse` (default $ALIGNBOARD_WAREHOUSE or data/warehouse.duckdb).
     `stale_hours`: the banner's freshness limit (default $ALIGNBOARD_STALE_HOURS, else 36).
     `warm_up`: draw every user's home page now and after each load (dashboards/warmup.py); the
-    served app does, tests need not."""
+    served app does, tests need not. `host`: the address it will listen on, if known (the
+    login's trusted-header mode checks it). Raises auth.AuthConfigError on unsafe login settings."""
     server = flask.Flask(__name__)
     server.config["ALIGNBOARD_WAREHOUSE"] = str(warehouse) if warehouse is not None else None
     server.config["ALIGNBOARD_STALE_HOURS"] = stale_hours
-    auth.install_auth(server, warehouse)
+    auth.install_auth(server, warehouse, host=host)
     app = dash.Dash(
         "dashboards",
         server=server,
@@ -58,14 +60,61 @@ def create_app(warehouse: str | Path | None = None, *, stale_hours: float | None
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.layout = shell
+    server.register_error_handler(queries.DataError, refused)
+    install_headers(app)
     if warm_up:
         warmup.start(server)
     return app
 
 
+def refused(error: queries.DataError) -> flask.Response:
+    """A callback or route that the query layer refused (403) or could not answer (400): its
+    one-line reason, never a 500 and a traceback."""
+    status = 403 if isinstance(error, queries.AccessDenied) else 400
+    return flask.Response(f"{error}\n", status=status, mimetype="text/plain")
+
+
 def server() -> flask.Flask:
     """The WSGI application for gunicorn: `gunicorn 'dashboards.app:server()'`."""
     return create_app(os.environ.get("ALIGNBOARD_WAREHOUSE"), warm_up=True).server
+
+
+# Versioned library bundles and the CSS: the only responses a browser may keep.
+CACHEABLE = ("/_dash-component-suites/", "/assets/")
+
+
+def content_security_policy(app: dash.Dash) -> str:
+    """Scripts from this server only, plus Dash's own inline scripts by their hashes; no framing.
+    Styles may be inline: Plotly and AG Grid add style elements as they draw."""
+    return "; ".join((
+        "default-src 'self'",
+        "script-src 'self' " + " ".join(app.csp_hashes()),
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ))
+
+
+def install_headers(app: dash.Dash) -> None:
+    """Every page, callback answer and download is `no-store` (Back after logout asks the server
+    again, and nothing stays in a shared cache); a CSP and no framing on every response."""
+
+    @app.server.after_request
+    def headers(response: flask.Response) -> flask.Response:
+        if not flask.request.path.startswith(CACHEABLE):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
+            response.headers.pop("ETag", None)
+        response.headers["Content-Security-Policy"] = content_security_policy(app)
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        return response
 
 
 def shell() -> html.Div:
@@ -96,12 +145,17 @@ def frame(pathname, search):
     the data is stale or a file was rejected."""
     state = parse(search)
     links = []
-    for path, label, keep in NAV:
+    name = auth.current_user_name()
+    nav = NAV if not (name and auth.current_viewer().may_see_students) else NAV[:4] + (SEARCH,) + NAV[4:]
+    for path, label, keep in nav:
         active = (pathname or "/") == path or (path == "/" and pathname == "/metric")
         links.append(dcc.Link(label, href=href(path, **{k: state.get(k) for k in keep}),
                               className="active" if active else ""))
-    name = auth.current_user_name()
-    user = [html.Span(f"Signed in as {name}"), html.A("Log out", href="/logout")] if name else []
-    text = data.banner(warehouse=context.warehouse(),
+    # logout is a POST with the session's CSRF token (a link or an image cannot sign anyone out)
+    user = [html.Span(f"Signed in as {name}"),
+            html.Form(html.Button("Log out", type="submit", name="csrf_token", value=auth.csrf_token(),
+                                  id="logout-button"),
+                      method="post", action="/logout", className="logout")] if name else []
+    text = queries.banner(warehouse=context.warehouse(),
                        max_age_hours=flask.current_app.config.get("ALIGNBOARD_STALE_HOURS"))
     return links, user, banner(text)

@@ -16,14 +16,14 @@ import time
 import flask
 from flask_login import login_user
 
-from dashboards import auth, data
-from dashboards.components.context import PAGES_KEPT
+from dashboards import auth, queries
 
 log = logging.getLogger("alignboard.dashboard")
 
 POLL_SECONDS = 60
-# at most half the kept pages, so that warming never pushes out what people are looking at
-MOST_ACCESSES = PAGES_KEPT // 2
+# a home page takes a few hundred KB of the page cache (queries.cache.PAGE_BYTES): at most this
+# many, so that warming never pushes out what people are looking at
+MOST_ACCESSES = 100
 
 
 def home_pages(server: flask.Flask) -> int:
@@ -36,7 +36,7 @@ def home_pages(server: flask.Flask) -> int:
         accesses.setdefault((user.level, user.entity_id, user.may_see_students), user)
     if len(accesses) > MOST_ACCESSES:
         log.info("warm-up: drawing the home pages of the first %d of %d accesses", MOST_ACCESSES, len(accesses))
-    data.banner(warehouse=server.config["ALIGNBOARD_WAREHOUSE"])
+    queries.banner(warehouse=server.config["ALIGNBOARD_WAREHOUSE"])
     drawn = 0
     for user in list(accesses.values())[:MOST_ACCESSES]:
         with server.test_request_context("/"):
@@ -50,7 +50,7 @@ def warm_if_published(server: flask.Flask, drawn_for) -> object:
     """Draw the home pages when the server's warehouse is not the version they were drawn for;
     the version they are now drawn for (None while there is no warehouse)."""
     try:
-        version = data.warehouse_version(server.config["ALIGNBOARD_WAREHOUSE"])
+        version = queries.warehouse_version(server.config["ALIGNBOARD_WAREHOUSE"])
     except OSError:
         return None
     if version != drawn_for:

@@ -16,17 +16,26 @@ import yaml
 from data_contracts import vocabulary
 
 CONTRACT_DIR = Path(__file__).parent
-COLUMN_TYPES = {"id", "text", "code", "integer", "number", "date", "boolean", "school_year"}
+COLUMN_TYPES = {"id", "code", "name", "text", "integer", "number", "date", "boolean", "school_year"}
 SQL_TYPES = {
     "id": "VARCHAR",
-    "text": "VARCHAR",
     "code": "VARCHAR",
+    "name": "VARCHAR",
+    "text": "VARCHAR",
     "integer": "INTEGER",
     "number": "DOUBLE",
     "date": "DATE",
     "boolean": "BOOLEAN",
     "school_year": "INTEGER",
 }
+
+
+# The text kinds, and the longest value each holds unless its column sets `max_length`: an id or
+# a code is a short token, a name a line of text (a school, a course, a title), text free prose.
+MAX_LENGTH = {"id": 64, "code": 64, "name": 200, "text": 4000}
+# Kinds that are one token or one line: never a line break, tab or other control character.
+SINGLE_LINE = {"id", "code", "name"}
+QUARANTINE_WARNING = 0.01  # a loaded file with a larger share of its rows quarantined has warnings
 
 
 class ContractError(ValueError):
@@ -43,10 +52,20 @@ class Column:
     max: float | None = None
     min_exclusive: bool = False
     optional: bool = False  # the file may leave the column out; it then loads as blank
+    max_length: int | None = None  # characters; MAX_LENGTH of its kind unless the contract sets it
+    district_codes: bool = False  # a code whose values the district defines (its config may list them)
 
     @property
     def sql_type(self) -> str:
         return SQL_TYPES[self.type]
+
+    @property
+    def is_text(self) -> bool:
+        return self.type in MAX_LENGTH
+
+    @property
+    def length_limit(self) -> int | None:
+        return self.max_length or MAX_LENGTH.get(self.type)
 
 
 @dataclass(frozen=True)
@@ -82,6 +101,7 @@ class Contract:
     freshness: str | None = None
     max_row_change: float = 0.5  # valid rows may differ from the baseline by this factor: 0.5 = 1.5x
     row_change_floor: int = 10  # ... or by this many rows, whatever the factor (small files)
+    quarantine_warning: float = QUARANTINE_WARNING  # quarantined share above which a load has warnings
 
     @property
     def column_names(self) -> list[str]:
@@ -126,6 +146,12 @@ def _parse(path: Path) -> Contract:
         if spec.get("type") not in COLUMN_TYPES:
             raise ContractError(f"{where}: column {name}: type must be one of {sorted(COLUMN_TYPES)}")
         allowed = _allowed(where, name, spec.get("allowed"))
+        max_length = spec.get("max_length")
+        if max_length is not None and (spec["type"] not in MAX_LENGTH or not isinstance(max_length, int)
+                                       or max_length < 1):
+            raise ContractError(f"{where}: column {name}: max_length must be a positive integer on a text column")
+        if spec.get("district_codes") and (spec["type"] != "code" or allowed):
+            raise ContractError(f"{where}: column {name}: district_codes is for a code column without `allowed`")
         columns.append(
             Column(
                 name=name,
@@ -136,6 +162,8 @@ def _parse(path: Path) -> Contract:
                 max=spec.get("max"),
                 min_exclusive=bool(spec.get("min_exclusive", False)),
                 optional=bool(spec.get("optional", False)),
+                max_length=max_length,
+                district_codes=bool(spec.get("district_codes", False)),
             )
         )
     names = {c.name for c in columns}
@@ -167,6 +195,7 @@ def _parse(path: Path) -> Contract:
         freshness=doc.get("freshness"),
         max_row_change=float(doc.get("max_row_change", 0.5)),
         row_change_floor=int(doc.get("row_change_floor", 10)),
+        quarantine_warning=float(doc.get("quarantine_warning", QUARANTINE_WARNING)),
     )
 
 

@@ -3,7 +3,9 @@
 Reason codes (stable: they appear in quarantine tables, `alignboard quality` and tests):
   missing:<col>          a required value is blank
   invalid_<type>:<col>   the text is not a valid integer / number / date / boolean / school_year
-  unknown_code:<col>     the value is not in the column's allowed codes
+  unknown_code:<col>     the value is not in the column's allowed codes (or the district's list)
+  too_long:<col>         the text is longer than the column's max_length (characters)
+  control_character:<col>  an id, code or name holds a line break, tab or other control character
   out_of_range:<col>     the value is outside the column's min / max
   rule:<name>            a cross-field rule of the contract is broken
   orphan:<file>          a foreign key has no match in that file's loaded rows
@@ -13,10 +15,12 @@ Reason codes (stable: they appear in quarantine tables, `alignboard quality` and
 """
 from __future__ import annotations
 
-from data_contracts.contract import Column, Contract
+from data_contracts.contract import SINGLE_LINE, Column, Contract
 
 TRUE_WORDS = "('y', 'yes', 'true', 't', '1')"
 FALSE_WORDS = "('n', 'no', 'false', 'f', '0')"
+# C0 controls (line feed, carriage return, tab, ...), DEL and the C1 controls, as an RE2 class
+CONTROL_CHARACTERS = r"'[\x00-\x1F\x7F-\x9F]'"
 
 
 def quote(name: str) -> str:
@@ -42,7 +46,7 @@ def _blank(col: Column) -> str:
 def typed_expression(col: Column) -> str:
     """The typed value of a column; NULL when blank or not parseable."""
     text = _text(col)
-    if col.type in ("id", "text", "code"):
+    if col.is_text:
         return text
     if col.type in ("integer", "school_year"):
         # DuckDB would round '7.5' to 8: only whole numbers are integers
@@ -68,8 +72,14 @@ def column_reasons(col: Column) -> list[str]:
     reasons = []
     if col.required:
         reasons.append(f"CASE WHEN {blank} THEN 'missing:{col.name}' END")
-    if col.type not in ("id", "text", "code"):
+    if not col.is_text:
         reasons.append(f"CASE WHEN NOT {blank} AND {typed} IS NULL THEN 'invalid_{col.type}:{col.name}' END")
+    if col.is_text:
+        reasons.append(f"CASE WHEN length({typed}) > {col.length_limit} THEN 'too_long:{col.name}' END")
+    if col.type in SINGLE_LINE and not col.allowed:  # a listed code has no control character
+        reasons.append(
+            f"CASE WHEN regexp_matches({typed}, {CONTROL_CHARACTERS}) THEN 'control_character:{col.name}' END"
+        )
     if col.allowed:
         codes = ", ".join(literal(a) for a in col.allowed)
         reasons.append(f"CASE WHEN {typed} NOT IN ({codes}) THEN 'unknown_code:{col.name}' END")

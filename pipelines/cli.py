@@ -5,9 +5,11 @@ its heavy dependencies inside run() so that `alignboard --help` stays instant.
 """
 import argparse
 import importlib
+import os
 import sys
 
-COMMANDS = ["generate", "load", "quality", "accept", "disparity", "export", "plans", "dashboard", "users"]
+COMMANDS = ["generate", "load", "quality", "quarantine", "accept", "disparity", "export", "plans", "report",
+            "dashboard", "users"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,13 +26,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+BROKEN_PIPE = 141  # as a command killed by SIGPIPE: the reader (`| head`) stopped reading
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    import duckdb
+
+    from assets.warehouse import WarehouseError
+
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # here, not at exit, so a closed pipe is met inside the try
+        return code
     except KeyboardInterrupt:
         print("alignboard: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # nobody reads the rest: send it nowhere, so the flush at exit cannot fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
+    except WarehouseError as exc:
+        print(f"alignboard {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except duckdb.Error as exc:  # a warehouse that opens but lacks what the command reads
+        print(f"alignboard {args.command}: the warehouse could not be read: {str(exc).strip().splitlines()[0]}",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

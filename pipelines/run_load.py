@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
 from assets import warehouse
 from assets.resources import REFUSED
@@ -112,7 +111,7 @@ def this_run_quality(warehouse_path: Path, run_id: str) -> list[dict]:
         return []
     try:
         con = warehouse.open_read_only(warehouse_path)
-    except duckdb.Error:  # damaged: the load's own error says so
+    except warehouse.WarehouseError:  # damaged: the load's own error says so
         return []
     with con:
         cursor = con.execute("SELECT * FROM mart.data_quality WHERE run_id = ? ORDER BY file", [run_id])

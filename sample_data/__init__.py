@@ -1,5 +1,5 @@
 """The synthetic district generator (`alignboard generate`): a realistic, seeded district of any
-size written as the landing files of /work/shared/landing-files.md.
+size written as the landing files of docs/landing-files.md.
 
 Entry point: sample_data.generator.generate(). One module per part of the district:
 org (district, schools, departments, PLCs), staff, students (who is enrolled where, yearly

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.ingest.baseline import LOADED
 from assets.ingest.load_file import contract_code_version, load_file
 from assets.ingest.quality_report import record_run
 from assets.resources import LandingResource, WarehouseResource
@@ -107,7 +108,7 @@ def _file_check(contract: Contract) -> dg.AssetChecksDefinition:
     name="quality_report",
     specs=[
         dg.AssetSpec(DATA_QUALITY, group_name="ingest", kinds={"duckdb"},
-                     description="One row per contract file and run: loaded, rejected, missing, unchanged "
+                     description="One row per contract file and run: loaded, loaded_with_warnings, rejected, missing, unchanged "
                                  "or not_run (with the upstream file that stopped it), rows and reasons."),
         dg.AssetSpec(GX_RESULTS, group_name="ingest", kinds={"duckdb"},
                      description="The GX results of every file judged in each run."),
@@ -133,7 +134,7 @@ def quality_report(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         statuses[row["status"]] = statuses.get(row["status"], 0) + 1
     yield dg.MaterializeResult(asset_key=DATA_QUALITY, metadata={"files": len(rows), "statuses": json.dumps(statuses)})
     yield dg.MaterializeResult(asset_key=GX_RESULTS, metadata={"files judged": sum(bool(o["checks"]) for o in outcomes.values())})
-    applied = sorted(r["file"] for r in rows if r.get("accepted_by") and r["status"] == "loaded")
+    applied = sorted(r["file"] for r in rows if r.get("accepted_by") and r["status"] in LOADED)
     yield dg.MaterializeResult(asset_key=ACCEPTANCES, metadata={"applied": ", ".join(applied) or "none"})
 
 

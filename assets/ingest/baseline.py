@@ -1,6 +1,6 @@
 """How many valid rows a file may gain or lose against its baseline, and acceptances.
 
-The baseline is the last *accepted* load of the file (status `loaded`), per school year when the
+The baseline is the last *accepted* load of the file (status `loaded` or `loaded_with_warnings`), per school year when the
 file has one (a `school_year` column, or one derived from a date), so that:
 - the measure is symmetric (larger over smaller): a drop and the recovery from it are judged
   alike, so a partial file that passed cannot reject the complete one the next night;
@@ -23,6 +23,8 @@ import duckdb
 from assets.warehouse import existing_tables
 from data_contracts.contract import Contract
 
+# Statuses of a load whose rows were promoted: the baseline of the next load's comparisons
+LOADED = ("loaded", "loaded_with_warnings")
 WHOLE_FILE = "all"  # the key of rows_by_year for a file without a school year
 
 
@@ -58,8 +60,8 @@ def last_accepted(con: duckdb.DuckDBPyConnection, file: str) -> dict[str, int] |
         return None  # the first load
     cursor = con.execute(
         """SELECT * FROM mart.data_quality
-           WHERE file = ? AND status = 'loaded' ORDER BY loaded_at DESC LIMIT 1""",
-        [file],
+           WHERE file = ? AND list_contains(?, status) ORDER BY loaded_at DESC LIMIT 1""",
+        [file, list(LOADED)],
     )
     row = cursor.fetchone()
     if row is None:

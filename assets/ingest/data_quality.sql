@@ -3,7 +3,7 @@
 CREATE TABLE IF NOT EXISTS mart.data_quality (
     run_id VARCHAR,
     file VARCHAR,
-    status VARCHAR,             -- loaded | rejected | missing | unchanged | not_run
+    status VARCHAR,             -- loaded | loaded_with_warnings | rejected | missing | unchanged | not_run
     rows_read BIGINT,
     rows_loaded BIGINT,
     rows_quarantined BIGINT,
@@ -33,6 +33,7 @@ ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS rows_by_year JSON;      -
 ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS accepted_by VARCHAR;    -- `alignboard accept` applied
 ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS accept_reason VARCHAR;
 ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS source_size BIGINT;     -- bytes, with source_mtime
+ALTER TABLE mart.data_quality ADD COLUMN IF NOT EXISTS new_codes JSON;        -- district-code column -> codes new to it
 -- Intended changes a person accepted (`alignboard accept FILE --reason ...` appends a row): the
 -- next load of the file skips its row-count and freshness comparisons once; the quality report
 -- of that run records who and why in mart.data_quality and the run here.

@@ -143,6 +143,18 @@ class WorkTables:
         return self._work("lines")
 
     @property
+    def records(self) -> str:  # view: as lines, `_line` counting records (a quoted line break is not one)
+        return self._work("records")
+
+    @property
+    def rejected_lines(self) -> str:  # view: the rejects with `_line` their line in the file as received
+        return self._work("rejected_lines")
+
+    @property
+    def breaks(self) -> str:  # records holding quoted line breaks: _line (as a record), breaks before the next
+        return self._work("breaks")
+
+    @property
     def rejects(self) -> str:  # lines the reader could not parse: _line, error_type, raw_line
         return self._work("rejects")
 
@@ -192,8 +204,8 @@ def read_into(con: duckdb.DuckDBPyConnection, landing: LandingFile, contract: Co
             _read_csv(con, LandingFile(landing.name, source, landing.mtime, landing.size), contract, header)
     except EncodingError as exc:
         raise UnreadableFile(str(exc)) from None
-    _number_lines(con, table, view, rejects)
-    return ReadResult(view, rejects, header, extra, encoding)
+    _number_lines(con, work)
+    return ReadResult(view, work.rejected_lines, header, extra, encoding)
 
 
 def _read_csv(con, landing: LandingFile, contract: Contract, header: list[str]) -> None:
@@ -213,7 +225,7 @@ def _read_csv(con, landing: LandingFile, contract: Contract, header: list[str]) 
     # One row per unparseable line (a line can report several errors).
     con.execute(
         f"""CREATE OR REPLACE TABLE {work.rejects} AS
-            SELECT line AS _line, min(error_type) AS error_type, min(csv_line) AS raw_line
+            SELECT CAST(line AS BIGINT) AS _line, min(error_type) AS error_type, min(csv_line) AS raw_line
             FROM {found} GROUP BY line"""
     )
 
@@ -232,15 +244,22 @@ def read_nothing(con: duckdb.DuckDBPyConnection, contract: Contract) -> ReadResu
     columns = ", ".join(f"{quote(c)} VARCHAR" for c in contract.column_names)
     con.execute(f"CREATE OR REPLACE TABLE {table} ({columns})")
     _no_rejects(con, rejects)
-    _number_lines(con, table, view, rejects)
-    return ReadResult(view, rejects, contract.column_names, [])
+    _number_lines(con, work)
+    return ReadResult(view, work.rejected_lines, contract.column_names, [])
 
 
-def _number_lines(con, table: str, view: str, rejects: str) -> None:
-    """Give each parsed row its line in the file (header = line 1).
+def _number_lines(con, work: WorkTables) -> None:
+    """Give each parsed row its line in the file as received (header = line 1): first its record
+    (_records), then the line breaks inside quoted values of the records before it (_breaks)."""
+    _number_records(con, work.landing, work.records, work.rejects)
+    _count_breaks(con, work)
 
-    The reader skips unparseable lines, so the k-th parsed row (0-based) sits on line
-    k + 2 + (number of rejected lines before it). With rejected lines r_1 < r_2 < ..., the
+
+def _number_records(con, table: str, view: str, rejects: str) -> None:
+    """Give each parsed row its record number, counting the header as record 1.
+
+    The reader skips unparseable lines, so the k-th parsed row (0-based) sits on record
+    k + 2 + (number of rejected records before it). With rejected records r_1 < r_2 < ..., the
     i-th one precedes row k exactly when r_i - i - 1 <= k: an as-of join counts them.
     """
     if con.execute(f"SELECT count(*) FROM {rejects}").fetchone()[0] == 0:
@@ -259,6 +278,39 @@ def _number_lines(con, table: str, view: str, rejects: str) -> None:
             )
             SELECT t.rowid AS _row, t.rowid + 2 + coalesce(s.skipped_before, 0) AS _line, t.*
             FROM {table} AS t ASOF LEFT JOIN skipped AS s ON t.rowid >= s.first_row_after"""
+    )
+
+
+def _count_breaks(con, work: WorkTables) -> None:
+    """A value may hold a line break inside quotes: every record after it starts that many lines
+    further down. Without any (one scan of the text to tell), records are lines."""
+    columns = [r[0] for r in con.execute(f"DESCRIBE {work.landing}").fetchall()]
+    breaks = " + ".join(f"coalesce(length({quote(c)}) - length(replace({quote(c)}, chr(10), '')), 0)"
+                        for c in columns) or "0"
+    holding = " OR ".join(f"contains({quote(c)}, chr(10))" for c in columns) or "false"
+    con.execute(
+        f"""CREATE OR REPLACE TABLE {work.breaks} AS
+            WITH found AS (
+                SELECT _line, {breaks} AS breaks FROM {work.records} WHERE {holding}
+                UNION ALL
+                SELECT _line, length(raw_line) - length(replace(raw_line, chr(10), '')) FROM {work.rejects}
+                WHERE contains(raw_line, chr(10))
+            )
+            SELECT _line, CAST(sum(breaks) OVER (ORDER BY _line) AS BIGINT) AS breaks_before_next FROM found"""
+    )
+    if con.execute(f"SELECT count(*) FROM {work.breaks}").fetchone()[0] == 0:
+        con.execute(f"CREATE OR REPLACE VIEW {work.lines} AS SELECT * FROM {work.records}")
+        con.execute(f"CREATE OR REPLACE VIEW {work.rejected_lines} AS SELECT * FROM {work.rejects}")
+        return
+    con.execute(
+        f"""CREATE OR REPLACE VIEW {work.rejected_lines} AS
+            SELECT r._line + coalesce(b.breaks_before_next, 0) AS _line, r.* EXCLUDE (_line)
+            FROM {work.rejects} AS r ASOF LEFT JOIN {work.breaks} AS b ON r._line > b._line"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE VIEW {work.lines} AS
+            SELECT r._row, r._line + coalesce(b.breaks_before_next, 0) AS _line, r.* EXCLUDE (_row, _line)
+            FROM {work.records} AS r ASOF LEFT JOIN {work.breaks} AS b ON r._line > b._line"""
     )
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from assets.ingest import baseline, snapshot
+from assets.ingest.district_config import district_contract, open_code_columns
 from assets.ingest.encoding import declared_encoding
 from assets.ingest.landing import (
     LandingFile,
@@ -53,8 +54,8 @@ SQL_DIR = Path(__file__).parent
 INGEST_CODE_VERSION = code_version(
     SQL_DIR / "landing.py", SQL_DIR / "split.py", Path(__file__), SQL_DIR / "find_duplicates.sql",
     SQL_DIR / "assemble_quarantine.sql", SQL_DIR / "encoding.py", SQL_DIR / "baseline.py",
-    SQL_DIR / "snapshot.py", SQL_DIR / "workbook.py", Path(row_rules.__file__), Path(gx_suite.__file__),
-    Path(sqltext.__file__),
+    SQL_DIR / "snapshot.py", SQL_DIR / "workbook.py", SQL_DIR / "district_config.py", Path(row_rules.__file__),
+    Path(gx_suite.__file__), Path(sqltext.__file__),
 )
 
 
@@ -68,8 +69,8 @@ def _previous_latest(con, file: str) -> float | None:
         return None  # the first load
     row = con.execute(
         """SELECT latest_value FROM mart.data_quality
-           WHERE file = ? AND status = 'loaded' ORDER BY loaded_at DESC LIMIT 1""",
-        [file],
+           WHERE file = ? AND list_contains(?, status) ORDER BY loaded_at DESC LIMIT 1""",
+        [file, list(baseline.LOADED)],
     ).fetchone()
     return row[0] if row else None
 
@@ -77,10 +78,11 @@ def _previous_latest(con, file: str) -> float | None:
 def load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: Path) -> dict:
     """Load the file if it changed; return its outcome (status loaded, rejected, missing or
     unchanged, the row counts and reasons, the GX results, the data versions of its tables).
-    A pending acceptance the load used is in the outcome (accepted_by): the quality report of
-    the run records it as applied."""
+    A loaded file with more than its quarantine_warning share of rows quarantined is
+    loaded_with_warnings. A pending acceptance the load used is in the outcome (accepted_by):
+    the quality report of the run records it as applied."""
     try:
-        return _load_file(con, contract, landing_dir)
+        return _load_file(con, district_contract(contract), landing_dir)
     finally:  # after a failure too (out of memory, disk full): no scratch table is published
         _drop_work_tables(con, contract.file)
 
@@ -94,8 +96,11 @@ def _load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: 
     # the orphan checks read these staging tables: new keys there can change which rows are valid
     inputs = [data_version(con, f"staging.{d}") or "" for d in sorted(contract.depends_on)]
 
+    district_codes = repr([(c.name, c.allowed) for c in contract.columns if c.district_codes])
+
     def version(source: str) -> str:
-        return version_of(source, contract_code_version(contract), declared_encoding(contract.file) or "", *inputs)
+        return version_of(source, contract_code_version(contract), declared_encoding(contract.file) or "",
+                          district_codes, *inputs)
 
     landing = locate(landing_dir, contract.file)
     profile = {
@@ -105,6 +110,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: 
         "source_file": None, "source_sha256": None, "source_mtime": None, "source_size": None, "checks": [],
         "encoding": None, "rows_by_year": None, "baseline_rows": None, "baseline_year": None,
         "dropped_references": 0, "dropped_detail": None, "accepted_by": None, "accept_reason": None,
+        "new_codes": None,
     }
     if landing is None:
         profile.update(status="missing", message=f"{contract.file}.csv: not in the landing folder {landing_dir}")
@@ -155,13 +161,15 @@ def _load_file(con: duckdb.DuckDBPyConnection, contract: Contract, landing_dir: 
         if profile["status"] == "read" or raw not in tables:
             _promote(con, contract, new_version)  # a first load promotes even a missing file's empty tables
         profile["status"] = "loaded" if profile["status"] == "read" else "missing"
+        if profile["status"] == "loaded" and _share(profile) > contract.quarantine_warning:
+            profile.update(status="loaded_with_warnings", message=warning_message(contract, profile))
     else:
         profile["message"] = failure_message(contract, profile, outcome)
         if profile["status"] == "read":
             _quarantine_rejected_rows(con, contract, profile, new_version)
         profile["status"] = "missing" if profile["status"] == "missing" else "rejected"
         profile["rows_loaded"] = 0
-        profile.update(rows_by_year=None, accepted_by=None, accept_reason=None)  # not a baseline, not applied
+        profile.update(rows_by_year=None, accepted_by=None, accept_reason=None, new_codes=None)  # not a baseline
     tables = existing_tables(con)  # the load may have created them
     profile["version"] = data_version(con, raw) if raw in tables else None
     profile["quarantine_version"] = data_version(con, quarantined) if quarantined in tables else None
@@ -185,9 +193,10 @@ def recorded_sha256(con: duckdb.DuckDBPyConnection, tables: set[str], file: str,
     row = con.execute(
         """SELECT source_sha256, source_file = $name AND source_size = $size
                                  AND source_mtime = CAST($mtime AS TIMESTAMPTZ)
-           FROM mart.data_quality WHERE file = $file AND status IN ('loaded', 'unchanged')
+           FROM mart.data_quality WHERE file = $file AND list_contains($statuses, status)
            ORDER BY loaded_at DESC LIMIT 1""",
-        {"file": file, "name": landing.path.name, "size": landing.size, "mtime": landing.mtime.isoformat()},
+        {"file": file, "name": landing.path.name, "size": landing.size, "mtime": landing.mtime.isoformat(),
+         "statuses": [*baseline.LOADED, "unchanged"]},
     ).fetchone()
     return row[0] if row and row[1] else None
 
@@ -227,6 +236,7 @@ def _measure(con, contract: Contract, landing_dir: Path) -> dict:
     measures["dropped_references"], measures["dropped_detail"] = snapshot.dropped_references(
         con, contract, valid, landing_dir
     )
+    measures["new_codes"] = new_codes(con, contract, valid)
     accepted = baseline.pending_acceptance(con, contract.file)
     if accepted:
         measures["accepted_by"], measures["accept_reason"] = accepted
@@ -238,6 +248,38 @@ def _measure(con, contract: Contract, landing_dir: Path) -> dict:
     if previous_latest is not None and measures["latest_value"] is not None:
         measures["freshness_change"] = measures["latest_value"] - previous_latest
     return measures
+
+
+NEW_CODES_LISTED = 1000  # more new codes than this in one column is junk, not a district's own list
+
+
+def new_codes(con, contract: Contract, valid: str) -> dict[str, list[str]] | None:
+    """The codes of each unlisted district-code column that the file's loaded rows did not hold
+    (every code at a first load); None when there is none."""
+    raw = f"raw.{contract.file}"
+    loaded = existing_tables(con)
+    found = {}
+    for column in open_code_columns(contract):
+        name = quote(column)
+        unseen = f"AND {name} NOT IN (SELECT {name} FROM {raw} WHERE {name} IS NOT NULL)" if raw in loaded else ""
+        codes = [r[0] for r in con.execute(
+            f"SELECT DISTINCT {name} FROM {valid} WHERE {name} IS NOT NULL {unseen} ORDER BY 1 LIMIT {NEW_CODES_LISTED}"
+        ).fetchall()]
+        if codes:
+            found[column] = codes
+    return found or None
+
+
+def _share(profile: dict) -> float:
+    return profile["rows_quarantined"] / profile["rows_read"] if profile["rows_read"] else 0.0
+
+
+def warning_message(contract: Contract, profile: dict) -> str:
+    """One line: the share quarantined, the threshold it passed, and how to see the rows."""
+    name = profile.get("source_file") or f"{contract.file}.csv"
+    return (f"{name}: loaded with warnings: {profile['rows_quarantined']:,} of {profile['rows_read']:,} rows "
+            f"quarantined ({_share(profile):.1%}, above {contract.quarantine_warning:.1%}); "
+            f"see them with `alignboard quarantine {name}`")
 
 
 def failure_message(contract: Contract, profile: dict, outcome: SuiteOutcome) -> str:
@@ -318,7 +360,7 @@ def _drop_work_tables(con, file: str) -> None:
     """The scratch tables of this step: nothing is handed to another step through them."""
     _drop_candidates(con, file)
     work = WorkTables(file)
-    for view in (work.removed, work.typed, work.lines):
+    for view in (work.removed, work.typed, work.lines, work.records, work.rejected_lines):
         con.execute(f"DROP VIEW IF EXISTS {view}")
-    for table in (work.rejects, work.broken, work.duplicates):
+    for table in (work.rejects, work.broken, work.duplicates, work.breaks):
         con.execute(f"DROP TABLE IF EXISTS {table}")

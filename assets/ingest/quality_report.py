@@ -2,7 +2,7 @@
 results of every file that was judged in mart.gx_results, and in mart.acceptances the run that
 applied each `alignboard accept` (a load that used it: accepted_by in its outcome).
 
-The statuses: loaded, rejected, missing and unchanged come from the file's own load
+The statuses: loaded, loaded_with_warnings, rejected, missing and unchanged come from the file's own load
 (load_file.py); a file whose load did not run is `not_run`, with the upstream file that stopped
 it (rejected, or itself not run) and that file's reason.
 Plain functions over a DuckDB connection: no Dagster here.
@@ -67,12 +67,13 @@ def record_run(
             "message": outcome["message"], "source_file": outcome["source_file"],
             "source_sha256": outcome["source_sha256"], "source_mtime": outcome["source_mtime"],
             "source_size": outcome.get("source_size"),
-            "latest_value": outcome["latest_value"] if outcome["status"] == "loaded" else None,
+            "latest_value": outcome["latest_value"] if outcome["status"] in baseline.LOADED else None,
             "upstream_file": None, "loaded_at": now, "encoding": outcome.get("encoding"),
             "rows_by_year": json.dumps(outcome["rows_by_year"]) if outcome.get("rows_by_year") else None,
             "accepted_by": outcome.get("accepted_by"), "accept_reason": outcome.get("accept_reason"),
+            "new_codes": json.dumps(outcome["new_codes"]) if outcome.get("new_codes") else None,
         })
-        if outcome["status"] == "loaded" and outcome.get("accepted_by"):
+        if outcome["status"] in baseline.LOADED and outcome.get("accepted_by"):
             baseline.mark_applied(con, file, run_id)
         results += [[run_id, file, c["expectation"], c["column"], c["success"], c["observed"], now] for c in checks]
     for row in rows:

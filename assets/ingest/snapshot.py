@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from assets.ingest.baseline import LOADED
 from assets.ingest.landing import locate
 from assets.warehouse import existing_tables
 from data_contracts.contract import Contract, ForeignKey, load_contracts
@@ -79,7 +80,8 @@ def unresolved_after_load(con: duckdb.DuckDBPyConnection, run_id: str) -> str | 
     if "mart.data_quality" not in tables:
         return None
     loaded = {f for (f,) in con.execute(
-        "SELECT file FROM mart.data_quality WHERE run_id = ? AND status = 'loaded'", [run_id]).fetchall()}
+        "SELECT file FROM mart.data_quality WHERE run_id = ? AND list_contains(?, status)",
+        [run_id, list(LOADED)]).fetchall()}
     for referenced in sorted(loaded):
         for dependant, fk in _dependants(referenced):
             if dependant.file in loaded or f"raw.{dependant.file}" not in tables:

@@ -8,7 +8,7 @@ one hidden population, the next smallest part is hidden too, repeated until noth
 no hidden value can be derived by subtraction. Cells that are one population (a single-group
 breakdown and its 'all', a school's grade and its grade PLC) are hidden together and count as one
 (DESIGN.md "Privacy"). The marts keep the values; a coded cell also keeps the range it may be
-shown as (value_range); the query layer blanks the values for the audiences that must not see
+shown as (value_range); the query layer (dashboards/queries) blanks the values for the audiences that must not see
 them. Reasons are words a person reads, never codes.
 """
 from __future__ import annotations
@@ -83,11 +83,29 @@ def load_coding_bands() -> list[CodingBand]:
     config = config_path()
     if config:
         section = read_mapping(config, DisclosureError).get("disclosure") or {}
-        if not isinstance(section, dict) or set(section) - {"coding"}:
-            raise DisclosureError(f"{config}: the disclosure section has one setting, coding")
+        if not isinstance(section, dict) or set(section) - {"coding", "staff"}:
+            raise DisclosureError(f"{config}: the disclosure section has two settings, coding and staff")
         if "coding" in section:
             raw, where = section["coding"], str(config)
     return _bands(raw, where)
+
+
+STAFF_RULES = ("exact", "public")
+
+
+def load_staff_rules() -> str:
+    """How cells are hidden from staff without student access: 'exact' (only cells under the
+    metric's minimum n) or 'public' (the public rules); disclosure.yaml's `staff`, or the
+    `disclosure: staff:` setting of $ALIGNBOARD_CONFIG."""
+    rules, where = read_mapping(DEFAULTS_FILE, DisclosureError)["staff"], str(DEFAULTS_FILE)
+    config = config_path()
+    if config:
+        section = read_mapping(config, DisclosureError).get("disclosure") or {}
+        if isinstance(section, dict) and "staff" in section:
+            rules, where = section["staff"], str(config)
+    if rules not in STAFF_RULES:
+        raise DisclosureError(f"{where}: disclosure staff must be exact or public, not {rules!r}")
+    return rules
 
 
 def apply_suppression(con: duckdb.DuckDBPyConnection, cells: str, coded_families: Sequence[str] = (),

@@ -2,7 +2,7 @@
 
 Plain SQL files beside this module, run on a DuckDB connection with every value a parameter
 ($as_of, $band, ...); no Dagster here. Each `*_query` returns (sql, params) for a read-only
-SELECT, so dashboards/data.py and the CLI can run it for any as-of date on a read-only
+SELECT, so the query layer (dashboards/queries) and the CLI can run it for any as-of date on a read-only
 connection; each `build_*` writes the mart of the same name (assets.py wraps those).
 """
 from __future__ import annotations

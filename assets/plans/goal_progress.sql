@@ -1,4 +1,6 @@
--- mart.goal_progress: one row per goal, as of $as_of. Appended to goal_tree.sql. Parameters:
+-- mart.goal_progress: one row per goal, as of $as_of, with the n behind its current value (the
+-- query layer hides a value by its viewer's rules and counts the supporting goals each viewer
+-- may see). Appended to goal_tree.sql. Parameters:
 -- $as_of, $band (how far behind the expected value a goal is still at_risk), $lower_metrics
 -- (catalog families where lower is better; kpi.<id> takes its department_kpis direction).
 -- current: the goal's metric for the plan owner and student group, latest school year on or
@@ -24,21 +26,25 @@
                      split_part(g.metric_id, '.', 1) IN (SELECT unnest($lower_metrics))) THEN -1 ELSE 1 END AS sign
     FROM goals AS g LEFT JOIN kpi_direction AS k USING (metric_id)
 ), series AS (
-    SELECT m.goal_id, v.school_year, v.value, v.suppressed
+    SELECT m.goal_id, v.school_year, v.value, v.suppressed, k.n
     FROM measured AS m
     CROSS JOIN as_of
     JOIN mart.metric_values AS v
       ON v.metric_id = m.metric_id AND v.level = m.level AND v.entity_id = m.entity_id
      AND v.student_group = m.student_group AND v.period = 'year'
+    LEFT JOIN mart.metric_value_counts AS k
+      ON k.metric_id = v.metric_id AND k.metric_version = v.metric_version AND k.school_year = v.school_year
+     AND k.period = v.period AND k.level = v.level AND k.entity_id = v.entity_id
+     AND k.student_group = v.student_group
     WHERE v.school_year <= as_of.as_of_year AND v.value IS NOT NULL
 ), current AS (
     SELECT goal_id, max(school_year) AS current_year, arg_max(value, school_year) AS current_value,
-           arg_max(suppressed, school_year) AS current_suppressed,
+           arg_max(suppressed, school_year) AS current_suppressed, arg_max(n, school_year) AS current_n,
            CASE WHEN count(*) >= 2 THEN regr_slope(value, school_year) END AS slope,
            CASE WHEN count(*) >= 2 THEN regr_intercept(value, school_year) END AS intercept
     FROM series GROUP BY goal_id
 ), line AS (
-    SELECT m.*, c.current_year, c.current_value, coalesce(c.current_suppressed, false) AS suppressed,
+    SELECT m.*, c.current_year, c.current_value, coalesce(c.current_suppressed, false) AS suppressed, c.current_n,
            CAST(m.target_date - m.baseline_date AS INTEGER) AS span_days,
            greatest(0, least(CAST(as_of.as_of - m.baseline_date AS INTEGER),
                              CAST(m.target_date - m.baseline_date AS INTEGER))) AS elapsed_days,
@@ -60,22 +66,9 @@
                 WHEN round(sign * (expected_value - current_value), 9) <= $band THEN 'at_risk'
                 ELSE 'off_track' END AS status
     FROM judged
-), rollup AS (
-    SELECT parent_goal_id AS goal_id, count(*) AS child_goals,
-           count(*) FILTER (WHERE status = 'met') AS children_met,
-           count(*) FILTER (WHERE status = 'on_track') AS children_on_track,
-           count(*) FILTER (WHERE status = 'at_risk') AS children_at_risk,
-           count(*) FILTER (WHERE status = 'off_track') AS children_off_track,
-           count(*) FILTER (WHERE status NOT IN ('met', 'on_track', 'at_risk', 'off_track')) AS children_unmeasured
-    FROM statused WHERE parent_goal_id IS NOT NULL GROUP BY parent_goal_id
 )
 SELECT s.goal_id, s.plan_id, s.parent_goal_id, s.kind, s.title, s.level, s.entity_id, s.metric_id,
        s.student_group, CASE WHEN s.metric_id IS NOT NULL THEN s.direction END AS direction, s.baseline_value, s.baseline_date, s.target_value, s.target_date,
-       CAST($as_of AS DATE) AS as_of, s.current_year, s.current_value, s.suppressed,
-       round(s.expected_value, 9) AS expected_value, s.status, round(s.projected_value, 6) AS projected_value,
-       coalesce(r.child_goals, 0) AS child_goals, coalesce(r.children_met, 0) AS children_met,
-       coalesce(r.children_on_track, 0) AS children_on_track, coalesce(r.children_at_risk, 0) AS children_at_risk,
-       coalesce(r.children_off_track, 0) AS children_off_track,
-       coalesce(r.children_unmeasured, 0) AS children_unmeasured
-FROM statused AS s LEFT JOIN rollup AS r USING (goal_id)
-ORDER BY s.level, s.entity_id, s.plan_id, s.goal_id
+       CAST($as_of AS DATE) AS as_of, s.current_year, s.current_value, s.suppressed, s.current_n,
+       round(s.expected_value, 9) AS expected_value, s.status, round(s.projected_value, 6) AS projected_value
+FROM statused AS s

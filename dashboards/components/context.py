@@ -1,28 +1,28 @@
 """What every page needs from the request: the viewer, the warehouse, and a safe way to render.
 
 The viewer always comes from the login (auth.current_viewer), never from the URL: a page only
-passes the URL's entity to data.py, which refuses what the viewer may not see."""
+passes the URL's entity to the query layer, which refuses what the viewer may not see."""
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
-import threading
-from collections import OrderedDict
 
 import flask
 from dash import html
 
-from dashboards import auth, data
+from dashboards import auth, queries
+from dashboards.queries import cache
 
 log = logging.getLogger("alignboard.dashboard")
 
 
 def warehouse():
-    """The warehouse create_app() was given (None: data.py's default)."""
+    """The warehouse create_app() was given (None: the query layer's default)."""
     return flask.current_app.config.get("ALIGNBOARD_WAREHOUSE")
 
 
-def viewer() -> data.Viewer:
+def viewer() -> queries.Viewer:
     return auth.current_viewer()
 
 
@@ -30,7 +30,7 @@ def home(level: str | None, entity: str | None) -> tuple[str, str]:
     """The entity a URL names, or the viewer's own when it names none."""
     if level and entity:
         return level, entity
-    return data.home(viewer(), warehouse=warehouse())
+    return queries.home(viewer(), warehouse=warehouse())
 
 
 def message(text: str) -> html.Div:
@@ -39,12 +39,12 @@ def message(text: str) -> html.Div:
 
 def safe(render):
     """Render a page or a callback's output; a refused or impossible request shows its one-line
-    reason instead of data (data.py has logged it), never a traceback."""
+    reason instead of data (the query layer has logged it), never a traceback."""
     @functools.wraps(render)
     def wrapper(*args, **kwargs):
         try:
             return render(*args, **kwargs)
-        except data.DataError as error:
+        except queries.DataError as error:
             return message(str(error))
         except PermissionError:
             return message("Please log in to see this page.")
@@ -54,37 +54,26 @@ def safe(render):
     return wrapper
 
 
-# Drawn pages, keyed like data.py's query cache: page (its function), warehouse file and version,
-# the viewer's access (not their name) and the URL's arguments. A page is a function of those
-# alone (pages that depend on today's date, quality and plans, are not kept); a refusal is an
-# exception and never kept, so every refused request reaches data.py and its access log again.
-_PAGES: OrderedDict = OrderedDict()
-_PAGES_LOCK = threading.Lock()
-PAGES_KEPT = 256
-
-
 def cached_page(render):
     """Keep what `render` draws (a page's layout, or the rows a grid serves a page at a time)
     until the next load publishes a new warehouse: pandas reshaping and building components
-    cost more than the (cached) queries behind them. What is kept is shared: never change it."""
+    cost more than the (cached) queries behind them. The key holds only the arguments `render`
+    names (a URL's other parameters draw the same page), with the viewer's access and the
+    warehouse version (queries.cache); a refusal is an exception and never kept, so every
+    refused request reaches the query layer and its access log again. What is kept is shared:
+    never change it."""
+    reads = tuple(name for name, p in inspect.signature(render).parameters.items()
+                  if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+
     @functools.wraps(render)
     def wrapper(**kwargs):
-        who = viewer()
-        try:
-            version = data.warehouse_version(warehouse())
-        except OSError:
+        base = cache.version_key(warehouse(), viewer())
+        if base is None:
             return render(**kwargs)  # no warehouse: the page says so
-        key = (f"{render.__module__}.{render.__qualname__}", str(warehouse()), version,
-               (who.level, who.entity_id, who.may_see_students),
-               tuple(sorted((k, str(v)) for k, v in kwargs.items())))
-        with _PAGES_LOCK:
-            if key in _PAGES:
-                _PAGES.move_to_end(key)
-                return _PAGES[key]
-        page = render(**kwargs)
-        with _PAGES_LOCK:
-            _PAGES[key] = page
-            while len(_PAGES) > PAGES_KEPT:
-                _PAGES.popitem(last=False)
+        key = (f"{render.__module__}.{render.__qualname__}", base, tuple(str(kwargs.get(name)) for name in reads))
+        page = cache.PAGES.get(key)
+        if page is None:
+            page = render(**kwargs)
+            cache.PAGES.put(key, page)
         return page
     return wrapper

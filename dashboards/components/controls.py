@@ -11,6 +11,10 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboards.components.state import href, parse, school_year_label
 
+# Keys that pick the same thing two ways: choosing one clears the other (the classroom data
+# center compares its classrooms on one assessment or on one standard).
+EXCLUSIVE = {"cfa": "standard", "standard": "cfa"}
+
 
 def select(key: str, label: str, options: list[dict], value, *, width: int = 220) -> html.Label:
     """A dropdown whose value goes into the URL under `key`."""
@@ -58,4 +62,6 @@ def changed_view(pathname: str | None, search: str | None, key: str, value, show
     state[key] = value
     if key in ("level", "entity"):
         state.pop("student", None)
+    if key in EXCLUSIVE:
+        state.pop(EXCLUSIVE[key], None)
     return href(pathname or "/", **state)

@@ -9,7 +9,7 @@ STATUS = {
     "near": ("●", "Near target"),
     "off": ("✗", "Off target"),
     "no_data": ("–", "No data"),
-    "suppressed": ("⊘", "Suppressed"),
+    "suppressed": ("⊘", "Hidden"),
     "no_target": ("·", "No target"),
 }
 

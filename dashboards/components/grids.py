@@ -19,6 +19,8 @@ DECIMAL = {"function": "params.value == null ? '' : d3.format(',.2f')(params.val
 # AG Grid's Theming API (v33+): Alpine in the app's font.
 THEME = {"function": "themeAlpine.withParams({fontFamily: 'DejaVu Sans, Arial, sans-serif', fontSize: 13})"}
 INTEGER = {"function": "params.value == null ? '' : d3.format(',d')(params.value)"}
+# up to two decimals, none when whole: a scale score 425, a score 7.5
+NUMBER = {"function": "params.value == null ? '' : d3.format(',.2~f')(params.value)"}
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -64,12 +66,14 @@ def _plain(value):
 
 
 def column(field: str, header: str, kind: str = "text", **extra) -> dict:
-    """A column definition; kind is text, percent, decimal or integer."""
+    """A column definition; kind is text, percent, decimal, number (no trailing zeros) or integer."""
     spec = {"field": field, "headerName": header}
     if kind == "percent":
         spec.update(valueFormatter=PERCENT, filter="agNumberColumnFilter", type="rightAligned")
     elif kind == "decimal":
         spec.update(valueFormatter=DECIMAL, filter="agNumberColumnFilter", type="rightAligned")
+    elif kind == "number":
+        spec.update(valueFormatter=NUMBER, filter="agNumberColumnFilter", type="rightAligned")
     elif kind == "integer":
         spec.update(valueFormatter=INTEGER, filter="agNumberColumnFilter", type="rightAligned")
     spec.update(extra)
@@ -182,33 +186,53 @@ _NUMBER_TESTS = {
 }
 
 
+class BadRequest(ValueError):
+    """A grid request that cannot be read (sent by hand: the grid never sends one)."""
+
+
+def _number(value, what: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise BadRequest(f"{what} must be a number, not {str(value)[:40]!r}") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise BadRequest(f"{what} must be a number, not {str(value)[:40]!r}")
+    return number
+
+
 def page_of(frame: pd.DataFrame, request: dict) -> dict:
     """The rows of `frame` an infinite-model request asks for, filtered and sorted as it says,
-    with the filtered row count (the grid's pages)."""
-    for field, spec in (request.get("filterModel") or {}).items():
-        if field not in frame.columns or spec.get("filter") is None:
+    with the filtered row count (the grid's pages). BadRequest for one it cannot read."""
+    filters = request.get("filterModel") or {} if isinstance(request, dict) else None
+    if not isinstance(filters, dict) or not isinstance(request.get("sortModel") or [], list):
+        raise BadRequest("a grid request has a filterModel object and a sortModel list")
+    for field, spec in filters.items():
+        if field not in frame.columns or not isinstance(spec, dict) or spec.get("filter") is None:
             continue
         column, wanted = frame[field], spec["filter"]
         if spec.get("filterType") == "number" and spec.get("type") in _NUMBER_TESTS:
-            keep = _NUMBER_TESTS[spec["type"]](pd.to_numeric(column, errors="coerce"), float(wanted))
+            keep = _NUMBER_TESTS[spec["type"]](pd.to_numeric(column, errors="coerce"), _number(wanted, field))
         elif spec.get("type") == "equals":
             keep = column.astype(str).str.lower() == str(wanted).lower()
         else:
             keep = column.astype(str).str.contains(str(wanted), case=False, regex=False)
         frame = frame[keep.fillna(False).astype(bool)]
-    sort = [s for s in request.get("sortModel") or [] if s.get("colId") in frame.columns]
+    sort = [s for s in request.get("sortModel") or [] if isinstance(s, dict) and s.get("colId") in frame.columns]
     if sort:
         frame = frame.sort_values([s["colId"] for s in sort], ascending=[s.get("sort") != "desc" for s in sort],
                                   na_position="last", kind="stable")
-    start, end = int(request.get("startRow") or 0), int(request.get("endRow") or PAGE_SIZE)
+    start = int(_number(request.get("startRow") or 0, "startRow"))
+    end = int(_number(request.get("endRow") or PAGE_SIZE, "endRow"))
+    if not 0 <= start <= end or end - start > 10 * PAGE_SIZE:
+        raise BadRequest(f"rows {start} to {end} cannot be served (at most {10 * PAGE_SIZE} at a time)")
     return {"rowData": records(frame.iloc[start:end]), "rowCount": len(frame)}
 
 
 def serve_rows(grid_id: str, rows_for: Callable[..., pd.DataFrame], *states: State, fields: list[str]) -> None:
     """Register the callback that fills server_grid `grid_id`: rows_for(*values of `states`)
-    gives every row (through data.py: scoped and suppressed for the viewer), page_of cuts the
-    page, sending only `fields`. A refusal gives no rows (data.py has logged it)."""
-    from dashboards import data  # noqa: PLC0415 (data imports nothing of the components)
+    gives every row (through the query layer: scoped and suppressed for the viewer), page_of cuts the
+    page, sending only `fields`. A refusal gives no rows (the query layer has logged it)."""
+    from dashboards import queries  # noqa: PLC0415 (data imports nothing of the components)
 
     @callback(Output(grid_id, "getRowsResponse"), Input(grid_id, "getRowsRequest"), *states,
               prevent_initial_call=True)
@@ -217,6 +241,9 @@ def serve_rows(grid_id: str, rows_for: Callable[..., pd.DataFrame], *states: Sta
             return no_update
         try:
             frame = rows_for(*values)
-            return page_of(frame[[f for f in fields if f in frame.columns]], request)
-        except (data.DataError, PermissionError):
+        except (queries.DataError, PermissionError):
             return {"rowData": [], "rowCount": 0}
+        try:
+            return page_of(frame[[f for f in fields if f in frame.columns]], request)
+        except BadRequest as error:
+            raise queries.DataError(f"bad grid request: {error}") from None

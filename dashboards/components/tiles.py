@@ -35,7 +35,9 @@ def tile(row: pd.Series, link: str, n_unit: str = "") -> html.Div:
     css, icon, word = fmt.status_of(row.get("status"))
     if row.get("status") == "suppressed" or (row.get("suppressed") and fmt.missing(row.get("value"))):
         css, icon, word = fmt.status_of("suppressed")
-        value = html.Div(f"Suppressed: {row.get('suppression_reason') or 'too few students'}",
+        shown = row.get("value_range")
+        value = html.Div([html.Span(shown if isinstance(shown, str) and shown else "Hidden"),
+                          html.Span(f" {row.get('suppression_reason') or 'too few students'}", className="why")],
                          className="value missing")
     elif fmt.missing(row.get("value")):
         value = html.Div("No data", className="value missing")

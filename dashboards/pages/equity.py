@@ -7,7 +7,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboards import data
+from dashboards import queries
 from dashboards.components import context, figures, grids, sections
 from dashboards.components.breadcrumbs import breadcrumbs
 from dashboards.components.labels import LEVEL_NAMES
@@ -23,24 +23,24 @@ dash.register_page(__name__, path="/equity", name="Equity", title="Alignboard ·
 def layout(level=None, entity=None, year=None, category=None, **_):
     viewer, wh = context.viewer(), context.warehouse()
     level, entity = needs_entity(viewer, wh, *context.home(level, entity))
-    rows = data.equity(viewer, level, entity, warehouse=wh, year=year_of(year))
-    name = data.entity(viewer, level, entity, warehouse=wh)["entity_name"]
+    rows = queries.equity(viewer, level, entity, warehouse=wh, year=year_of(year))
+    name = queries.entity(viewer, level, entity, warehouse=wh)["entity_name"]
     shown_year = int(rows["school_year"].iloc[0]) if len(rows) else year_of(year)
     flagged = rows[rows["flagged"].fillna(False).astype(bool)]
-    if category not in data.equity_categories():
+    if category not in queries.equity_categories():
         category = flagged["category"].iloc[0] if len(flagged) else "identification_all"
     state = {"year": shown_year, "category": category}
     header = [
-        breadcrumbs([c for c in data.breadcrumbs(viewer, level, entity, warehouse=wh)
+        breadcrumbs([c for c in queries.breadcrumbs(viewer, level, entity, warehouse=wh)
                      if c["level"] in ("district", "school")], "/equity", **state),
         html.H1(f"{name}: disproportionality by student group"),
         html.P(f"{LEVEL_NAMES[level]} · {school_year_label(shown_year)} · risk ratio (RR) against all other "
                "groups, or the alternate risk ratio (ARR) against the state's when the other groups are too "
                "small · a ratio is flagged when it exceeds the threshold", className="subtitle"),
         html.Div([
-            year_select(data.years(viewer, warehouse=wh), shown_year),
+            year_select(queries.years(viewer, warehouse=wh), shown_year),
             select("category", "Category for the comparisons below",
-                   [{"label": category_label(c), "value": c} for c in data.equity_categories()], category,
+                   [{"label": category_label(c), "value": c} for c in queries.equity_categories()], category,
                    width=420),
             html.Button("Download this table (CSV)", id="equity-csv", className="button"),
             dcc.Download(id="equity-download"),
@@ -49,14 +49,14 @@ def layout(level=None, entity=None, year=None, category=None, **_):
     body = [flag_summary(flagged), html.H2(f"Every category and group, {school_year_label(shown_year)}"),
             table(rows)]
     parts = []
-    schools = data.equity_schools(viewer, category, warehouse=wh, year=shown_year)
+    schools = queries.equity_schools(viewer, category, warehouse=wh, year=shown_year)
     if schools["lea_id"].nunique() > 1 or level == "district":
-        mtss = data.equity_schools(viewer, "mtss_any", warehouse=wh, year=shown_year)
+        mtss = queries.equity_schools(viewer, "mtss_any", warehouse=wh, year=shown_year)
         parts += [("Schools side by side", [schools_part("equity-schools", schools,
                                                          f"{category_label(category)}: by school")]),
                   ("MTSS by building", [schools_part("equity-mtss", mtss,
                                                      "MTSS tier 2 or 3 identification by building")])]
-    history = data.equity(viewer, level, entity, warehouse=wh, year=0, category=category)
+    history = queries.equity(viewer, level, entity, warehouse=wh, year=0, category=category)
     parts.append(("Over the years", [html.Div(years_chart(history, category), className="card")]))
     body += [html.H2("Across schools and years"), sections.tabs("equity-parts", parts)]
     return html.Div(header + body)
@@ -102,7 +102,7 @@ def measure_columns() -> list[dict]:
         grids.column("flag", "Flag", minWidth=110),
         grids.column("years_over_threshold", "Consecutive years", "integer", minWidth=130),
         grids.column("na_reason", "Why no ratio", minWidth=200),
-        grids.column("suppression_reason", "Suppressed because", minWidth=160),
+        grids.column("suppression_reason", "Hidden because", minWidth=160),
     ]
 
 
@@ -145,14 +145,14 @@ def schools_part(graph_id: str, rows: pd.DataFrame, title: str) -> html.Div:
 
 
 def school_rows(category, year) -> pd.DataFrame:
-    """Every school and group of one category for the viewer (data.equity_schools), flagged and
+    """Every school and group of one category for the viewer (queries.equity_schools), flagged and
     highest ratio first, as the school grids show them."""
     return labelled_school_rows(category=category or "identification_all", year=year_of(year))
 
 
 @context.cached_page  # labelling 2,000 rows cost more than the rest of a request for one page of them
 def labelled_school_rows(category: str, year: int | None) -> pd.DataFrame:
-    rows = data.equity_schools(context.viewer(), category, warehouse=context.warehouse(), year=year)
+    rows = queries.equity_schools(context.viewer(), category, warehouse=context.warehouse(), year=year)
     rows = labelled(rows.sort_values(["flagged", "ratio"], ascending=[False, False], na_position="last"))
     return rows.assign(level=rows["lea_level"], entity_id=rows["lea_id"])
 
@@ -258,6 +258,6 @@ def download(clicks, search):
     state = parse(search)
     viewer, wh = context.viewer(), context.warehouse()
     level, entity = needs_entity(viewer, wh, *context.home(state.get("level"), state.get("entity")))
-    rows = data.equity(viewer, level, entity, warehouse=wh, year=year_of(state.get("year")))
-    return {"content": data.csv_text(rows), "filename": f"disproportionality_{level}_{entity}.csv",
+    rows = queries.equity(viewer, level, entity, warehouse=wh, year=year_of(state.get("year")))
+    return {"content": queries.csv_text(rows), "filename": f"disproportionality_{level}_{entity}.csv",
             "type": "text/csv"}

@@ -6,7 +6,7 @@ import dash
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboards import data
+from dashboards import queries
 from dashboards.components import context, figures, grids
 from dashboards.components import formatting as fmt
 from dashboards.components.breadcrumbs import breadcrumbs
@@ -21,7 +21,7 @@ PARTS = ("trend", "groups", "children")
 
 def frames(level, entity, metric, year, group) -> dict:
     """The three tables the page shows, for the viewer of this request."""
-    detail = data.metric_detail(context.viewer(), level, entity, metric, warehouse=context.warehouse(),
+    detail = queries.metric_detail(context.viewer(), level, entity, metric, warehouse=context.warehouse(),
                                 year=year, group=group)
     return detail
 
@@ -52,20 +52,20 @@ def layout(level=None, entity=None, metric=None, year=None, group="all", **_):
     unit = info["unit"]
     info["metric_name"] = fmt.metric_name(trend["metric_name"].iloc[0] if len(trend) else info["metric_name"])
     shown_year = int(groups["school_year"].iloc[0]) if len(groups) else year_of(year)
-    name = data.entity(viewer, level, entity, warehouse=wh)["entity_name"]
+    name = queries.entity(viewer, level, entity, warehouse=wh)["entity_name"]
     state = {"metric": metric, "year": shown_year, "group": group}
-    group_text = data.group_label(group)
+    group_text = queries.group_label(group)
     n_unit = info.get("n_unit") or ""
 
     header = [
-        breadcrumbs(data.breadcrumbs(viewer, level, entity, warehouse=wh), "/metric", **state),
+        breadcrumbs(queries.breadcrumbs(viewer, level, entity, warehouse=wh), "/metric", **state),
         html.H1(f"{info['metric_name']}: {name}"),
         html.P([f"{LEVEL_NAMES.get(level, level)} · {school_year_label(shown_year)} · {group_text} · ",
                 dcc.Link("back to the scorecard", href=href("/", level=level, entity=entity, year=shown_year,
                                                             group=group))], className="subtitle"),
         html.Div([
-            year_select(data.years(viewer, warehouse=wh), shown_year),
-            group_select(data.student_groups(viewer, warehouse=wh), group, data.group_label),
+            year_select(queries.years(viewer, warehouse=wh), shown_year),
+            group_select(queries.student_groups(viewer, warehouse=wh), group, queries.group_label),
             html.A("All values of this metric here (CSV)", className="button", id="metric-export",
                    href=href("/export/metrics.csv", level=level, entity=entity, metric=metric)),
         ], className="controls"),
@@ -139,7 +139,7 @@ def children_part(kids: pd.DataFrame, info: dict, unit, year, group_text, n_unit
         grids.column("value", "Value", "percent" if unit == "share" else "decimal"),
         grids.column("status_text", "Status", minWidth=130),
         grids.column("n", "n", "integer", maxWidth=110),
-        grids.column("suppression_reason", "Suppressed because"),
+        grids.column("suppression_reason", "Hidden because"),
     ]
     return [card("children", f"The layer below ({len(kids):,})", html.Div([
         html.P("Click a bar or a row to open that entity's view of this metric.", className="note"),
@@ -176,13 +176,15 @@ def open_child(click, cell, search):
     prevent_initial_call=True,
 )
 def download(clicks, search):
-    """The CSV of exactly the table shown, through the export's cell formatting (data.csv_text)."""
+    """The CSV of exactly the table shown, through the export's cell formatting (queries.csv_text)."""
     if not ctx.triggered_id or not any(clicks):
         return no_update
     part = ctx.triggered_id["part"]
     state = parse(search)
+    if not state.get("metric"):
+        raise queries.DataError("no metric chosen")
     level, entity = context.home(state.get("level"), state.get("entity"))
     detail = frames(level, entity, state["metric"], year_of(state.get("year")), state.get("group") or "all")
     frame = shown(part, detail[part])
     name = f"{state['metric']}_{level}_{entity}_{part}.csv"
-    return {"content": data.csv_text(frame), "filename": name, "type": "text/csv"}
+    return {"content": queries.csv_text(frame), "filename": name, "type": "text/csv"}

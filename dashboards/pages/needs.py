@@ -7,7 +7,7 @@ import dash
 import pandas as pd
 from dash import dcc, html
 
-from dashboards import data
+from dashboards import queries
 from dashboards.components import context, figures, grids
 from dashboards.components import formatting as fmt
 from dashboards.components.breadcrumbs import breadcrumbs
@@ -24,10 +24,10 @@ def needs_entity(viewer, wh, level, entity) -> tuple[str, str]:
     """A needs assessment exists for the district and schools: below a school, its school."""
     if level in ("district", "school"):
         return level, entity
-    info = data.entity(viewer, level, entity, warehouse=wh)
+    info = queries.entity(viewer, level, entity, warehouse=wh)
     if info.get("school_id"):
         return "school", info["school_id"]
-    return "district", data.breadcrumbs(viewer, level, entity, warehouse=wh)[0]["entity_id"]
+    return "district", queries.breadcrumbs(viewer, level, entity, warehouse=wh)[0]["entity_id"]
 
 
 @context.safe
@@ -35,20 +35,20 @@ def needs_entity(viewer, wh, level, entity) -> tuple[str, str]:
 def layout(level=None, entity=None, year=None, **_):
     viewer, wh = context.viewer(), context.warehouse()
     level, entity = needs_entity(viewer, wh, *context.home(level, entity))
-    needs = data.needs_assessment(viewer, level, entity, warehouse=wh, year=year_of(year))
-    name = data.entity(viewer, level, entity, warehouse=wh)["entity_name"]
+    needs = queries.needs_assessment(viewer, level, entity, warehouse=wh, year=year_of(year))
+    name = queries.entity(viewer, level, entity, warehouse=wh)["entity_name"]
     shown_year = int(needs["school_year"].iloc[0]) if len(needs) else year_of(year)
-    catalog = data.metric_definitions(warehouse=wh)
+    catalog = queries.metric_definitions(warehouse=wh)
     kind_of = dict(zip(catalog["metric_key"], catalog["kind"])) if "kind" in catalog else {}
     unit_of = dict(zip(catalog["metric_key"], catalog["unit"]))
     names = metric_names(viewer, wh, level, entity, shown_year)
     header = [
-        breadcrumbs([c for c in data.breadcrumbs(viewer, level, entity, warehouse=wh)
+        breadcrumbs([c for c in queries.breadcrumbs(viewer, level, entity, warehouse=wh)
                      if c["level"] in ("district", "school")], "/needs", year=shown_year),
         html.H1(f"{name}: needs assessment"),
         html.P(f"{LEVEL_NAMES[level]} · {school_year_label(shown_year)} · gaps are signed: positive is better",
                className="subtitle"),
-        html.Div([year_select(data.years(viewer, warehouse=wh), shown_year)], className="controls"),
+        html.Div([year_select(queries.years(viewer, warehouse=wh), shown_year)], className="controls"),
     ]
     if needs.empty:
         return html.Div(header + [context.message(f"No needs assessment for {name} in "
@@ -60,20 +60,20 @@ def layout(level=None, entity=None, year=None, **_):
     metrics["unit"] = metrics["family"].map(unit_of)
     gaps = needs[needs.row_type == "group_gap"].copy()
     gaps["metric_name"] = gaps["metric_id"].map(names).fillna(gaps["metric_id"])
-    gaps["group_label"] = gaps["student_group"].map(data.group_label)
+    gaps["group_label"] = gaps["student_group"].map(queries.group_label)
     body = [ranked(metrics, level, entity, shown_year)]
     for kind, title in KINDS:
         rows = metrics[metrics["kind"] == kind]
         if len(rows):
             body += [html.H2(title), metric_grid(f"needs-{kind}", rows)]
-    heat = data.needs_heatmap(viewer, level, entity, warehouse=wh, year=shown_year)
+    heat = queries.needs_heatmap(viewer, level, entity, warehouse=wh, year=shown_year)
     body += [html.H2("Gaps between student groups"), heatmap(heat),
              group_gap_grid(gaps), systemic(gaps)]
     return html.Div(header + body)
 
 
 def metric_names(viewer, wh, level, entity, year) -> dict:
-    card = data.scorecard(viewer, level, entity, warehouse=wh, year=year)
+    card = queries.scorecard(viewer, level, entity, warehouse=wh, year=year)
     return dict(zip(card["metric_id"], card["metric_name"].map(fmt.metric_name)))
 
 

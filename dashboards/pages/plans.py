@@ -2,7 +2,7 @@
 from district goals down to classroom SMART goals with its problems marked, a chosen goal's
 progress against its straight-line trajectory, action steps with overdue ones highlighted, the
 plan-development schedule (expected vs actual) and meeting cadence by team. Everything comes
-from dashboards/data.py, scoped to the viewer; the chosen goal is in the URL (`goal`)."""
+from the query layer (dashboards/queries), scoped to the viewer; the chosen goal is in the URL (`goal`)."""
 from __future__ import annotations
 
 import dash
@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from dashboards import data
+from dashboards import queries
 from dashboards.components import context, figures, grids
 from dashboards.components import formatting as fmt
 from dashboards.components.controls import select
@@ -33,15 +33,15 @@ STATUS_COLOUR = {"on_target": figures.OK, "near": figures.NEAR, "off": figures.O
 @context.safe
 def layout(goal=None, **_):
     viewer, wh = context.viewer(), context.warehouse()
-    goals = data.goal_progress(viewer, warehouse=wh)
-    problems = data.plan_alignment(viewer, warehouse=wh)
+    goals = queries.goal_progress(viewer, warehouse=wh)
+    problems = queries.plan_alignment(viewer, warehouse=wh)
     header = [html.H1("Plans: goals, alignment and execution"),
               html.P(f"As of {pd.Timestamp.today().date().isoformat()} · every goal on a catalog metric is "
                      "tracked on the warehouse's own numbers · status against a straight line from "
                      "baseline to target", className="subtitle")]
     if goals.empty:
         return html.Div(header + [context.message("No plans are loaded for what you may see.")])
-    catalog = data.metric_definitions(warehouse=wh)
+    catalog = queries.metric_definitions(warehouse=wh)
     units, names = dict(zip(catalog["metric_key"], catalog["unit"])), dict(zip(catalog["metric_key"], catalog["name"]))
     measured = goals[goals["metric_id"].notna()]
     if goal not in set(measured["goal_id"]):
@@ -54,9 +54,9 @@ def layout(goal=None, **_):
             goal_chooser(measured, goal)]
     if goal is not None:
         body.append(html.Div(progress_chart(measured[measured["goal_id"] == goal].iloc[0], units, names), className="card"))
-    body += [html.H2("Action steps"), action_grid(data.action_steps(viewer, warehouse=wh)),
-             html.H2("Plan-development schedule"), schedule(data.plan_schedule(viewer, warehouse=wh)),
-             html.H2("Meeting cadence by team"), cadence(data.meeting_cadence(viewer, warehouse=wh))]
+    body += [html.H2("Action steps"), action_grid(queries.action_steps(viewer, warehouse=wh)),
+             html.H2("Plan-development schedule"), schedule(queries.plan_schedule(viewer, warehouse=wh)),
+             html.H2("Meeting cadence by team"), cadence(queries.meeting_cadence(viewer, warehouse=wh))]
     return html.Div(header + body)
 
 
@@ -83,7 +83,7 @@ def plan_on_a_page(goals: pd.DataFrame, units: dict, names: dict) -> html.Div:
         signs = district[[root(g, top_of) == top.goal_id for g in district["goal_id"]]]
         signs = signs[signs["metric_id"].notna()]
         items = [html.Li([badge(s.status), " ", "this goal" if s.goal_id == top.goal_id else s.title, html.Br(),
-                          html.Span(f"{metric_label(s.metric_id, names)} · {data.group_label(s.student_group)}: "
+                          html.Span(f"{metric_label(s.metric_id, names)} · {queries.group_label(s.student_group)}: "
                                     f"{fmt.number(s.current_value, unit(units, s.metric_id))} now, target "
                                     f"{fmt.number(s.target_value, unit(units, s.metric_id))} by {day(s.target_date)}",
                                     className="note")]) for s in signs.itertuples()]
@@ -182,7 +182,7 @@ def progress_chart(goal, units: dict, names: dict):
                                  hovertemplate=f"projected {fmt.number(goal.projected_value, u)}<extra></extra>"))
     if u == "share":
         fig.update_yaxes(range=[0, 105])
-    title = (f"{goal.goal_id}: {metric_label(goal.metric_id, names)} for {data.group_label(goal.student_group)} "
+    title = (f"{goal.goal_id}: {metric_label(goal.metric_id, names)} for {queries.group_label(goal.student_group)} "
              f"({goal.level} {goal.entity_id}) · status {word}")
     figures.layout(fig, title, x_title="date", y_title=figures.value_axis(u), height=380)
     return figures.graph("plans-progress", fig)

@@ -6,28 +6,32 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboards import data
+from dashboards import queries
 from dashboards.components import context, figures, grids
 
 dash.register_page(__name__, path="/quality", name="Data quality", title="Alignboard · Data quality", order=6)
+
+# every status in words with its icon; colour (the row's, the bar's) is never the only sign
+STATUS_TEXT = {"loaded": "✓ loaded", "loaded_with_warnings": "⚠ loaded with warnings", "rejected": "✗ rejected",
+               "missing": "– missing", "unchanged": "= unchanged", "not_run": "– not run"}
+BAR_COLOURS = {"rejected": figures.OFF, "loaded_with_warnings": figures.NEAR}
 
 
 @context.safe
 def layout(**_):
     viewer, wh = context.viewer(), context.warehouse()
-    files = data.data_quality(viewer, warehouse=wh)
+    files = queries.data_quality(viewer, warehouse=wh)
     files = files.assign(
         reasons_text=[", ".join(f"{k} {v:,}" for k, v in sorted(r.items(), key=lambda kv: -kv[1])) or ""
                       for r in files["reasons"]],
-        status_text=[{"loaded": "✓ loaded", "rejected": "✗ rejected", "missing": "– missing"}.get(s, s)
-                     for s in files["status"]],
+        status_text=[STATUS_TEXT.get(s, s) for s in files["status"]],
     )
     newest = files["last_good_load"].dropna()
     fresh = (f"Last good load {newest.max():%Y-%m-%d %H:%M} UTC "
              f"({files['age_hours'].min():.0f} hours ago)") if len(newest) else "No file has loaded yet."
     columns = [
         grids.column("file", "Landing file", minWidth=200),
-        grids.column("status_text", "Status", maxWidth=120),
+        grids.column("status_text", "Status", minWidth=190, maxWidth=210),
         grids.column("rows_read", "Read", "integer", minWidth=110, maxWidth=130),
         grids.column("rows_loaded", "Loaded", "integer", minWidth=120, maxWidth=140),
         grids.column("rows_quarantined", "Quarantined", "integer", minWidth=140, maxWidth=150),
@@ -37,15 +41,16 @@ def layout(**_):
         grids.column("age_hours", "Hours since good load", "decimal", maxWidth=150),
         grids.column("message", "Message", minWidth=200),
     ]
-    checks = data.failed_checks(viewer, warehouse=wh)
-    failures = data.recent_failures(viewer, warehouse=wh)
+    checks = queries.failed_checks(viewer, warehouse=wh)
+    failures = queries.recent_failures(viewer, warehouse=wh)
     body = [
         html.H1("Data quality"),
         html.P(fresh, className="subtitle", id="quality-freshness"),
         html.Div(quarantine_chart(files), className="card"),
         html.H2("Every landing file, last load"),
         grids.grid("quality-files", files, columns, page_size=len(files) or 1,  # one row per contract: all on one page
-                   row_class_rules={"flagged-row": "params.data.status === 'rejected'"}),
+                   row_class_rules={"flagged-row": "params.data.status === 'rejected'",
+                                    "warning-row": "params.data.status === 'loaded_with_warnings'"}),
         html.H2("Failed checks (latest validation)"),
         grids.grid("quality-checks", checks, [grids.column(c, c.replace("_", " ").capitalize()) for c in checks.columns])
         if len(checks) else html.P("No failed checks.", className="note"),
@@ -57,17 +62,20 @@ def layout(**_):
 
 
 def quarantine_chart(files: pd.DataFrame):
-    """Rows loaded and quarantined per file, side by side (log scale: files differ by orders of
-    magnitude, so the bars are not stacked)."""
-    files = files.sort_values("rows_read", ascending=True)
-    bars = [{"type": "bar", "orientation": "h", "y": files["file"].tolist(), "x": files[column].tolist(), "name": name,
-             "marker": {"color": colour}, "hovertemplate": f"%{{y}}: %{{x:,}} rows {name}<extra></extra>"}
-            for column, name, colour in (("rows_loaded", "loaded", figures.BLUE),
-                                         ("rows_quarantined", "quarantined", figures.OFF))]
-    figure = {"data": bars, "layout": figures.base_layout(
-        f"Rows per landing file, last load (n = {int(files['rows_read'].sum()):,} rows read)",
-        x_title="rows (log scale)", height=max(360, 80 + 20 * len(files)))}
-    figure["layout"]["barmode"] = "group"
-    figure["layout"]["xaxis"]["type"] = "log"
+    """The share of each file's rows quarantined at its last load, on a linear scale from 0, so
+    3% looks like 3% (amber: loaded with warnings; vermillion: rejected, every row held)."""
+    files = files.assign(share=[q / r * 100 if r else 0.0 for q, r in zip(files["rows_quarantined"], files["rows_read"])])
+    files = files.sort_values("share", ascending=True)
+    bar = {"type": "bar", "orientation": "h", "y": files["file"].tolist(), "x": files["share"].tolist(),
+           "marker": {"color": [BAR_COLOURS.get(s, figures.BLUE) for s in files["status"]]},
+           "customdata": [[STATUS_TEXT.get(s, s), int(q), int(r)]
+                          for s, q, r in zip(files["status"], files["rows_quarantined"], files["rows_read"])],
+           "hovertemplate": "%{y}: %{x:.1f}% quarantined (%{customdata[1]:,} of %{customdata[2]:,} rows), "
+                            "%{customdata[0]}<extra></extra>"}
+    figure = {"data": [bar], "layout": figures.base_layout(
+        f"Share of rows quarantined per landing file, last load (n = {int(files['rows_read'].sum()):,} rows read)",
+        x_title="% of the file's rows quarantined", height=max(360, 80 + 20 * len(files)))}
+    figure["layout"]["xaxis"].update(rangemode="tozero", ticksuffix="%")
     figure["layout"]["yaxis"]["automargin"] = True
+    figure["layout"]["showlegend"] = False
     return figures.graph("quality-chart", figure)

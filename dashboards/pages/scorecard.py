@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from dashboards import data
+from dashboards import queries
 from dashboards.components import context, grids
 from dashboards.components.breadcrumbs import breadcrumbs
 from dashboards.components.labels import LEVEL_NAMES
@@ -20,7 +20,7 @@ CHILDREN_GRID = "scorecard-children"
 
 def n_units(wh) -> dict:
     """What each metric's n counts (students, staff, walkthroughs...), by metric family."""
-    catalog = data.metric_definitions(warehouse=wh)
+    catalog = queries.metric_definitions(warehouse=wh)
     if "n_unit" not in catalog:
         return {}
     return dict(zip(catalog["metric_key"], catalog["n_unit"]))
@@ -32,8 +32,8 @@ def layout(level=None, entity=None, year=None, group="all", **_):
     viewer, wh = context.viewer(), context.warehouse()
     level, entity = context.home(level, entity)
     group = group or "all"
-    card = data.scorecard(viewer, level, entity, warehouse=wh, year=year_of(year), group=group)
-    info = data.entity(viewer, level, entity, warehouse=wh)
+    card = queries.scorecard(viewer, level, entity, warehouse=wh, year=year_of(year), group=group)
+    info = queries.entity(viewer, level, entity, warehouse=wh)
     shown_year = int(card["school_year"].iloc[0]) if len(card) else year_of(year)
     state = {"year": shown_year, "group": group}
 
@@ -42,13 +42,13 @@ def layout(level=None, entity=None, year=None, group="all", **_):
 
     title = f"{info['entity_name']}: balanced scorecard"
     header = [
-        breadcrumbs(data.breadcrumbs(viewer, level, entity, warehouse=wh), "/", **state),
+        breadcrumbs(queries.breadcrumbs(viewer, level, entity, warehouse=wh), "/", **state),
         html.H1(title),
         html.P(f"{LEVEL_NAMES.get(level, level)} · {school_year_label(shown_year)} · "
-               f"{data.group_label(group)}", className="subtitle"),
+               f"{queries.group_label(group)}", className="subtitle"),
         html.Div([
-            year_select(data.years(viewer, warehouse=wh), shown_year),
-            group_select(data.student_groups(viewer, warehouse=wh), group, data.group_label),
+            year_select(queries.years(viewer, warehouse=wh), shown_year),
+            group_select(queries.student_groups(viewer, warehouse=wh), group, queries.group_label),
             html.A("Download these values (CSV)", className="button", id="scorecard-export",
                    href=href("/export/metrics.csv", level=level, entity=entity, year=shown_year, group=group)),
         ], className="controls"),
@@ -61,7 +61,7 @@ def layout(level=None, entity=None, year=None, group="all", **_):
 
 
 def children_section(viewer, wh, level, entity, year) -> list:
-    kids = data.children(viewer, level, entity, warehouse=wh, year=year)
+    kids = queries.children(viewer, level, entity, warehouse=wh, year=year)
     if kids.empty:
         return []
     columns = [

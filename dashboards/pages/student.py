@@ -1,68 +1,111 @@
-"""One student's data folder (seed 000: the classroom layer's student SMART goals): attendance,
-assessments, CFA by standard, discipline and interventions. data.py answers only a viewer who
-may see that student; anyone else, however the URL was made, gets a refusal and no data."""
+"""One student's data folder (seed 000: the classroom layer's student SMART goals): classes,
+attendance, assessments, CFA by standard, discipline and interventions, newest year first, codes
+in words. The query layer answers only a viewer who may see that student; anyone else, however
+the URL was made, gets a refusal and no data."""
 from __future__ import annotations
 
 import dash
+import pandas as pd
 from dash import dcc, html
 
-from dashboards import data
+from dashboards import queries
 from dashboards.components import context, grids
+from dashboards.components.labels import (
+    ACTIONS, SUBJECTS, code_label, grade_label, race_label, student_label, tier_label, yes_no,
+)
 from dashboards.components.state import href, school_year_label, year_of
 
 dash.register_page(__name__, path="/student", name="Student folder", title="Alignboard · Student folder",
                    order=5)
 
+YEAR = grids.column("year", "Year", maxWidth=100)
 SECTIONS = (
+    ("classes", "Classes", [
+        YEAR, grids.column("course_name", "Course", minWidth=180), grids.column("subject", "Subject"),
+        grids.column("teacher_name", "Teacher", minWidth=160), grids.column("school_name", "School", minWidth=180),
+        grids.column("entry_date", "Entered"), grids.column("exit_date", "Left")]),
     ("attendance", "Attendance", [
-        grids.column("school_year", "Year", maxWidth=90), grids.column("school_id", "School"),
+        YEAR, grids.column("school_name", "School", minWidth=180),
         grids.column("days_enrolled", "Days enrolled", "integer"),
         grids.column("days_attended", "Days attended", "integer"),
         grids.column("attendance_rate", "Attendance", "percent"),
-        grids.column("excused", "Excused", "integer"), grids.column("unexcused", "Unexcused", "integer"),
-        grids.column("tardy", "Tardy", "integer")]),
+        grids.column("excused", "Excused absences", "integer"),
+        grids.column("unexcused", "Unexcused absences", "integer"),
+        grids.column("tardy", "Tardies", "integer")]),
     ("assessments", "Assessments", [
-        grids.column("school_year", "Year", maxWidth=90), grids.column("assessment_name", "Assessment"),
+        YEAR, grids.column("assessment_name", "Assessment", minWidth=200),
         grids.column("subject", "Subject"), grids.column("window", "Window"),
-        grids.column("test_date", "Date"), grids.column("scale_score", "Scale score", "decimal"),
+        grids.column("test_date", "Date"), grids.column("scale_score", "Scale score", "number"),
         grids.column("performance_level", "Level"), grids.column("proficient", "Proficient")]),
     ("cfa", "Common formative assessments by standard", [
-        grids.column("school_year", "Year", maxWidth=90), grids.column("cfa_title", "Assessment", minWidth=200),
+        YEAR, grids.column("cfa_title", "Assessment", minWidth=200),
+        grids.column("course_name", "Course", minWidth=140),
         grids.column("standard_code", "Standard"), grids.column("administered_date", "Given"),
-        grids.column("score", "Score", "decimal"), grids.column("max_score", "Max", "decimal"),
+        grids.column("score", "Score", "number"), grids.column("max_score", "Out of", "number"),
         grids.column("mastered", "Mastered")]),
     ("discipline", "Discipline", [
-        grids.column("school_year", "Year", maxWidth=90), grids.column("incident_date", "Date"),
-        grids.column("school_id", "School"), grids.column("behavior", "Behavior"),
-        grids.column("action", "Action"), grids.column("days_removed", "Days removed", "decimal")]),
+        YEAR, grids.column("incident_date", "Date"),
+        grids.column("school_name", "School", minWidth=180), grids.column("behavior", "Behavior"),
+        grids.column("action", "Action", minWidth=200), grids.column("days_removed", "Days removed", "number")]),
     ("interventions", "Interventions (MTSS)", [
-        grids.column("school_year", "Year", maxWidth=90), grids.column("area", "Area"),
-        grids.column("tier", "Tier", "integer"), grids.column("intervention_name", "Intervention"),
-        grids.column("identified_date", "Identified"), grids.column("start_date", "Start"),
-        grids.column("end_date", "End")]),
+        YEAR, grids.column("area", "Area"),
+        grids.column("tier", "Tier", minWidth=160), grids.column("intervention_name", "Intervention", minWidth=160),
+        grids.column("identified_date", "Identified"), grids.column("start_date", "Started"),
+        grids.column("end_date", "Ended (blank: still active)", minWidth=150)]),
 )
+
+
+def readable(key: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A part of the folder as people read it: school years as 2025-26, codes in words."""
+    words = {"year": frame["school_year"].map(school_year_label)}
+    for column in ("subject", "window", "behavior", "area", "performance_level"):
+        if column in frame:
+            words[column] = frame[column].map(lambda c: code_label(c, SUBJECTS))
+    for column in ("proficient", "mastered"):
+        if column in frame:
+            words[column] = frame[column].map(yes_no)
+    if key == "discipline":
+        words["action"] = frame["action"].map(lambda c: code_label(c, ACTIONS))
+    if key == "interventions":
+        words["tier"] = frame["tier"].map(tier_label)
+    return frame.assign(**words)
+
+
+def group_words(code: str) -> str:
+    """'race_ethnicity:hispanic_latino' -> 'Race/ethnicity: Hispanic or Latino' (the groups' labels,
+    each value in words)."""
+    if code.startswith("race_ethnicity:"):
+        return f"Race/ethnicity: {race_label(code.split(':', 1)[1])}"
+    label = queries.group_label(code)
+    head, sep, value = label.partition(": ")
+    return f"{head}{sep}{value[:1].upper()}{value[1:]}" if sep else label
 
 
 @context.safe
 def layout(student=None, year=None, **_):
     if not student:
-        return context.message("No student chosen: open one from a classroom's roster.")
-    folder = data.student_folder(context.viewer(), student, warehouse=context.warehouse(), year=year_of(year))
+        return html.Div([context.message("No student chosen: search for one, or open one from a classroom's roster."),
+                         dcc.Link("Search for a student", href="/search")])
+    folder = queries.student_folder(context.viewer(), student, warehouse=context.warehouse(), year=year_of(year))
     profile = folder["student"]
-    groups = ", ".join(data.group_label(g) for g in (profile.get("groups") or []))
+    groups = "; ".join(group_words(g) for g in (profile.get("groups") or []) if not g.startswith("grade:"))
+    who = student_label(profile["student_id"], profile.get("first_name"), profile.get("last_name"))
+    title = who if who != str(profile["student_id"]) else f"Student {who}"
     header = [
-        html.H1(f"Student {profile['student_id']}: data folder"),
-        html.P(f"{profile.get('school_name') or profile.get('school_id') or ''} · grade {profile.get('grade_level')} · "
+        html.H1(f"{title}: data folder"),
+        html.P(f"{profile.get('school_name') or profile.get('school_id') or ''} · "
+               f"grade {grade_label(profile.get('grade_level'))} · "
                f"{school_year_label(profile.get('school_year'))}", className="subtitle"),
         html.P(f"Groups: {groups or 'none recorded'}", className="note"),
-        dcc.Link("← back to the classroom data", href=href("/classroom", year=year)),
+        html.Div([dcc.Link("← back to the classroom data", href=href("/classroom", year=year)), " · ",
+                  dcc.Link("search for another student", href="/search")]),
     ]
     body = []
     for key, title, columns in SECTIONS:
         frame = folder.get(key)
         body.append(html.H2(title))
         if frame is None or frame.empty:
-            body.append(html.P(f"No {title.lower()} records.", className="note"))
+            body.append(html.P("None recorded.", className="note"))
         else:
-            body.append(grids.grid(f"student-{key}", frame, columns))
+            body.append(grids.grid(f"student-{key}", readable(key, frame), columns))
     return html.Div(header + body, id="student-folder")

@@ -19,9 +19,16 @@ def run(args) -> int:
     if not args.landing.is_dir():
         print(f"alignboard load: landing folder {args.landing} does not exist", file=sys.stderr)
         return 2
-    from pipelines.commands.quality import print_table
+    from assets.ingest.district_config import ConfigError, ingest_config
+    from pipelines.commands.quality import print_notes, print_table
     from pipelines.run_load import run_load
     from assets.warehouse import LoadInProgress
+
+    try:
+        ingest_config()  # a section no load could use: say so before any file is read
+    except ConfigError as exc:
+        print(f"alignboard load: {exc}", file=sys.stderr)
+        return 2
 
     print(f"Loading {args.landing} into {args.warehouse} ...", file=sys.stderr)
     try:
@@ -30,6 +37,7 @@ def run(args) -> int:
         print(f"alignboard load: {exc}", file=sys.stderr)
         return 1
     print_table(outcome.quality)
+    print_notes([q for q in outcome.quality if q["status"] not in ("rejected", "not_run")])  # errors say why
     for error in outcome.errors:
         print(f"alignboard load: {error}", file=sys.stderr)
     return 0 if outcome.success else 1

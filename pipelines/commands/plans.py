@@ -1,4 +1,4 @@
-"""`alignboard plans check`: every alignment problem of the loaded plans, through dashboards/data.py.
+"""`alignboard plans check`: every alignment problem of the loaded plans, through the query layer (dashboards/queries).
 
   alignboard plans check [--warehouse PATH] [--as-of DATE] [--format table|json] [--strict]
 
@@ -41,11 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dashboards import data
+    from dashboards import queries
 
     try:
-        problems = data.plan_alignment(data.Viewer.analyst(), warehouse=args.warehouse, as_of=args.as_of)
-    except data.DataError as error:
+        problems = queries.plan_alignment(queries.Viewer.analyst(), warehouse=args.warehouse, as_of=args.as_of)
+    except queries.DataError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 1
     records = [_record(row) for row in problems.to_dict("records")]

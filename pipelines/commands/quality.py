@@ -52,6 +52,7 @@ def latest_quality(warehouse_path: Path) -> list[dict]:
                 "accepted_by": row.get("accepted_by"),
                 "accept_reason": row.get("accept_reason"),
                 "rows_by_year": _json(row.get("rows_by_year")),
+                "new_codes": _json(row.get("new_codes")) or {},
             }
         )
     return result
@@ -66,6 +67,27 @@ def display_name(row: dict) -> str:
     if row.get("source_file"):
         return row["source_file"]
     return row["file"] if "." in row["file"] else f"{row['file']}.csv"
+
+
+def print_notes(rows: list[dict], out=None) -> None:
+    """Under the table: why a file was rejected, not run or loaded with warnings, acceptances
+    applied, the codes seen for the first time, and what loaded rows leave unknown."""
+    out = out or sys.stdout
+    for row in rows:
+        if row["status"] in ("rejected", "not_run", "loaded_with_warnings") and row["message"]:
+            print(row["message"], file=out)
+        if row.get("accepted_by"):
+            reason = f": {row['accept_reason']}" if row.get("accept_reason") else ""
+            print(f"{display_name(row)}: change accepted by {row['accepted_by']}{reason}", file=out)
+        for column, codes in (_json(row.get("new_codes")) or {}).items():
+            shown = ", ".join(codes[:NEW_CODES_SHOWN]) + (
+                f" and {len(codes) - NEW_CODES_SHOWN:,} more" if len(codes) > NEW_CODES_SHOWN else "")
+            print(f"{display_name(row)}: {column}: codes seen for the first time: {shown}", file=out)
+        for note in row.get("notes", []):
+            print(f"{row['file']}: {note}", file=out)
+
+
+NEW_CODES_SHOWN = 20  # per column in the table's notes; --format json lists them all
 
 
 def print_table(rows: list[dict], out=None) -> None:
@@ -93,6 +115,13 @@ def run(args) -> int:
     if not args.warehouse.exists():
         print(f"alignboard quality: no warehouse at {args.warehouse}; run `alignboard load` first", file=sys.stderr)
         return 1
+    from assets.warehouse import existing_tables, open_read_only
+
+    with open_read_only(args.warehouse) as con:
+        loaded = "mart.data_quality" in existing_tables(con)
+    if not loaded:
+        print(f"alignboard quality: {args.warehouse} holds no load yet; run `alignboard load` first", file=sys.stderr)
+        return 1
     rows = latest_quality(args.warehouse)
     if args.format == "json":
         print(json.dumps(rows, indent=2, default=str))
@@ -100,14 +129,7 @@ def run(args) -> int:
     if rows and rows[0]["run_id"]:
         print(f"run {rows[0]['run_id'][:8]}, {rows[0]['loaded_at']}")
     print_table(rows)
-    for row in rows:
-        if row["status"] in ("rejected", "not_run") and row["message"]:
-            print(row["message"])
-        if row["accepted_by"]:
-            reason = f": {row['accept_reason']}" if row["accept_reason"] else ""
-            print(f"{display_name(row)}: change accepted by {row['accepted_by']}{reason}")
-        for note in row["notes"]:
-            print(f"{row['file']}: {note}")
+    print_notes(rows)
     for failure in recent_failures(args.warehouse):
         print(f"run {failure['run_id'][:8]} ({failure['job']}) failed at {failure['failed_at']}: {failure['message']}")
     return 0

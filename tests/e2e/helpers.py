@@ -31,7 +31,9 @@ def login(driver, name: str) -> None:
     driver.find_element("id", "username").send_keys(name)
     driver.find_element("id", "password").send_keys(password(name))
     driver.find_element("id", "login-button").click()
-    wait(driver, lambda d: d.find_elements("css selector", "main h1, main .message"), "the first page")
+    # the login page has a main h1 too: wait for the app's top bar, then for its first view
+    wait(driver, lambda d: d.find_elements("css selector", ".topbar")
+         and d.find_elements("css selector", "#_pages_content h1, #_pages_content .message"), "the first page")
 
 
 def heading(driver) -> str:

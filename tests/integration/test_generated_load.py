@@ -21,7 +21,8 @@ def quality(warehouse, capsys) -> dict[str, dict]:
 
 def test_clean_generated_district_loads_without_quarantine(tmp_path, capsys):
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
-    assert main(["generate", "--out", str(landing), "--students", "600", "--years", "2", "--seed", "7"]) == 0
+    assert main(["generate", "--out", str(landing), "--students", "600", "--years", "2", "--seed", "7",
+                 "--end-year", "2026"]) == 0  # a whole year: the plans are judged as of its end
     assert main(["load", "--landing", str(landing), "--warehouse", str(warehouse)]) == 0
     report = quality(warehouse, capsys)
     assert {row["status"] for row in report.values()} == {"loaded"}
@@ -61,3 +62,18 @@ def test_messy_generated_district_quarantines_exactly_the_manifest(tmp_path, cap
         row = report[file]
         assert row["rows_quarantined"] == expected, (file, faults, row["reasons"])
         assert row["rows_read"] == row["rows_loaded"] + row["rows_quarantined"]
+        # loaded with warnings exactly when more than 1% (the default) of its rows are quarantined
+        share = row["rows_quarantined"] / row["rows_read"]
+        assert row["status"] == ("loaded_with_warnings" if share > 0.01 else "loaded"), (file, share)
+
+        # every quarantined row is listed, and its line in the file holds exactly its values
+        listed = tmp_path / f"quarantine_{file}"
+        assert main(["quarantine", file, "--warehouse", str(warehouse), "--out", str(listed)]) == 0
+        with listed.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        assert len(rows) == expected, file
+        lines = (landing / file).read_text(encoding="utf-8-sig").split("\n")
+        header = next(csv.reader([lines[0]]))
+        for quarantined in rows:
+            in_file = next(csv.reader([lines[int(quarantined["line"]) - 1]]))
+            assert in_file == [quarantined[column] for column in header], (file, quarantined["line"])

@@ -56,7 +56,10 @@ STUDENTS_SEMICOLONS = (
 # breaks several files only where none depends on a rejected one.
 NIGHTS = {
     "encodings_and_binary": [
-        Case("quoted newline", "districts", b'district_id,district_name\nD1,"Demo\nDistrict"\n', "loaded", (1, 1, 0)),
+        # a name is one line: the second district (lines 3-4, one record) is quarantined, and 1 of 2
+        # rows quarantined (50%) is above the 1% warning share
+        Case("quoted newline", "districts", b'district_id,district_name\nD1,Demo District\nD2,"Demo\nDistrict"\n',
+             "loaded_with_warnings", (2, 1, 1), quarantined=[(3, ["control_character:district_name"])]),
         Case("Windows-1252", "schools",
              text([r if r[0] != "S1" else [r[0], "Élémentaire Nord", *r[2:]] for r in rows("schools")],
                   "\r\n").encode("cp1252"),
@@ -66,12 +69,13 @@ NIGHTS = {
              "attendance_daily.csv: line 1: not a CSV text file (binary content)", encoding=None),
     ],
     "values": [
+        # a third school named with 100,000 characters, on line 4 (1 of 3 rows quarantined: warnings)
         Case("100,000-character field", "schools",
-             text([r if r[0] != "S2" else [r[0], "M" * 100_000, *r[2:]] for r in rows("schools")]).encode(),
-             "loaded", (2, 2, 0)),
+             text(rows("schools") + [["S3", "M" * 100_000, "D1", "high"]]).encode(),
+             "loaded_with_warnings", (3, 2, 1), quarantined=[(4, ["too_long:school_name"])]),
         # an exact copy of line 2 as line 8: the first copy loads
-        Case("duplicated rows", "students", text(rows("students") + rows("students")[1:2]).encode(), "loaded",
-             (7, 6, 1), quarantined=[(8, ["duplicate_row"])]),
+        Case("duplicated rows", "students", text(rows("students") + rows("students")[1:2]).encode(),
+             "loaded_with_warnings", (7, 6, 1), quarantined=[(8, ["duplicate_row"])]),
         # every date 09/02/2025: 30 invalid dates, no valid row, so the file is rejected
         Case("dates as MM/DD/YYYY", "attendance_daily",
              text([rows("attendance_daily")[0]] + [[a, b, f"{d[5:7]}/{d[8:]}/{d[:4]}", s]
@@ -83,12 +87,12 @@ NIGHTS = {
     "cut_and_pasted": [
         # the last student's line cut after 6 of its 10 fields, with no newline: line 7 is malformed
         Case("truncated last line", "students", text(rows("students")).encode()[:-len(",white,N,Y,Y\n")],
-             "loaded", (6, 5, 1), quarantined=[(7, ["malformed_row:missing_columns"])]),
+             "loaded_with_warnings", (6, 5, 1), quarantined=[(7, ["malformed_row:missing_columns"])]),
         # the header again as line 17 (two exports pasted together); and 00106, whose students line
         # was cut, is now an orphan on lines 28-32 (data rows 26-30, one line down)
         Case("repeated header", "attendance_daily",
              text(rows("attendance_daily")[:16] + rows("attendance_daily")[:1] + rows("attendance_daily")[16:]).encode(),
-             "loaded", (31, 25, 6),
+             "loaded_with_warnings", (31, 25, 6),
              quarantined=[(17, ["invalid_date:calendar_date", "unknown_code:status", "orphan:schools"])]
              + [(line, ["orphan:students"]) for line in range(28, 33)]),
     ],

@@ -3,13 +3,14 @@ callback and download, trusted-header mode, and GET /export/metrics.csv per view
 `alignboard users` command."""
 import io
 import logging
+import re
 
 import dash
 import pytest
 import yaml
 from dash import Input, Output, dcc, html
 
-from dashboards import auth, data
+from dashboards import auth, queries
 from pipelines.cli import main
 from tests.unit.dashboard_fixture import build_dashboard_warehouse
 
@@ -32,7 +33,7 @@ def users(tmp_path, monkeypatch):
 
 
 def make_app(warehouse, monkeypatch, trusted_header=None):
-    """A small Dash app with one callback that reads data.py as the pages do."""
+    """A small Dash app with one callback that reads the query layer as the pages do."""
     if trusted_header:
         monkeypatch.setenv("ALIGNBOARD_TRUSTED_HEADER", trusted_header)
     else:
@@ -42,10 +43,10 @@ def make_app(warehouse, monkeypatch, trusted_header=None):
 
     @app.callback(Output("out", "children"), Input("school", "value"))
     def show(school):
-        card = data.scorecard(auth.current_viewer(), "school", school, warehouse=warehouse)
+        card = queries.scorecard(auth.current_viewer(), "school", school, warehouse=warehouse)
         return str(len(card))
 
-    auth.install_auth(app.server, warehouse=warehouse)
+    auth.install_auth(app.server, warehouse=warehouse, host="127.0.0.1")
     return app.server.test_client()
 
 
@@ -54,8 +55,14 @@ def callback_body(school):
             "inputs": [{"id": "school", "property": "value", "value": school}], "changedPropIds": ["school.value"]}
 
 
+def token(client):
+    """The CSRF token of the login form, as the server drew it for this client's session."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+
+
 def login(client, name, password=PASSWORD, next_path="/"):
-    return client.post("/login", data={"username": name, "password": password, "next": next_path})
+    return client.post("/login", data={"username": name, "password": password, "next": next_path,
+                                       "csrf_token": token(client)})
 
 
 def test_users_file_keeps_hashes_only(users):
@@ -65,8 +72,8 @@ def test_users_file_keeps_hashes_only(users):
     assert entry["scope"] == "school:S1" and entry["students"] is False
     assert entry["password_hash"].startswith(("scrypt:", "pbkdf2:"))
     loaded = auth.load_users()
-    assert loaded["ana"].viewer == data.Viewer("district", None, True)
-    assert loaded["tia"].viewer == data.Viewer("classroom", "C1", True)
+    assert loaded["ana"].viewer == queries.Viewer("district", None, True)
+    assert loaded["tia"].viewer == queries.Viewer("classroom", "C1", True)
     auth.remove_user("tia")
     assert set(auth.load_users()) == {"pat", "ana"}
 
@@ -106,7 +113,9 @@ def test_login_then_callbacks_are_scoped(warehouse, users, monkeypatch, caplog):
         refused = client.post("/_dash-update-component", json=callback_body("S2"))
     assert refused.status_code == 500  # the callback raised AccessDenied: no data went out
     assert any("user='pat'" in r.getMessage() and "school 'S2'" in r.getMessage() for r in caplog.records)
-    client.get("/logout")
+    assert client.get("/logout").status_code == 405  # a link cannot sign anyone out
+    assert client.get("/_dash-layout").status_code == 200
+    client.post("/logout", data={"csrf_token": token(client)})
     assert client.get("/_dash-layout").status_code == 401
 
 
@@ -128,7 +137,7 @@ def test_export_is_scoped_to_the_viewer(warehouse, users, monkeypatch):
     login(client, "pat")
     ok = client.get("/export/metrics.csv?metric=attendance_rate&year=2026&group=all&level=school")
     assert ok.status_code == 200 and ok.mimetype == "text/csv"
-    assert ok.get_data(as_text=True) == (",".join(data.METRIC_VALUE_COLUMNS) + "\n"
+    assert ok.get_data(as_text=True) == (",".join(queries.METRIC_VALUE_COLUMNS) + "\n"
                                          "attendance_rate,1,2026,year,school,S1,all,,,,Y,fewer than 10 students,\n")
     forbidden = client.get("/export/metrics.csv?entity=S2")
     assert forbidden.status_code == 403 and "S2" not in forbidden.get_data(as_text=True).split("\n", 1)[1]
@@ -144,10 +153,11 @@ def test_export_for_an_analyst_has_the_values(warehouse, users, monkeypatch):
     assert text.splitlines()[1].startswith("attendance_rate,1,2026,year,school,S2,all,24,26,0.923")
 
 
-def test_users_command(tmp_path, monkeypatch, capsys):
+def test_users_command(tmp_path, monkeypatch, capsys, warehouse):
     path = tmp_path / "u.yaml"
-    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret\n"))
-    assert main(["users", "add", "lee", "--scope", "plc:P1", "--password-stdin", "--file", str(path)]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-phrase\n"))
+    assert main(["users", "add", "lee", "--scope", "plc:P1", "--password-stdin", "--file", str(path),
+                 "--warehouse", str(warehouse)]) == 0
     assert "lee: scope plc:P1, without student-level rows" in capsys.readouterr().out
     assert main(["users", "list", "--file", str(path)]) == 0
     assert "lee" in capsys.readouterr().out and "s3cret" not in path.read_text()

@@ -58,7 +58,7 @@ def test_numbers_in_their_units_and_no_data_is_not_zero():
 
 def test_every_status_has_a_word_and_an_icon():
     assert fmt.status_of("off") == ("off", "✗", "Off target")
-    assert fmt.status_of("suppressed") == ("suppressed", "⊘", "Suppressed")
+    assert fmt.status_of("suppressed") == ("suppressed", "⊘", "Hidden")
     assert fmt.status_of(None) == ("no_target", "·", "No target")
 
 
@@ -114,14 +114,14 @@ def test_grid_rows_are_plain_json_and_long_lists_are_paged():
 
 def test_drawn_pages_are_kept_per_access_and_warehouse_version(tmp_path):
     """A page is drawn once per (URL arguments, viewer's access, warehouse version); a refusal is
-    never kept, so it reaches data.py (and its access log) every time."""
+    never kept, so it reaches the query layer (and its access log) every time."""
     import os
     from unittest import mock
 
     import flask
     import pytest
 
-    from dashboards import data
+    from dashboards import queries
     from dashboards.components import context
 
     warehouse = tmp_path / "warehouse.duckdb"
@@ -131,26 +131,30 @@ def test_drawn_pages_are_kept_per_access_and_warehouse_version(tmp_path):
     drawn = []
 
     @context.cached_page
-    def page(**kwargs):
+    def page(level=None, entity=None, **_):
+        kwargs = {"level": level, "entity": entity}
         drawn.append(kwargs)
         if kwargs.get("entity") == "other":
-            raise data.AccessDenied("school 'other' is outside your scope")
+            raise queries.AccessDenied("school 'other' is not in your scope")
         return f"page {kwargs}"
 
-    principal = data.Viewer("school", "S1", user="pat")
-    same_access = data.Viewer("school", "S1", user="sam")
+    principal = queries.Viewer("school", "S1", user="pat")
+    same_access = queries.Viewer("school", "S1", user="sam")
     with server.test_request_context("/"):
         with mock.patch("dashboards.auth.current_viewer", return_value=principal):
             assert page(level="school", entity="S1") == page(level="school", entity="S1")
             assert len(drawn) == 1
+            for junk in range(3):  # parameters the page does not read draw the same page, kept once
+                assert page(level="school", entity="S1", junk=str(junk)) == page(level="school", entity="S1")
+            assert len(drawn) == 1
             for _ in range(2):
-                with pytest.raises(data.AccessDenied):
+                with pytest.raises(queries.AccessDenied):
                     page(level="school", entity="other")
             assert len(drawn) == 3
         with mock.patch("dashboards.auth.current_viewer", return_value=same_access):
             page(level="school", entity="S1")
             assert len(drawn) == 3  # same scope and student access: the same page
-        with mock.patch("dashboards.auth.current_viewer", return_value=data.Viewer("school", "S1", True)):
+        with mock.patch("dashboards.auth.current_viewer", return_value=queries.Viewer("school", "S1", True)):
             page(level="school", entity="S1")
             assert len(drawn) == 4  # may see students: drawn for them
         stat = warehouse.stat()

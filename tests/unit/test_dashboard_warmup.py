@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from dashboards import auth, warmup
-from dashboards.components import context
+from dashboards.queries import cache
 from tests.unit.dashboard_fixture import build_dashboard_warehouse
 
 
@@ -20,14 +20,13 @@ def served(tmp_path, monkeypatch):
     auth.add_user("sam", "school:S1", "pw")  # the same access as pat: drawn once
     auth.add_user("ana", "district", "pw", students=True)
     auth.add_user("ned", "school:S9", "pw")  # no such school: a message, nothing kept
-    with context._PAGES_LOCK:
-        context._PAGES.clear()
+    cache.PAGES.clear()
     return create_app(warehouse).server, warehouse
 
 
 def home_pages_kept() -> set:
     """The accesses whose scorecard is in the drawn pages' cache."""
-    return {key[3] for key in context._PAGES if key[0] == "dashboards.pages.scorecard.layout"}
+    return {key[1][2] for key in cache.PAGES.keys() if key[0] == "dashboards.pages.scorecard.layout"}
 
 
 def test_each_access_is_drawn_once_and_kept(served):
@@ -40,8 +39,7 @@ def test_drawn_again_only_after_a_publish(served, tmp_path):
     server, warehouse = served
     version = warmup.warm_if_published(server, drawn_for=None)
     assert len(home_pages_kept()) == 2
-    with context._PAGES_LOCK:
-        context._PAGES.clear()
+    cache.PAGES.clear()
     assert warmup.warm_if_published(server, drawn_for=version) == version
     assert home_pages_kept() == set()  # same version: nothing drawn
     # a load publishes a new file under the same name

@@ -1,12 +1,12 @@
-"""dashboards/data.py: scope, student rows and suppression for each kind of viewer."""
+"""the query layer (dashboards/queries): scope, student rows and suppression for each kind of viewer."""
 import io
 
 import pandas as pd
 import pytest
 
 from assets.metrics.catalog import load_catalog, with_overrides
-from dashboards import data
-from dashboards.data import DataError, Viewer
+from dashboards import queries
+from dashboards.queries import DataError, Viewer
 from tests.unit.metrics_fixture import build_warehouse_file
 
 
@@ -22,14 +22,15 @@ def _cells(frame: pd.DataFrame) -> set[tuple[str, str]]:
 
 
 def test_analyst_sees_everything_including_students(warehouse):
-    rows = data.metric_values(Viewer.analyst(), warehouse=warehouse, metric="attendance_rate", year=2026)
+    rows = queries.metric_values(Viewer.analyst(), warehouse=warehouse, metric="attendance_rate", year=2026)
     assert ("student", "s05") in _cells(rows)
     s1 = rows[(rows.entity_id == "S1") & (rows.student_group == "all")].iloc[0]
-    assert (s1.numerator, s1.denominator, bool(s1.suppressed)) == (57, 65, True)
+    # 7 students, under the minimum n, but an analyst who may see students sees it: nothing hidden
+    assert (s1.numerator, s1.denominator, bool(s1.suppressed)) == (57, 65, False)
 
 
 def test_public_output_blanks_suppressed_cells_and_drops_students(warehouse):
-    rows = data.metric_values(Viewer.analyst(), warehouse=warehouse, public=True,
+    rows = queries.metric_values(Viewer.analyst(), warehouse=warehouse, public=True,
                               metric="chronic_absence_rate", year=2026, level="district")
     by_group = rows.set_index("student_group")
     # sex:X (1 student) is hidden, sex:M is its complement, sex:F (4) shows: 2 of 4
@@ -37,7 +38,7 @@ def test_public_output_blanks_suppressed_cells_and_drops_students(warehouse):
     assert by_group.loc["sex:X", "suppression_reason"] == "fewer than 3 students"
     assert by_group.loc["sex:M"][["numerator", "denominator", "value"]].isna().all()
     assert (by_group.loc["sex:F", "numerator"], by_group.loc["sex:F", "denominator"]) == (2, 4)
-    everything = data.metric_values(Viewer.analyst(), warehouse=warehouse, public=True)
+    everything = queries.metric_values(Viewer.analyst(), warehouse=warehouse, public=True)
     assert "student" not in set(everything["level"])
     hidden = everything[everything.suppressed]
     # S1's attendance (7 students) is among them, so the check below is not on an empty selection
@@ -49,7 +50,7 @@ def test_public_output_blanks_suppressed_cells_and_drops_students(warehouse):
 
 def test_school_viewer_sees_its_school_below_and_above_but_no_students(warehouse):
     viewer = Viewer("school", "S1", may_see_students=False)
-    rows = data.metric_values(viewer, warehouse=warehouse, year=2026)
+    rows = queries.metric_values(viewer, warehouse=warehouse, year=2026)
     assert _cells(rows) == {("school", "S1"), ("plc", "P1"), ("classroom", "C1"), ("classroom", "C2"),
                             ("district", "D1")}
     # not allowed to see students: suppressed values are blank for this viewer
@@ -62,7 +63,7 @@ def test_school_viewer_sees_its_school_below_and_above_but_no_students(warehouse
 
 def test_teacher_sees_own_classroom_and_its_students_only(warehouse):
     viewer = Viewer("classroom", "C1", may_see_students=True)
-    rows = data.metric_values(viewer, warehouse=warehouse, metric="attendance_rate", year=2026)
+    rows = queries.metric_values(viewer, warehouse=warehouse, metric="attendance_rate", year=2026)
     students = {e for level, e in _cells(rows) if level == "student"}
     assert students == {"s01", "s02", "s03", "s04"}
     assert ("classroom", "C2") not in _cells(rows)
@@ -71,7 +72,7 @@ def test_teacher_sees_own_classroom_and_its_students_only(warehouse):
 
 
 def test_scorecard_for_a_public_viewer(warehouse):
-    card = data.scorecard(Viewer.analyst(), "school", "S1", warehouse=warehouse, public=True)
+    card = queries.scorecard(Viewer.analyst(), "school", "S1", warehouse=warehouse, public=True)
     assert set(card["school_year"]) == {2026}  # default: the latest year with data
     attendance = card.set_index("metric_id").loc["attendance_rate"]
     assert attendance["status"] == "suppressed" and pd.isna(attendance["value"])
@@ -85,19 +86,19 @@ def test_scorecard_for_a_public_viewer(warehouse):
 
 def test_scope_errors_are_one_line(warehouse):
     with pytest.raises(DataError, match="unknown school 'S9'"):
-        data.scorecard(Viewer.analyst(), "school", "S9", warehouse=warehouse)
-    with pytest.raises(DataError, match="school 'S2' is outside your scope"):
-        data.scorecard(Viewer("school", "S1"), "school", "S2", warehouse=warehouse)
+        queries.scorecard(Viewer.analyst(), "school", "S9", warehouse=warehouse)
+    with pytest.raises(DataError, match="school 'S2' is not in your scope"):
+        queries.scorecard(Viewer("school", "S1"), "school", "S2", warehouse=warehouse)
     with pytest.raises(DataError, match="warehouse not found"):
-        data.metric_values(Viewer.analyst(), warehouse=warehouse.parent / "missing.duckdb")
+        queries.metric_values(Viewer.analyst(), warehouse=warehouse.parent / "missing.duckdb")
     with pytest.raises(DataError, match="unknown metric 'nope'"):
-        data.metric_values(Viewer.analyst(), warehouse=warehouse, metric="nope")
+        queries.metric_values(Viewer.analyst(), warehouse=warehouse, metric="nope")
     with pytest.raises(DataError):
         Viewer("galaxy", "G1")
 
 
 def test_a_school_viewer_may_open_the_district_scorecard(warehouse):
-    card = data.scorecard(Viewer("school", "S2"), "district", "D1", warehouse=warehouse).set_index("metric_id")
+    card = queries.scorecard(Viewer("school", "S2"), "district", "D1", warehouse=warehouse).set_index("metric_id")
     # empowered-learning look-fors: 3 of 5 district-wide = 0.6, 0.2 under the 0.80 target (band 0.10) -> off
     walk = card.loc["walkthrough_lookfor_rate.empowered_learning"]
     assert (walk["value"], walk["status"]) == (pytest.approx(0.6), "off")
@@ -107,18 +108,18 @@ def test_a_school_viewer_may_open_the_district_scorecard(warehouse):
 
 
 def test_needs_assessment_is_blanked_like_the_rest(warehouse):
-    rows = data.needs_assessment(Viewer("school", "S1"), "school", "S1", warehouse=warehouse)
+    rows = queries.needs_assessment(Viewer("school", "S1"), "school", "S1", warehouse=warehouse)
     hidden = rows[rows.suppressed]
     assert "attendance_rate" in set(hidden["metric_id"])  # S1: 7 students, fewer than 10
     assert hidden[["value", "gap_to_target", "group_gap"]].isna().all(axis=None)
     assert list(rows["row_type"].drop_duplicates()) == ["metric", "group_gap"]
     with pytest.raises(DataError, match="district and for schools"):
-        data.needs_assessment(Viewer.analyst(), "plc", "P1", warehouse=warehouse)
+        queries.needs_assessment(Viewer.analyst(), "plc", "P1", warehouse=warehouse)
 
 
 def test_csv_stream_matches_the_query(warehouse):
     out = io.StringIO()
-    rows = data.write_metric_values_csv(Viewer.analyst(), out, warehouse=warehouse, metric="kpi")
+    rows = queries.write_metric_values_csv(Viewer.analyst(), out, warehouse=warehouse, metric="kpi")
     lines = out.getvalue().splitlines()
-    assert lines[0] == ",".join(data.METRIC_VALUE_COLUMNS)
-    assert rows == 3 and "kpi.on_time_routes,1,2026,year,department,TRN,all,,,0.96,N,," in lines
+    assert lines[0] == ",".join(queries.METRIC_VALUE_COLUMNS)
+    assert rows == 3 and "kpi.on_time_routes,2,2026,year,department,TRN,all,,,0.96,N,," in lines

@@ -170,3 +170,31 @@ def test_duplicate_search_leaves_duckdb_threads_as_they_were(con):
     valid, bad = run(con, c, ["id"], [["a"], ["a"], ["b"]])
     assert valid == [("a",), ("b",)] and bad == {3: ["duplicate_row"]}
     assert con.execute("SELECT current_setting('threads')").fetchone()[0] == threads
+
+
+def test_text_longer_than_its_kinds_limit_is_too_long_and_one_character_less_loads(con):
+    c = contract(Column("id", "id", required=True), Column("name", "name"), Column("note", "text", max_length=10))
+    valid, quarantined = run(con, c, ["id", "name", "note"], [
+        ["a" * 64, "n" * 200, "t" * 10],  # line 2: every value at its limit (id 64, name 200, note 10)
+        ["b" * 65, "n", "t"],             # line 3: an id of 65 characters
+        ["c", "n" * 201, "t" * 11],       # line 4: a name of 201, a note of 11 (its contract's max_length)
+        ["  d  ", "n", "t"],              # line 5: surrounding spaces are trimmed before measuring
+    ])
+    assert sorted(v[0] for v in valid) == ["a" * 64, "d"]
+    assert quarantined == {3: ["too_long:id"], 4: ["too_long:name", "too_long:note"]}
+
+
+def test_a_line_break_tab_or_control_character_in_an_id_code_or_name_quarantines_it_but_not_in_free_text(con):
+    c = contract(Column("id", "id"), Column("kind", "code"), Column("name", "name"), Column("note", "text"),
+                 Column("fixed", "code", allowed=("x",)))
+    valid, quarantined = run(con, c, ["id", "kind", "name", "note", "fixed"], [
+        ["a", "k", "n", "two\nlines", "x"],     # line 2: free text may break lines
+        ["b\tc", "k", "n", "t", "x"],            # line 3: a tab in an id
+        ["d", "k\r", "n", "t", "x"],             # line 4: a carriage return in a code
+        ["e", "k", "Nord\x85Est", "t", "x"],     # line 5: a C1 control (NEL) in a name
+        ["f", "k", "n", "t", "x\n"],             # line 6: a listed code's own reason says it
+        ["g", "k", "Élémentaire", "t", "x"],     # line 7: accents are not control characters
+    ])
+    assert sorted(v[0] for v in valid) == ["a", "g"]
+    assert quarantined == {3: ["control_character:id"], 4: ["control_character:kind"],
+                           5: ["control_character:name"], 6: ["unknown_code:fixed"]}

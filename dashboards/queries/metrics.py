@@ -1,0 +1,233 @@
+"""Metric values, scorecards and a metric's detail, as the asking viewer may see them."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from assets.ingest.baseline import LOADED
+from dashboards.queries.access import DataError, Gate, Viewer, check_level
+from dashboards.queries.cache import cached
+from dashboards.queries.connection import connect
+from dashboards.queries.exports import Out, number_text, write_query
+from dashboards.queries.org import check_group, children_of, group_label, school_year_of
+from dashboards.queries.sqlfiles import read
+from data_contracts.vocabulary import ORG_LEVELS
+
+METRIC_VALUE_COLUMNS = (
+    "metric_id", "metric_version", "school_year", "period", "level", "entity_id", "student_group",
+    "numerator", "denominator", "value", "suppressed", "suppression_reason", "value_range",
+)
+CARD_TABLES = ("mart.scorecard", "mart.metric_cells", "mart.metric_catalog", "staging.org_hierarchy",
+               "staging.student_groups")
+VALUE_TABLES = ("mart.metric_values", "mart.metric_value_counts", "mart.metric_catalog", "staging.org_hierarchy")
+# The export's cells as CSV text: numbers without '.0', booleans Y/N (as landing files are written).
+CSV_SELECT = ("SELECT metric_id, metric_version, school_year, period, level, entity_id, student_group, "
+              + ", ".join(number_text(c) for c in ("numerator", "denominator", "value"))
+              + ", CASE WHEN suppressed THEN 'Y' ELSE 'N' END AS suppressed, suppression_reason, value_range")
+
+
+def check_metric(con: duckdb.DuckDBPyConnection, metric: str | None) -> None:
+    if metric is None:
+        return
+    known = con.execute(
+        "SELECT count(*) FROM mart.metric_catalog WHERE metric_key = $m OR family = split_part($m, '.', 1)",
+        {"m": metric},
+    ).fetchone()[0]
+    if not known:
+        raise DataError(f"unknown metric {metric!r} (see docs/metrics.md for the metric ids)")
+
+
+def check_export_entity(gate: Gate, level: str | None, entity: str | None) -> None:
+    """An export for one entity: it must exist at that level (any level when none) and be in the
+    viewer's scope; an unknown id and one outside the scope get the same answer."""
+    if entity is None:
+        return
+    asked = f"{level or 'entity'} {entity!r}"
+    if level == "student":
+        gate.student(entity, asked)
+        return
+    levels = ORG_LEVELS if level is None else (level,)
+    found = gate.run(
+        """SELECT (h.entity_level, h.entity_id) IN (SELECT level, entity_id FROM visible_org)
+           FROM staging.org_hierarchy AS h WHERE h.entity_id = $entity AND list_contains($levels, h.entity_level)""",
+        {"entity": entity, "levels": list(levels)},
+    ).fetchall()
+    if any(visible for (visible,) in found):
+        return
+    if level is None and not found and gate.students:
+        gate.student(entity, asked)  # an id of no org entity: a student's, if visible
+        return
+    raise gate.refuse(asked, "outside" if found else "unknown")
+
+
+def _values_params(level, metric, year, entity, group, period) -> dict:
+    return {"level": level, "entity": entity, "group": group, "metric": metric, "year": year, "period": period}
+
+
+def metric_values(viewer: Viewer, *, warehouse: str | Path | None = None, level: str | None = None,
+                  metric: str | None = None, year: int | None = None, public: bool = False,
+                  entity: str | None = None, group: str | None = None, period: str | None = "year") -> pd.DataFrame:
+    """Rows of mart.metric_values the viewer may see, hidden by their audience (sql/macros.sql).
+    `metric` is an exact id or a family (proficiency_rate -> every proficiency_rate.*); `period`
+    one period (default the school year) or None for every period."""
+    check_level(level)
+    with connect(warehouse, *VALUE_TABLES) as con:
+        gate = Gate(con, viewer, public)
+        check_metric(con, metric)
+        check_export_entity(gate, level, entity)
+        return gate.run(read("metric_values.sql"), _values_params(level, metric, year, entity, group, period)).df()
+
+
+def write_metric_values_csv(viewer: Viewer, out: Out = None, *, warehouse: str | Path | None = None,
+                            level: str | None = None, metric: str | None = None, year: int | None = None,
+                            public: bool = False, entity: str | None = None, group: str | None = None,
+                            period: str | None = "year") -> int:
+    """Write the rows metric_values() returns as CSV with exactly METRIC_VALUE_COLUMNS to a file
+    path or a text stream (default stdout); return the row count."""
+    check_level(level)
+    with connect(warehouse, *VALUE_TABLES) as con:
+        gate = Gate(con, viewer, public)
+        check_metric(con, metric)
+        check_export_entity(gate, level, entity)
+        return write_query(gate, read("metric_values.sql"), _values_params(level, metric, year, entity, group, period),
+                           CSV_SELECT, METRIC_VALUE_COLUMNS, out)
+
+
+def metric_values_csv(viewer: Viewer, *, warehouse: str | Path | None = None, level: str | None = None,
+                      entity: str | None = None, metric: str | None = None, year: int | None = None,
+                      group: str | None = None, period: str | None = "year") -> str:
+    """The CSV text of GET /export/metrics.csv: `alignboard export metrics` for this viewer."""
+    out = io.StringIO()
+    write_metric_values_csv(viewer, out, warehouse=warehouse, level=level, metric=metric, year=year,
+                            entity=entity, group=group, period=period)
+    return out.getvalue()
+
+
+def data_date(con: duckdb.DuckDBPyConnection):
+    """When the data was last loaded (None for a warehouse without load records)."""
+    try:
+        return con.execute("SELECT max(loaded_at) FROM mart.data_quality WHERE list_contains($loaded, status)",
+                           {"loaded": list(LOADED)}).fetchone()[0]
+    except duckdb.CatalogException:
+        return None
+
+
+def card(gate: Gate, entities: list[tuple[str, str]], year: int | None, group: str,
+         metric: str | None = None) -> pd.DataFrame:
+    """Scorecard rows of `entities` for this viewer (sql/card.sql)."""
+    return gate.run(read("card.sql"), {
+        "levels": [e[0] for e in entities], "ids": [e[1] for e in entities], "year": year,
+        "metric": metric, "group": group, "data_date": data_date(gate.con),
+    }).df()
+
+
+@cached
+def scorecard(viewer: Viewer, level: str, entity_id: str, *, warehouse: str | Path | None = None,
+              year: int | None = None, public: bool = False, group: str = "all") -> pd.DataFrame:
+    """One entity's balanced scorecard for a year (default: its latest year with data) and a
+    student group, in perspective order, with n, definition, data date and the trend over the
+    loaded years. A value hidden from this viewer is blank and its status says 'suppressed'."""
+    with connect(warehouse, *CARD_TABLES) as con:
+        gate = Gate(con, viewer, public)
+        gate.entity(level, entity_id)
+        check_group(con, group)
+        return card(gate, [(level, entity_id)], school_year_of(con, level, entity_id, year), group)
+
+
+def _metric_row(con: duckdb.DuckDBPyConnection, metric_id: str) -> dict:
+    cursor = con.execute(
+        """SELECT $m AS metric_id, f.name AS metric_name, f.family, f.perspective, f.definition, f.version,
+                  f.unit, f.direction, coalesce(k.target, f.target) AS target, coalesce(k.near, f.near) AS near,
+                  f.near_mode, f.min_n, f.n_unit
+           FROM mart.metric_catalog AS f
+           LEFT JOIN mart.metric_catalog AS k ON k.metric_key = $m AND $m <> f.metric_key
+           WHERE f.metric_key = split_part($m, '.', 1)""",
+        {"m": metric_id},
+    )
+    row = cursor.fetchone()
+    if row is None:
+        raise DataError(f"unknown metric {metric_id!r} (see docs/metrics.md for the metric ids)")
+    return dict(zip([d[0] for d in cursor.description], row))
+
+
+@cached
+def metric_info(viewer: Viewer, metric_id: str, *, warehouse: str | Path | None = None) -> dict:
+    """The definition of a metric id: metric_id, metric_name, family, perspective, definition,
+    version, unit, direction, target, near, near_mode, min_n, n_unit."""
+    with connect(warehouse, "mart.metric_catalog") as con:
+        return _metric_row(con, metric_id)
+
+
+@cached
+def metric_trend(viewer: Viewer, level: str, entity_id: str, metric_id: str, *,
+                 warehouse: str | Path | None = None, group: str = "all") -> pd.DataFrame:
+    """One metric of one entity and group over every loaded year (scorecard columns)."""
+    with connect(warehouse, *CARD_TABLES) as con:
+        gate = Gate(con, viewer)
+        gate.entity(level, entity_id)
+        _metric_row(con, metric_id)
+        check_group(con, group)
+        rows = card(gate, [(level, entity_id)], None, group, metric_id)
+    return rows.drop(columns=["trend"]).sort_values("school_year").reset_index(drop=True)
+
+
+@cached
+def metric_by_group(viewer: Viewer, level: str, entity_id: str, metric_id: str, *,
+                    warehouse: str | Path | None = None, year: int | None = None) -> pd.DataFrame:
+    """The metric for every student group side by side: student_group, group_label, value,
+    numerator, denominator, n, suppressed, suppression_reason ('all' first)."""
+    with connect(warehouse, *CARD_TABLES) as con:
+        gate = Gate(con, viewer)
+        gate.entity(level, entity_id)
+        _metric_row(con, metric_id)
+        school_year = school_year_of(con, level, entity_id, year)
+        frame = gate.run(read("metric_by_group.sql"),
+                         {"level": level, "id": entity_id, "metric": metric_id, "year": school_year}).df()
+    frame.insert(1, "group_label", frame["student_group"].map(group_label))
+    frame.insert(0, "school_year", school_year)
+    return frame
+
+
+@cached
+def metric_children(viewer: Viewer, level: str, entity_id: str, metric_id: str, *,
+                    warehouse: str | Path | None = None, year: int | None = None,
+                    group: str = "all") -> pd.DataFrame:
+    """The metric for the child entities the viewer may open (as children()), one row each with
+    the scorecard columns; a child without the metric has value NaN and status 'no_data' or no row."""
+    with connect(warehouse, *CARD_TABLES, "staging.sections") as con:
+        gate = Gate(con, viewer)
+        gate.entity(level, entity_id)
+        _metric_row(con, metric_id)
+        check_group(con, group)
+        school_year = school_year_of(con, level, entity_id, year)
+        kids = children_of(gate, level, entity_id, school_year)
+        rows = card(gate, list(zip(kids.level, kids.entity_id)), school_year, group, metric_id)
+    order = {key: i for i, key in enumerate(zip(kids.level, kids.entity_id))}
+    rows["_order"] = [order[key] for key in zip(rows.level, rows.entity_id)]
+    return rows.sort_values("_order").drop(columns=["_order", "trend"]).reset_index(drop=True)
+
+
+def metric_detail(viewer: Viewer, level: str, entity_id: str, metric_id: str, *,
+                  warehouse: str | Path | None = None, year: int | None = None, group: str = "all") -> dict:
+    """Everything the metric page shows: info, trend, groups, children."""
+    return {
+        "info": metric_info(viewer, metric_id, warehouse=warehouse),
+        "trend": metric_trend(viewer, level, entity_id, metric_id, warehouse=warehouse, group=group),
+        "groups": metric_by_group(viewer, level, entity_id, metric_id, warehouse=warehouse, year=year),
+        "children": metric_children(viewer, level, entity_id, metric_id, warehouse=warehouse, year=year,
+                                    group=group),
+    }
+
+
+@cached
+def _catalog(viewer: Viewer, *, warehouse: str | Path | None = None) -> pd.DataFrame:
+    with connect(warehouse, "mart.metric_catalog") as con:
+        return con.execute("SELECT * FROM mart.metric_catalog ORDER BY perspective_order, metric_key").df()
+
+
+def metric_definitions(*, warehouse: str | Path | None = None) -> pd.DataFrame:
+    """The definitions and versions the values were computed with (for every tile)."""
+    return _catalog(Viewer.analyst(False), warehouse=warehouse)
