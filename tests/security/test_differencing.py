@@ -1,8 +1,8 @@
 """Hidden cells of the public release cannot be worked out by subtraction.
 
 An attacker takes every public export of a generated district (3,000 students, seed 7): the
-metric values of every level (`alignboard export metrics --public`) and the public CFA cells
-(mart.cfa_cells as the public sees it: a suppressed cell has no counts). For each metric, school
+metric values of every level and period (`alignboard export metrics --public --period all`) and
+the public CFA cells (mart.cfa_cells as the public sees it: a suppressed cell has no counts). For each metric, school
 year and period (and each CFA and standard) the published cells are tied by sums: the groups of
 one dimension add up to `all`, classrooms to their PLC, PLCs and grades to the school, schools to
 the district, for numerators and denominators alike. A sum is used only where it really holds for
@@ -129,8 +129,8 @@ def _published(warehouse: Path, folder: Path) -> tuple[dict[tuple, dict[tuple, l
     cells: dict[tuple, dict[tuple, list]] = collections.defaultdict(dict)
     for level in LEVELS:
         out = folder / f"{level}.csv"
-        assert main(["export", "metrics", "--public", "--level", level, "--warehouse", str(warehouse),
-                     "--out", str(out)]) == 0
+        assert main(["export", "metrics", "--public", "--level", level, "--period", "all",
+                     "--warehouse", str(warehouse), "--out", str(out)]) == 0
         with out.open(newline="", encoding="utf-8") as file:
             for row in csv.DictReader(file):
                 published = [float(row[c]) if row[c] != "" else None for c in ("numerator", "denominator")]
