@@ -27,8 +27,8 @@ def build_cfa_cells(con: duckdb.DuckDBPyConnection, metric: Metric, bands: Seque
     `metric` is cfa_mastery_rate (min_n, n_unit, version); `bands` the coding bands (() codes
     nothing)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS mart")
-    sqltext.run(con, sqltext.read(SQL_FILES[0]), {"family": FAMILY, "metric_version": metric.version, "min_n": metric.min_n,
-                                 "n_unit": metric.n_unit})
+    rule = {"family": FAMILY, "metric_version": metric.version, "min_n": metric.min_n, "n_unit": metric.n_unit}
+    sqltext.run(con, sqltext.read(SQL_FILES[0]), rule)
     coded = [FAMILY] if metric.unit == "share" and metric.min_n > 0 else []
     apply_suppression(con, "cfa_cell_work", coded, bands)
     con.execute(sqltext.read(SQL_FILES[1]))

@@ -24,7 +24,8 @@ def _build(rows: list[tuple[str, str, int, int]]) -> dict:
                 "school_id VARCHAR, cfa_id VARCHAR, cfa_title VARCHAR, standard_code VARCHAR, "
                 "administered_date DATE, students BIGINT, mastered BIGINT)")
     plc = {"C1": "P1", "C2": "P1", "C3": "P2"}
-    con.executemany("INSERT INTO mart.cfa_mastery VALUES (2026, ?, ?, 'S1', 'A1', 'Fractions', ?, DATE '2026-02-01', ?, ?)",
+    con.executemany("INSERT INTO mart.cfa_mastery VALUES "
+                    "(2026, ?, ?, 'S1', 'A1', 'Fractions', ?, DATE '2026-02-01', ?, ?)",
                     [(section, plc[section], standard, students, mastered)
                      for section, standard, students, mastered in rows])
     build_cfa_cells(con, load_catalog(config_path="").metrics["cfa_mastery_rate"], BANDS)
