@@ -1,12 +1,15 @@
-"""Mark cells that may not be shown to viewers who cannot see the students behind them.
+"""Mark the cells that public output may not show (minimum n, top and bottom coding, complementary).
 
 Primary: fewer than the metric's min_n units, or a share at either end of its range (top and
 bottom coding, NCES 2011-603: 11 of 11 students chronically absent discloses every one of them).
-Complementary: where a breakdown (the groups of one dimension at an entity, or the child entities
-of one parent) has exactly one suppressed cell, the next smallest is suppressed too, repeated
-until nothing changes, so no hidden value can be derived from a total (DESIGN.md "Privacy"). The
-marts keep the values; a coded cell also keeps the range it may be shown as (value_range), and
-the query layer (dashboards/queries) blanks the values for the exports that must not see them.
+Complementary: where a breakdown (a total and the parts that add up to it: the groups of one
+dimension and the entity's 'all'; the child entities of one parent and the parent) has exactly
+one hidden population, the next smallest part is hidden too, repeated until nothing changes, so
+no hidden value can be derived by subtraction. Cells that are one population (a single-group
+breakdown and its 'all', a school's grade and its grade PLC) are hidden together and count as one
+(DESIGN.md "Privacy"). The marts keep the values; a coded cell also keeps the range it may be
+shown as (value_range); the query layer (dashboards/queries) blanks the values for the audiences that must not see
+them. Reasons are words a person reads, never codes.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from assets.config import config_path, read_mapping
 from assets.metrics import sqltext
 
 MAX_ROUNDS = 100
+COMPLEMENTARY_REASON = "hidden so another hidden value cannot be worked out"
 DEFAULTS_FILE = Path(__file__).with_name("disclosure.yaml")
 NO_LIMIT = 2**62  # the max_n of the last band
 
@@ -39,6 +43,12 @@ class CodingBand:
 
     def top_text(self) -> str:
         return f">={_percent(self.top)}"
+
+    def bottom_words(self) -> str:
+        return f"{_percent(self.bottom)} or less"
+
+    def top_words(self) -> str:
+        return f"{_percent(self.top)} or more"
 
 
 def _percent(share: float) -> str:
@@ -101,33 +111,37 @@ def load_staff_rules() -> str:
 def apply_suppression(con: duckdb.DuckDBPyConnection, cells: str, coded_families: Sequence[str] = (),
                       bands: Sequence[CodingBand] = ()) -> int:
     """Mark `cells` (cell_id, metric_id, metric_version, school_year, period, level, entity_id,
-    student_group, denominator, value, n, min_n, n_unit, suppressed, suppression_reason; a
-    value_range column is added if missing); return how many cells are suppressed. Cells of
-    `coded_families` are top and bottom coded with `bands`. Needs staging.org_hierarchy for the
-    parents of entities."""
+    student_group, numerator, denominator, value, n, min_n, n_unit, suppressed,
+    suppression_reason; a value_range column is added if missing); return how many cells are
+    suppressed. Cells of `coded_families` are top and bottom coded with `bands`. Needs
+    staging.org_hierarchy for the parents of entities."""
     table = {"cells": sqltext.table(cells)}
     con.execute(f"ALTER TABLE {table['cells']} ADD COLUMN IF NOT EXISTS value_range VARCHAR")
-    con.execute(sqltext.fill(sqltext.read("suppress_prepare.sql"), table))
-    con.execute("ALTER TABLE suppression_work ADD COLUMN coding VARCHAR")
-    con.execute("ALTER TABLE suppression_work ADD COLUMN value_range VARCHAR")
+    sqltext.run_script(con, sqltext.fill(sqltext.read("suppress_prepare.sql"), table))
+    _repeat(con, sqltext.read("suppress_populations.sql"), "merging cells that are one population")
+    con.execute("CREATE OR REPLACE TEMP TABLE coding_families (family VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE coding_bands (max_n BIGINT, bottom DOUBLE, top DOUBLE, "
+                "bottom_text VARCHAR, top_text VARCHAR, bottom_words VARCHAR, top_words VARCHAR)")
     if coded_families and bands:
-        con.execute("CREATE OR REPLACE TEMP TABLE coding_families (family VARCHAR)")
         con.executemany("INSERT INTO coding_families VALUES (?)", [[f] for f in coded_families])
-        con.execute("CREATE OR REPLACE TEMP TABLE coding_bands (max_n BIGINT, bottom DOUBLE, top DOUBLE, "
-                    "bottom_text VARCHAR, top_text VARCHAR)")
-        con.executemany("INSERT INTO coding_bands VALUES (?, ?, ?, ?, ?)",
-                        [[NO_LIMIT if b.max_n is None else b.max_n, b.bottom, b.top, b.bottom_text(), b.top_text()]
-                         for b in bands])
-        con.execute(sqltext.fill(sqltext.read("suppress_code.sql"), table))
-        con.execute("DROP TABLE coding_families")
-        con.execute("DROP TABLE coding_bands")
-    complementary = sqltext.read("suppress_complementary.sql")
-    for _ in range(MAX_ROUNDS):
-        (changed,) = con.execute(complementary).fetchone()
-        if not changed:
-            break
-    else:
-        raise RuntimeError(f"complementary suppression did not settle in {MAX_ROUNDS} rounds")
-    con.execute(sqltext.fill(sqltext.read("suppress_apply.sql"), table))
-    con.execute("DROP TABLE suppression_work")
+        con.executemany("INSERT INTO coding_bands VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [[NO_LIMIT if b.max_n is None else b.max_n, b.bottom, b.top, b.bottom_text(), b.top_text(),
+                          b.bottom_words(), b.top_words()] for b in bands])
+    sqltext.run_script(con, sqltext.read("suppress_work.sql"))
+    sqltext.run_script(con, sqltext.read("suppress_candidates.sql"))
+    _repeat(con, sqltext.read("suppress_complementary.sql"), "complementary suppression")
+    sqltext.run_script(con, sqltext.fill(sqltext.read("suppress_apply.sql"), table),
+                       {"complementary_reason": COMPLEMENTARY_REASON})
+    for name in ("suppression_work", "suppression_members", "suppression_twins", "suppression_populations",
+                 "suppression_hidden", "suppression_candidates", "coding_families", "coding_bands"):
+        con.execute(f"DROP TABLE {name}")
     return con.execute(f"SELECT count(*) FROM {table['cells']} WHERE suppressed").fetchone()[0]
+
+
+def _repeat(con: duckdb.DuckDBPyConnection, sql: str, what: str) -> None:
+    """Run an UPDATE round until it changes nothing."""
+    for _ in range(MAX_ROUNDS):
+        (changed,) = con.execute(sql).fetchone()
+        if not changed:
+            return
+    raise RuntimeError(f"{what} did not settle in {MAX_ROUNDS} rounds")

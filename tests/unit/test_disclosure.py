@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 
 from assets.metrics.catalog import load_catalog, with_overrides
-from assets.metrics.suppression import CodingBand, DisclosureError, apply_suppression, load_coding_bands
+from assets.metrics.suppression import (
+    COMPLEMENTARY_REASON, CodingBand, DisclosureError, apply_suppression, load_coding_bands,
+)
 from dashboards import queries
 from dashboards.queries import Viewer
 from tests.unit.metrics_fixture import build_warehouse_file
@@ -53,11 +55,11 @@ def test_cells_at_either_end_are_coded_by_the_band_of_their_n():
     apply_suppression(con, "cells", ["m"], BANDS)
     assert _state(con) == {
         "all": (None, None),
-        "race_ethnicity:black": ("top_coded", ">=90%"),
-        "race_ethnicity:white": ("bottom_coded", "<=5%"),
-        "race_ethnicity:asian": ("top_coded", ">=95%"),
+        "race_ethnicity:black": ("90% or more", ">=90%"),
+        "race_ethnicity:white": ("5% or less", "<=5%"),
+        "race_ethnicity:asian": ("95% or more", ">=95%"),
         "race_ethnicity:hispanic_latino": (None, None),
-        "sex:F": ("bottom_coded", "<=10%"),
+        "sex:F": ("10% or less", "<=10%"),
         "sex:M": ("fewer than 10 students", None),
     }
     # the marts keep the exact values; only the flags and the range are added
@@ -70,10 +72,10 @@ def test_a_coded_cell_still_gets_its_complement():
                   ("S1", "race_ethnicity:white", 8, 20), ("S1", "race_ethnicity:asian", 10, 20)])
     apply_suppression(con, "cells", ["m"], BANDS)
     state = _state(con)
-    assert state["race_ethnicity:black"] == ("top_coded", ">=90%")
+    assert state["race_ethnicity:black"] == ("90% or more", ">=90%")
     # the next smallest: white and asian both have n 20 and denominator 20, so the group name
     # decides (asian before white)
-    assert state["race_ethnicity:asian"] == ("complementary", None)
+    assert state["race_ethnicity:asian"] == (COMPLEMENTARY_REASON, None)
     assert state["race_ethnicity:white"] == (None, None)
 
 
@@ -116,9 +118,9 @@ def test_public_output_shows_a_range_and_the_non_public_export_the_exact_value(w
     public = _export(warehouse, Viewer.analyst(), public=True)
     black, white = public["race_ethnicity:black"], public["race_ethnicity:white"]
     assert (black["numerator"], black["denominator"], black["value"]) == ("", "", "")
-    assert (black["suppressed"], black["suppression_reason"], black["value_range"]) == ("Y", "top_coded", ">=90%")
+    assert (black["suppressed"], black["suppression_reason"], black["value_range"]) == ("Y", "90% or more", ">=90%")
     assert (white["numerator"], white["value"], white["suppression_reason"], white["value_range"]) == (
-        "", "", "bottom_coded", "<=10%")
+        "", "", "10% or less", "<=10%")
     # staff without student access see the exact 3 of 3 (its n reaches this fixture's minimum n):
     # top and bottom coding is a rule of public releases
     staff = queries.metric_values(Viewer("district", "D1", may_see_students=False), warehouse=warehouse,

@@ -8,6 +8,7 @@ import pytest
 from assets.metrics.catalog import load_catalog, with_overrides
 from assets.metrics.engine import build_metric_values
 from assets.metrics.needs import build_needs_assessment, update_needs_assessment
+from assets.metrics.suppression import COMPLEMENTARY_REASON
 from assets.metrics.scorecard import build_scorecard, update_scorecard
 from assets.warehouse import data_version, existing_tables, stamp_data_version
 from tests.unit.metrics_fixture import AS_OF, cell, district
@@ -99,7 +100,7 @@ def test_a_changed_minimum_n_recomputes_that_family_only(loaded):
     reasons = dict(con.execute(
         "SELECT entity_id, suppression_reason FROM mart.metric_values WHERE metric_id = 'oss_rate' "
         "AND level = 'classroom' AND entity_id IN ('C1', 'C2') AND student_group = 'all' AND period = 'year'").fetchall())
-    assert reasons == {"C1": "complementary", "C2": "bottom_coded"}
+    assert reasons == {"C1": COMPLEMENTARY_REASON, "C2": "10% or less"}  # 0 of 3: band n <= 30
 
 
 def test_a_target_change_keeps_the_values_but_rebuilds_the_scorecard(loaded):

@@ -2,12 +2,13 @@
 import duckdb
 
 from assets.metrics.catalog import load_catalog, with_overrides
-from assets.metrics.suppression import apply_suppression
+from assets.metrics.suppression import COMPLEMENTARY_REASON as HIDDEN_BY_COMPLEMENT, apply_suppression
 from tests.unit.metrics_fixture import build_marts, district
 
 HIERARCHY = [
     ("district", "D1", None, None), ("school", "S1", "district", "D1"),
     ("school", "S2", "district", "D1"), ("school", "S3", "district", "D1"),
+    ("plc", "P4", "school", "S1"), ("plc", "P5", "school", "S1"),
 ]
 
 
@@ -43,7 +44,7 @@ def test_one_small_cell_suppresses_the_next_smallest():
     assert _state(con) == {
         ("S1", "all"): None,
         ("S1", "race_ethnicity:asian"): "fewer than 10 students",
-        ("S1", "race_ethnicity:black"): "complementary",  # else asian = all - black - white
+        ("S1", "race_ethnicity:black"): HIDDEN_BY_COMPLEMENT,  # else asian = all - black - white
         ("S1", "race_ethnicity:white"): None,
     }
 
@@ -70,9 +71,41 @@ def test_complements_cascade_across_schools_and_groups():
     # Then sex:M across schools has two hidden cells (S1, S2) and nothing more is needed.
     assert _state(con) == {
         ("D1", "sex:F"): None, ("D1", "sex:M"): None,
-        ("S1", "sex:F"): "fewer than 10 students", ("S1", "sex:M"): "complementary",
-        ("S2", "sex:F"): "complementary", ("S2", "sex:M"): "complementary",
+        ("S1", "sex:F"): "fewer than 10 students", ("S1", "sex:M"): HIDDEN_BY_COMPLEMENT,
+        ("S2", "sex:F"): HIDDEN_BY_COMPLEMENT, ("S2", "sex:M"): HIDDEN_BY_COMPLEMENT,
         ("S3", "sex:F"): None, ("S3", "sex:M"): None,
+    }
+
+
+def test_cells_that_are_one_population_are_hidden_together():
+    # S1 has a grade-4 PLC (P4, 5 students) and a grade-5 PLC (P5, 28 students). grade:04 of S1,
+    # grade:04 of P4 and 'all' of P4 are the same 5 students; grade:05 of S1, grade:05 of P5 and
+    # 'all' of P5 the same 28. The 5 are too few, so S1's grade breakdown (33 = 5 + 28) needs a
+    # second hidden population: grade:05, and with it every cell of those 28 students. Hiding
+    # only S1's grade:05 would leave P5's grade:05 (28 of 28) showing what it hides.
+    s1, p4, p5 = ("school", "S1"), ("plc", "P4"), ("plc", "P5")
+    con = _cells([(s1, "all", 33), (s1, "grade:04", 5), (s1, "grade:05", 28),
+                  (p4, "all", 5), (p4, "grade:04", 5), (p5, "all", 28), (p5, "grade:05", 28)])
+    assert apply_suppression(con, "cells") == 6
+    few = "fewer than 10 students"
+    assert _state(con) == {
+        ("S1", "all"): None,
+        ("S1", "grade:04"): few, ("P4", "grade:04"): few, ("P4", "all"): few,
+        ("S1", "grade:05"): HIDDEN_BY_COMPLEMENT, ("P5", "grade:05"): HIDDEN_BY_COMPLEMENT,
+        ("P5", "all"): HIDDEN_BY_COMPLEMENT,
+    }
+
+
+def test_a_hidden_total_whose_parts_all_show_gets_a_part_hidden():
+    # D1 (70) = S1 (25) + S2 (40) + S3 (5): S3 is too few, so S1, the smallest other school, is
+    # hidden as its complement. S1's 25 = sex:F 15 + sex:M 10 would give it back, so the smaller
+    # part, sex:M, is hidden too; then S1's breakdown has two hidden cells and F stays shown.
+    con = _cells([(("district", "D1"), "all", 70), (("school", "S1"), "all", 25), (("school", "S2"), "all", 40),
+                  (("school", "S3"), "all", 5), (("school", "S1"), "sex:F", 15), (("school", "S1"), "sex:M", 10)])
+    apply_suppression(con, "cells")
+    assert _state(con) == {
+        ("D1", "all"): None, ("S1", "all"): HIDDEN_BY_COMPLEMENT, ("S2", "all"): None,
+        ("S3", "all"): "fewer than 10 students", ("S1", "sex:F"): None, ("S1", "sex:M"): HIDDEN_BY_COMPLEMENT,
     }
 
 
@@ -93,7 +126,7 @@ def test_engine_marks_the_hand_built_district_with_min_n_3():
     ).fetchall())
     # sex: F 4 eligible, M 3, X 1 -> X is small; M, the next smallest, is suppressed with it
     assert rows["sex:X"] == "fewer than 3 students"
-    assert rows["sex:M"] == "complementary"
+    assert rows["sex:M"] == HIDDEN_BY_COMPLEMENT
     assert rows["sex:F"] == ""
     # race: hispanic 1, two_or_more 1, black 2 are small; three hidden cells need no complement
     assert rows["race_ethnicity:hispanic_latino"] == "fewer than 3 students"
