@@ -1,6 +1,6 @@
 """The dashboard in real headless Chromium (Debian's chromium and chromium-driver).
 
-One small district is generated and loaded per session (400 students, 2 years, seed 7, with a
+One small district is generated and loaded per session (400 students, 2025 and 2026, seed 7, with a
 disparity threshold of 2.0 so that it has a flagged group), the demo users are added through
 `alignboard users add`, and `alignboard dashboard` serves it on a free port of 127.0.0.1.
 Screenshots of every page land in test-artifacts/e2e/ (gitignored) to be looked at.
@@ -73,7 +73,9 @@ def build_warehouse(root: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "config.yaml"
     config.write_text('disparity:\n  threshold: "2.0"\n  consecutive_years: 2\n', encoding="utf-8")
-    cli("generate", "--out", str(folder / "landing"), "--students", "400", "--years", "2", "--seed", "7")
+    # the school years 2024-25 and 2025-26, whatever today is, so the ids the tests name exist
+    cli("generate", "--out", str(folder / "landing"), "--students", "400", "--years", "2", "--seed", "7",
+        "--end-year", "2026")
     cli("load", "--landing", str(folder / "landing"), "--warehouse", str(warehouse),
         env={"ALIGNBOARD_CONFIG": str(config)})
     return warehouse

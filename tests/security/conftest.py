@@ -37,7 +37,7 @@ def district(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("district")
     warehouse = folder / "warehouse.duckdb"
     assert main(["generate", "--out", str(folder / "landing"), "--students", "400", "--years", "2",
-                 "--seed", "7"]) == 0
+                 "--seed", "7", "--end-year", "2026"]) == 0
     assert main(["load", "--landing", str(folder / "landing"), "--warehouse", str(warehouse)]) == 0
     return warehouse
 

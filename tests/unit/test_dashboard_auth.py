@@ -6,6 +6,7 @@ import logging
 import re
 
 import dash
+import duckdb
 import pytest
 import yaml
 from dash import Input, Output, dcc, html
@@ -108,7 +109,11 @@ def test_login_then_callbacks_are_scoped(warehouse, users, monkeypatch, caplog):
     assert response.status_code == 302 and response.headers["Location"] == "/?level=school"
     assert client.get("/_dash-layout").status_code == 200
     ok = client.post("/_dash-update-component", json=callback_body("S1"))
-    assert ok.status_code == 200 and '"children":"18"' in ok.get_data(as_text=True).replace(" ", "")
+    # one scorecard row per metric of S1's latest year with values
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (metrics,) = con.execute("SELECT count(*) FROM mart.scorecard WHERE entity_id = 'S1' AND school_year = "
+                                 "(SELECT max(school_year) FROM mart.scorecard WHERE entity_id = 'S1')").fetchone()
+    assert ok.status_code == 200 and f'"children":"{metrics}"' in ok.get_data(as_text=True).replace(" ", "")
     with caplog.at_level(logging.WARNING, logger="alignboard.access"):
         refused = client.post("/_dash-update-component", json=callback_body("S2"))
     assert refused.status_code == 500  # the callback raised AccessDenied: no data went out
@@ -138,7 +143,7 @@ def test_export_is_scoped_to_the_viewer(warehouse, users, monkeypatch):
     ok = client.get("/export/metrics.csv?metric=attendance_rate&year=2026&group=all&level=school")
     assert ok.status_code == 200 and ok.mimetype == "text/csv"
     assert ok.get_data(as_text=True) == (",".join(queries.METRIC_VALUE_COLUMNS) + "\n"
-                                         "attendance_rate,1,2026,year,school,S1,all,,,,Y,fewer than 10 students,\n")
+                                         "attendance_rate,2,2026,year,school,S1,all,,,,Y,fewer than 10 students,\n")
     forbidden = client.get("/export/metrics.csv?entity=S2")
     assert forbidden.status_code == 403 and "S2" not in forbidden.get_data(as_text=True).split("\n", 1)[1]
     assert client.get("/export/metrics.csv?level=student&entity=s01").status_code == 403
@@ -150,7 +155,7 @@ def test_export_for_an_analyst_has_the_values(warehouse, users, monkeypatch):
     login(client, "ana")
     text = client.get("/export/metrics.csv?entity=S2&metric=attendance_rate&year=2026&group=all").get_data(as_text=True)
     # S2 in 2026: s07 10 of 10, s08 9 of 10, s09 5 of 6 -> 24 of 26
-    assert text.splitlines()[1].startswith("attendance_rate,1,2026,year,school,S2,all,24,26,0.923")
+    assert text.splitlines()[1].startswith("attendance_rate,2,2026,year,school,S2,all,24,26,0.923")
 
 
 def test_users_command(tmp_path, monkeypatch, capsys, warehouse):
