@@ -56,16 +56,15 @@ def early_warning_dates(viewer: Viewer, *, warehouse: str | Path | None = None) 
 
 def month_end(dates: pd.DataFrame, year: int | None, as_of) -> tuple[int | None, dt.date | None, dt.date | None]:
     """(school year, month end, the month end before it) a page shows: the URL's month end when
-    the mart keeps it, else the latest of the year (default the latest year)."""
+    the mart keeps it in the year asked for, else the year's latest; the year asked for, else the
+    month end's, else the latest."""
     if dates.empty:
         return year, None, None
     ends = [d.date() if hasattr(d, "date") else d for d in pd.to_datetime(dates["as_of"])]
     years = [int(y) for y in dates["school_year"]]
     wanted = _date(as_of)
-    if wanted in ends:
-        year = years[ends.index(wanted)]
-    elif year not in years:
-        year = max(years)
+    if year not in years:
+        year = years[ends.index(wanted)] if wanted in ends else max(years)
     of_year = [d for d, y in zip(ends, years) if y == year]
     shown = wanted if wanted in of_year else of_year[-1]
     before = [d for d in of_year if d < shown]

@@ -48,8 +48,8 @@
     WHERE coalesce(i.start_date, i.identified_date) <= $as_of AND (i.end_date IS NULL OR i.end_date >= $as_of)
     GROUP BY i.student_id
 ), teachers AS (
-    SELECT e.student_id, list(DISTINCT s.staff_id ORDER BY s.staff_id) AS teacher_ids,
-           string_agg(DISTINCT coalesce(f.staff_name, s.staff_id), '; ' ORDER BY coalesce(f.staff_name, s.staff_id)) AS teachers
+    SELECT e.student_id,
+           list_sort(list(DISTINCT {'id': s.staff_id, 'name': coalesce(f.staff_name, s.staff_id)})) AS pairs
     FROM staging.section_enrollments AS e
     JOIN chosen AS c ON c.school_year = e.school_year AND c.student_id = e.student_id
     JOIN staging.sections AS s ON s.section_id = e.section_id
@@ -62,7 +62,9 @@ SELECT m.student_id, n.first_name, n.last_name, m.school_year, m.school_id, h.en
        m.grade_level, m.attendance, m.behavior, m.course, m.assessment, m.flags, m.supports,
        m.enrolled_days, m.absent_days, m.absence_rate, m.removals, m.incidents, m.grading_period,
        m.failing_marks, m.failing_core_marks, m.benchmark_date, m.benchmark_not_proficient,
-       a.interventions, t.teachers, coalesce(t.teacher_ids, []::VARCHAR[]) AS teacher_ids,
+       a.interventions, array_to_string(list_transform(t.pairs, lambda p: p.name), '; ') AS teachers,
+       coalesce(list_transform(t.pairs, lambda p: p.id), []::VARCHAR[]) AS teacher_ids,
+       coalesce(list_transform(t.pairs, lambda p: p.name), []::VARCHAR[]) AS teacher_names,
        nullif(array_to_string(m.raised, '|'), '') AS raised,
        CASE WHEN $previous IS NOT NULL THEN
            nullif(array_to_string(list_filter(m.raised, lambda i: NOT list_contains(coalesce(p.raised, []::VARCHAR[]), i)),
@@ -76,7 +78,7 @@ LEFT JOIN staging.org_hierarchy AS h ON h.entity_level = 'school' AND h.entity_i
 LEFT JOIN previous AS p ON p.student_id = m.student_id
 LEFT JOIN active AS a ON a.student_id = m.student_id
 LEFT JOIN teachers AS t ON t.student_id = m.student_id
-WHERE ($teacher IS NULL OR list_contains(t.teacher_ids, $teacher))
+WHERE ($teacher IS NULL OR list_contains(list_transform(t.pairs, lambda p: p.id), $teacher))
   AND ($indicator IS NULL OR list_contains(m.raised, $indicator)
        OR len(list_intersect(m.areas, CASE $indicator WHEN 'attendance' THEN ['attendance']
               WHEN 'behavior' THEN ['behavior'] ELSE ['reading', 'math'] END)) > 0)
