@@ -111,6 +111,9 @@ def summary(now: pd.DataFrame) -> html.Div:
     if total.empty:
         return context.message("No students on this date.")
     row = total.iloc[0]
+    if row["in_school"] == 0:
+        return html.Div([html.H2("Students flagged"),
+                         context.message("No school days by this date yet: no indicators to show.")], id="ews-summary")
     if row["suppressed"]:
         return html.Div([html.H2("Students flagged"),
                          context.message(f"Counts hidden: {row['suppression_reason'] or 'too few students'}.")],
@@ -126,10 +129,10 @@ def summary(now: pd.DataFrame) -> html.Div:
 
 def history(counts: pd.DataFrame):
     """The share of students flagged at each month end of the year, all and by indicator; a
-    hidden month is a gap."""
-    total = counts[counts["dimension"] == "all"].sort_values("as_of")
+    hidden month is a gap, a month end before the first school day is left out (no data yet)."""
+    total = counts[(counts["dimension"] == "all") & ~(counts["in_school"] == 0)].sort_values("as_of")
     if total.empty:
-        return html.P("No month ends this year.", className="note")
+        return html.P("No month end of this year has school days yet.", className="note")
     x = [date_text(d) for d in total["as_of"]]
     lines = []
     for i, (column, label) in enumerate([("flagged", "Flagged"), *INDICATOR_NAMES.items(), ("supported", "Supported")]):
@@ -138,7 +141,7 @@ def history(counts: pd.DataFrame):
                       "line": {"color": figures.SERIES[i % len(figures.SERIES)], "width": 3 if i == 0 else 1.5},
                       "hovertemplate": "%{x}: %{y:.1%} " + label.lower() + "<extra></extra>"})
     figure = {"data": lines, "layout": figures.base_layout("Share of students flagged, by month end",
-                                                           x_title="month end", y_title="% of students")}
+                                                           y_title="% of students")}
     figure["layout"]["xaxis"]["type"] = "category"
     figure["layout"]["yaxis"].update(tickformat=".0%", rangemode="tozero")
     return figures.graph("ews-history", figure)
@@ -150,18 +153,27 @@ def breakdown(now: pd.DataFrame):
         return html.P("No breakdown on this date.", className="note")
     rows["dimension_name"] = rows["dimension"].map(DIMENSIONS)
     rows["label"] = [row.school_name if row.dimension == "school" else
-                     f"Grade {grade_label(row.key)}" if row.dimension == "grade" else group_words(row.key)
+                     grade_words(row.key) if row.dimension == "grade" else group_words(row.key)
                      for row in rows.itertuples()]
     order = {"school": 0, "grade": 1, "group": 2}
     rows = rows.sort_values(["dimension", "label"], key=lambda s: s.map(order) if s.name == "dimension" else s)
-    columns = [grids.column("dimension_name", "By", maxWidth=140), grids.column("label", "Which", minWidth=220),
-               grids.column("students", "Students", "integer"), grids.column("flagged", "Flagged", "integer"),
-               grids.column("flagged_rate", "Flagged share", "percent"),
-               *(grids.column(i, INDICATOR_NAMES[i], "integer") for i in queries.INDICATORS),
-               grids.column("supported", "Supported", "integer"),
-               grids.column("supported_rate", "Supported share", "percent"),
-               grids.column("suppression_reason", "Hidden because", minWidth=170)]
+    count = {"minWidth": 115}
+    columns = [grids.column("dimension_name", "By", minWidth=140, maxWidth=150, pinned="left"),
+               grids.column("label", "Which", minWidth=290, pinned="left"),
+               grids.column("suppression_reason", "Hidden because", minWidth=190),
+               grids.column("students", "Students", "integer", **count),
+               grids.column("flagged", "Flagged", "integer", **count),
+               grids.column("flagged_rate", "Flagged share", "percent", **count),
+               *(grids.column(i, INDICATOR_NAMES[i], "integer", minWidth=140) for i in queries.INDICATORS),
+               grids.column("supported", "Supported", "integer", **count),
+               grids.column("supported_rate", "Supported share", "percent", **count)]
     return grids.grid("ews-breakdown", rows, columns, height=460)
+
+
+def grade_words(grade) -> str:
+    """'04' -> 'Grade 4'; 'KG' -> 'Kindergarten'."""
+    label = grade_label(grade)
+    return f"Grade {label}" if label[:1].isdigit() else label
 
 
 def filters(rows: pd.DataFrame, indicator, grade, group, teacher) -> list:
@@ -174,11 +186,12 @@ def filters(rows: pd.DataFrame, indicator, grade, group, teacher) -> list:
     return [
         select("indicator", "Indicator", [everyone] + [{"label": v, "value": k} for k, v in INDICATOR_NAMES.items()],
                indicator or "", width=150),
-        select("grade", "Grade", [everyone] + [{"label": grade_label(g), "value": g} for g in grades], grade or "",
+        select("grade", "Grade", [everyone] + [{"label": grade_words(g), "value": g} for g in grades], grade or "",
                width=120),
         select("group", "Student group", [everyone] + [{"label": group_words(g), "value": g} for g in group_codes()],
                group or "", width=230),
-        select("teacher", "Teacher", [everyone] + [{"label": n, "value": k} for k, n in sorted(teachers.items(), key=lambda t: t[1])],
+        select("teacher", "Teacher", [everyone] + [{"label": n, "value": k} for k, n in
+                                                   sorted(teachers.items(), key=lambda t: t[1])],
                teacher or "", width=180),
     ]
 
@@ -195,8 +208,8 @@ def why(row) -> str:
     """The values behind the raised flags, in words."""
     parts = []
     if row.attendance != "none":
-        parts.append(f"Attendance {row.attendance}: {row.absence_rate:.1%} absent ({int(row.absent_days)} of "
-                     f"{int(row.enrolled_days)} days)")
+        parts.append(f"{'Severely' if row.attendance == 'severe' else 'Chronically'} absent: {row.absence_rate:.1%} "
+                     f"({int(row.absent_days)} of {int(row.enrolled_days)} days)")
     if row.behavior == "Y":
         parts.append(f"Behavior: {int(row.removals)} removal{'s' * (row.removals != 1)}, "
                      f"{int(row.incidents)} incident{'s' * (row.incidents != 1)}")
@@ -204,8 +217,8 @@ def why(row) -> str:
         parts.append(f"Course marks: {int(row.failing_marks)} failing in {row.grading_period} "
                      f"({int(row.failing_core_marks)} in ELA or math)")
     if row.assessment == "Y":
-        parts.append(f"Assessment: not proficient in {words(row.benchmark_not_proficient, {'ela': 'ELA', 'math': 'math'})}"
-                     f" ({date_text(row.benchmark_date)})")
+        subjects = words(row.benchmark_not_proficient, {"ela": "ELA", "math": "math"})
+        parts.append(f"Benchmark not proficient in {subjects} ({date_text(row.benchmark_date)})")
     return "; ".join(parts)
 
 
@@ -218,28 +231,33 @@ def readable(rows: pd.DataFrame, year) -> pd.DataFrame:
         newly=rows["newly_flagged"].map(lambda c: words(c, INDICATOR_NAMES)),
         unsupported_words=rows["unsupported"].map(lambda c: words(c, INDICATOR_NAMES)),
         unflagged_words=rows["unflagged_supports"].map(lambda c: words(c, AREA_NAMES)),
+        interventions=rows["interventions"].fillna("none"),
+        teachers=rows["teachers"].fillna("none on this date"),
         folder=[f"[Folder](/student?student={s}&year={year})" for s in rows["student_id"]],
     )
 
 
-STUDENT = grids.column("student", "Student", minWidth=200, pinned="left")
-FOLDER = grids.column("folder", "Data folder", cellRenderer="markdown", maxWidth=120)
+STUDENT = grids.column("student", "Student", minWidth=230, pinned="left")
+FOLDER = grids.column("folder", "Data folder", cellRenderer="markdown", maxWidth=110)
+WHY = grids.column("why", "Why", minWidth=300, flex=2, wrapText=True, autoHeight=True)
 
 
 def student_parts(rows: pd.DataFrame, year, previous) -> list[tuple[str, list]]:
     """The lists a team works from, each a grid (a row opens the student's folder)."""
     rows = readable(rows, year)
-    common = [grids.column("grade", "Grade", maxWidth=90), grids.column("teachers", "Teachers", minWidth=150)]
+    common = [grids.column("grade", "Grade", maxWidth=90),
+              grids.column("teachers", "Teachers", minWidth=150, wrapText=True, autoHeight=True)]
     flagged = rows[rows["flags"] > 0]
     lists = [
-        ("Flagged", flagged, [STUDENT, *common, grids.column("flags_words", "Flags", minWidth=160),
-                              grids.column("why", "Why", minWidth=320, wrapText=True, autoHeight=True),
-                              grids.column("interventions", "Current interventions", minWidth=240,
+        ("Flagged", flagged, [STUDENT, *common,
+                              grids.column("flags_words", "Flags", minWidth=150, wrapText=True, autoHeight=True),
+                              WHY,
+                              grids.column("interventions", "Current interventions", minWidth=180,
                                            wrapText=True, autoHeight=True), FOLDER]),
         ("Flagged without support in that area", rows[rows["unsupported"].notna()],
          [STUDENT, *common, grids.column("unsupported_words", "Flagged, no support for", minWidth=170),
-          grids.column("why", "Why", minWidth=320, wrapText=True, autoHeight=True),
-          grids.column("interventions", "Current interventions", minWidth=220, wrapText=True, autoHeight=True),
+          WHY,
+          grids.column("interventions", "Current interventions", minWidth=180, wrapText=True, autoHeight=True),
           FOLDER]),
         ("Supported without a current flag", rows[rows["unflagged_supports"].notna()],
          [STUDENT, *common, grids.column("unflagged_words", "Support with no flag", minWidth=170),
@@ -249,8 +267,8 @@ def student_parts(rows: pd.DataFrame, year, previous) -> list[tuple[str, list]]:
     if previous is not None:
         lists.append((f"Newly flagged since {date_text(previous)}", rows[rows["newly_flagged"].notna()],
                       [STUDENT, *common, grids.column("newly", "Newly flagged", minWidth=150),
-                       grids.column("why", "Why", minWidth=320, wrapText=True, autoHeight=True),
-                       grids.column("interventions", "Current interventions", minWidth=220,
+                       WHY,
+                       grids.column("interventions", "Current interventions", minWidth=180,
                                     wrapText=True, autoHeight=True), FOLDER]))
     parts = []
     for i, (title, part, columns) in enumerate(lists):

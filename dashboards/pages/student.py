@@ -53,13 +53,13 @@ SECTIONS = (
         grids.column("identified_date", "Identified"), grids.column("start_date", "Started"),
         grids.column("end_date", "Ended (blank: still active)", minWidth=150)]),
     ("early_warning", "Early-warning indicators by month end", [
-        YEAR, grids.column("as_of", "Month end"),
-        grids.column("attendance_words", "Attendance", minWidth=200),
-        grids.column("behavior_words", "Behavior", minWidth=170),
-        grids.column("course_words", "Course marks", minWidth=170),
-        grids.column("assessment_words", "Assessment", minWidth=170),
+        YEAR, grids.column("as_of", "Month end", maxWidth=120),
+        grids.column("attendance_words", "Attendance", minWidth=200, wrapText=True, autoHeight=True),
+        grids.column("behavior_words", "Behavior", minWidth=170, wrapText=True, autoHeight=True),
+        grids.column("course_words", "Course marks", minWidth=150, wrapText=True, autoHeight=True),
+        grids.column("assessment_words", "Assessment", minWidth=180, wrapText=True, autoHeight=True),
         grids.column("flags", "Flags", "integer", maxWidth=90),
-        grids.column("supports_words", "Supported in", minWidth=150)]),
+        grids.column("supports_words", "Supported in", minWidth=140, wrapText=True, autoHeight=True)]),
 )
 ABSENCE = {"none": "not chronically absent", "chronic": "chronically absent", "severe": "severely absent"}
 
@@ -88,7 +88,7 @@ def indicator_words(frame: pd.DataFrame) -> dict:
         return {"Y": "⚑ ", "N": ""}.get(value, "")
     return {
         "attendance_words": [f"{'⚑ ' if a != 'none' else ''}{ABSENCE.get(a, a)} ({r:.1%} of {int(d)} days)"
-                             if pd.notna(r) else ABSENCE.get(a, a)
+                             if pd.notna(r) and d else "no school days yet"
                              for a, r, d in zip(frame["attendance"], frame["absence_rate"], frame["enrolled_days"])],
         "behavior_words": [f"{flag(b)}{int(r)} removal{'s' * (r != 1)}, {int(i)} incident{'s' * (i != 1)}"
                            for b, r, i in zip(frame["behavior"], frame["removals"], frame["incidents"])],

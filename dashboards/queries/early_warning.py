@@ -75,7 +75,7 @@ def month_end(dates: pd.DataFrame, year: int | None, as_of) -> tuple[int | None,
 def early_warning_counts(viewer: Viewer, level: str, entity_id: str, *, warehouse: str | Path | None = None,
                          year: int | None = None) -> pd.DataFrame:
     """Flagged and supported students of an entity at each month end of a school year (default the
-    latest): as_of, dimension (all, school, grade, group), key, school_name, students, flagged,
+    latest): as_of, dimension (all, school, grade, group), key, school_name, students, in_school, flagged,
     attendance, behavior, course, assessment, supported, flagged_unsupported, flagged_rate,
     supported_rate, suppressed, suppression_reason. Aggregates, hidden by the viewer's audience
     (n = the students of the cell, the chronic-absence metric's minimum n)."""

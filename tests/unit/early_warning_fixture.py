@@ -90,7 +90,8 @@ def build_early_warning_warehouse(path: Path) -> Path:
             school_id VARCHAR, grade_level VARCHAR, attendance VARCHAR, behavior VARCHAR, course VARCHAR,
             assessment VARCHAR, flags INTEGER, supports VARCHAR, enrolled_days INTEGER, absent_days INTEGER,
             absence_rate DOUBLE, removals INTEGER, incidents INTEGER, grading_period VARCHAR,
-            failing_marks INTEGER, failing_core_marks INTEGER, benchmark_date DATE, benchmark_not_proficient VARCHAR)""")
+            failing_marks INTEGER, failing_core_marks INTEGER, benchmark_date DATE,
+            benchmark_not_proficient VARCHAR)""")
         con.executemany(f"INSERT INTO mart.early_warning VALUES ({', '.join('?' * len(COLUMNS))})",
                         [[row[c] for c in COLUMNS] for row in mart_rows()])
     finally:

@@ -2,12 +2,13 @@
 -- counted for all its students and by school, grade and student group: an aggregate, hidden by
 -- the viewer's audience with n = the students of the cell and the minimum n of the attendance
 -- indicator's metric ($min_n); no student rows. A student is flagged with one indicator or more,
--- supported with an MTSS intervention active on the date.
+-- supported with an MTSS intervention active on the date; in_school counts the students with an
+-- enrolled day by the date (none: the year has not started, "no data" rather than nobody flagged).
 , judged AS (
     SELECT w.as_of, w.school_year, w.student_id, w.school_id, w.grade_level,
            w.flags > 0 AS flagged, w.attendance <> 'none' AS attendance, w.behavior = 'Y' AS behavior,
            coalesce(w.course = 'Y', false) AS course, coalesce(w.assessment = 'Y', false) AS assessment,
-           w.supports IS NOT NULL AS supported
+           w.supports IS NOT NULL AS supported, w.enrolled_days > 0 AS in_school
     FROM mart.early_warning AS w
     JOIN members AS m ON m.school_year = w.school_year AND m.student_id = w.student_id
     WHERE w.school_year = $year
@@ -23,7 +24,7 @@
     JOIN staging.student_groups AS g ON g.school_year = j.school_year AND g.student_id = j.student_id
     WHERE g.student_group <> 'all' AND NOT starts_with(g.student_group, 'grade:')
 ), counted AS (
-    SELECT as_of, dimension, key, count(*) AS students,
+    SELECT as_of, dimension, key, count(*) AS students, count(*) FILTER (WHERE in_school) AS in_school,
            count(*) FILTER (WHERE flagged) AS flagged,
            count(*) FILTER (WHERE attendance) AS attendance,
            count(*) FILTER (WHERE behavior) AS behavior,
@@ -43,6 +44,7 @@
 SELECT s.as_of, s.dimension, s.key,
        CASE WHEN s.dimension = 'school' THEN coalesce(h.entity_name, s.key) END AS school_name,
        CASE WHEN hidden THEN NULL ELSE students END AS students,
+       CASE WHEN hidden THEN NULL ELSE in_school END AS in_school,
        CASE WHEN hidden THEN NULL ELSE flagged END AS flagged,
        CASE WHEN hidden THEN NULL ELSE attendance END AS attendance,
        CASE WHEN hidden THEN NULL ELSE behavior END AS behavior,
