@@ -62,7 +62,8 @@ def layout(level=None, entity=None, year=None, as_of=None, indicator=None, grade
             "No early-warning indicators yet: they are computed at each month end by the nightly load.")])
     counts = queries.early_warning_counts(viewer, level, entity, warehouse=wh, year=shown_year)
     now = counts[counts["as_of"] == pd.Timestamp(shown)]
-    students = viewer.may_see_students and crumbs[-1]["in_scope"]
+    # the lists are a school team's: a district's would send every flagged student of every school
+    students = viewer.may_see_students and crumbs[-1]["in_scope"] and level != "district"
     of_year = sorted(pd.to_datetime(dates.loc[dates["school_year"] == shown_year, "as_of"]), reverse=True)
     controls = [year_select(sorted(set(int(y) for y in dates["school_year"])), shown_year),
                 select("as_of", "Month end", [{"label": date_text(d), "value": date_text(d)} for d in of_year],
@@ -90,6 +91,9 @@ def layout(level=None, entity=None, year=None, as_of=None, indicator=None, grade
     if not viewer.may_see_students:
         body.append(html.P("Counts only: this login may not see student-level rows.", className="note",
                            id="ews-counts-only"))
+    elif level == "district" and crumbs[-1]["in_scope"]:
+        body.append(html.P("Counts only at the district: open a school (breadcrumbs or the scorecard's layer below) "
+                           "for the students behind the flags.", className="note", id="ews-counts-only"))
     elif not students:
         body.append(html.P(f"Counts only: the students of this {LEVEL_NAMES[level].lower()} are outside your scope; "
                            "open your own for theirs.", className="note", id="ews-counts-only"))

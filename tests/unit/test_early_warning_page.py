@@ -156,3 +156,42 @@ def test_the_folder_shows_the_indicators_of_the_years_the_student_was_in_the_vie
     assert list(mine["attendance"]) == ["chronic", "none"]
     every = queries.student_folder(ANALYST, "s01", warehouse=warehouse)["early_warning"]
     assert list(every["as_of"].dt.date) == [NOVEMBER, OCTOBER, LAST_MAY]
+
+
+@pytest.fixture(scope="module")
+def pages(warehouse):
+    from dashboards.app import create_app
+
+    create_app(warehouse)  # registers the pages
+    from dashboards.pages import early_warning, equity
+
+    return equity, early_warning
+
+
+def test_the_equity_page_puts_each_groups_shares_flagged_and_supported_beside_its_mtss_ratio(warehouse, pages):
+    equity_page, _ = pages
+    rows = queries.equity(PRINCIPAL, "district", "D1", warehouse=warehouse, year=2026)
+    part = equity_page.mtss_part(PRINCIPAL, warehouse, "district", "D1", 2026, rows)
+    (grid,) = [c for c in part.children if getattr(c, "id", None) == "equity-mtss-groups"]
+    by_group = {r["group_label"]: r for r in grid.rowData}
+    white = by_group["White"]
+    # on 2025-11-30, the year's last month end: white s05 s06 s08 s10-s16 = 10, flagged s05 s08 s10,
+    # supported s06: 3 / 10 flagged, 1 / 10 supported, 10% - 30% = -20 points
+    assert (white["students"], white["flagged_rate"], white["supported_rate"]) == (10, 0.3, 0.1)
+    assert white["gap"] == pytest.approx(-0.2)
+    mart = rows[(rows["category"] == "mtss_any") & (rows["group"] == "white")]
+    assert white["ratio_type"] == mart["ratio_type"].iloc[0]  # the group's own MTSS identification ratio
+    black = by_group["Black"]  # s02 s04 s07: 3 students, hidden from staff
+    assert black["suppression_reason"] == "fewer than 10 students" and black["flagged_rate"] is None
+
+
+def test_the_page_lists_the_values_behind_each_flag_in_words(warehouse, pages):
+    _, page = pages
+    rows = page.readable(queries.early_warning_students(TEACHER, "classroom", "C1", NOVEMBER, warehouse=warehouse),
+                         2026).set_index("student_id")
+    # s01: 3 of 30 days absent = 10.0%; s02: 1 removal, 1 incident and 1 failing mark (in ELA or math) in Q1
+    assert rows.loc["s01", "why"] == "Chronically absent: 10.0% (3 of 30 days)"
+    assert rows.loc["s02", "why"] == ("Behavior: 1 removal, 1 incident; Course marks: 1 failing in Q1 "
+                                      "(1 in ELA or math)")
+    assert rows.loc["s01", "student"] == "Quill, Zoe (s01)" and rows.loc["s04", "student"] == "s04"
+    assert rows.loc["s01", "folder"] == "[Folder](/student?student=s01&year=2026)"
