@@ -163,7 +163,7 @@ def breakdown(now: pd.DataFrame):
     rows = rows.sort_values(["dimension", "label"], key=lambda s: s.map(order) if s.name == "dimension" else s)
     count = {"minWidth": 115}
     columns = [grids.column("dimension_name", "By", minWidth=140, maxWidth=150, pinned="left"),
-               grids.column("label", "Which", minWidth=290, pinned="left"),
+               grids.column("label", "Which (click a school to open it)", minWidth=290, pinned="left"),
                grids.column("suppression_reason", "Hidden because", minWidth=190),
                grids.column("students", "Students", "integer", **count),
                grids.column("flagged", "Flagged", "integer", **count),
@@ -171,7 +171,19 @@ def breakdown(now: pd.DataFrame):
                *(grids.column(i, INDICATOR_NAMES[i], "integer", minWidth=140) for i in queries.INDICATORS),
                grids.column("supported", "Supported", "integer", **count),
                grids.column("supported_rate", "Supported share", "percent", **count)]
-    return grids.grid("ews-breakdown", rows, columns, height=460)
+    return grids.grid("ews-breakdown", rows, columns, height=460, clickable=True,
+                      row_id="params.data.dimension + '|' + params.data.key")
+
+
+def open_school(row_id: str, state: dict):
+    """A school's row: that school's early warning, same year and month end."""
+    dimension, _, key = row_id.partition("|")
+    if dimension != "school":
+        return no_update
+    return href("/early-warning", level="school", entity=key, year=state.get("year"), as_of=state.get("as_of"))
+
+
+grids.open_on_click("ews-breakdown", open_school)
 
 
 def grade_words(grade) -> str:
