@@ -88,8 +88,8 @@ def test_a_teacher_sees_their_students_behind_the_flags_and_downloads_them(brows
     grid = wait(browser, lambda d: d.find_element("id", "ews-students-0").text, "the flagged students")
     shown = ids_in(browser.find_element("tag name", "body").text, warehouse)
     assert shown and shown <= mine, sorted(shown - mine)[:5]
-    (last, first) = mart(warehouse, """SELECT n.last_name, n.first_name FROM staging.student_names AS n
-        WHERE n.school_year = $y AND n.student_id = $s""", {"y": year, "s": min(shown)})[0]
+    (last, first) = mart(warehouse, """SELECT last_name, first_name FROM staging.students
+        WHERE school_year = $y AND student_id = $s""", {"y": year, "s": min(shown)})[0]
     assert f"{last}, {first} ({min(shown)})" in grid  # the name beside the id
     screenshot(browser, "teacher_early_warning")
     browser.find_element("id", "ews-csv").click()

@@ -1,5 +1,6 @@
 """The dashboard fixture (dashboard_fixture.py, the district of metrics_fixture.py) with early
-warning: seven more students at S1 so that some cells reach the minimum n of 10, names, and a
+warning: seven more students at S1 so that some cells reach the minimum n of 10, names (the
+optional columns of students.csv: s01 Zoe Quill, s02 Max Yarrow), and a
 hand-written mart.early_warning at two month ends of 2025-26 and one of 2024-25.
 
 Students of 2025-26 (metrics_fixture.py's s01-s09, and s10-s16: S1, grade 04, white, classroom C2
@@ -77,15 +78,15 @@ def build_early_warning_warehouse(path: Path) -> Path:
     build_dashboard_warehouse(path)
     con = duckdb.connect(str(path))
     try:
-        con.executemany("INSERT INTO raw.students VALUES (?, 'S1', 2026, '04', 'F', false, 'white', false, false, "
-                        "false, NULL)", [(s,) for s in EXTRA])
+        con.executemany("INSERT INTO raw.students (student_id, school_id, school_year, grade_level, sex, "
+                        "hispanic_latino, races, english_learner, idea_disability, economically_disadvantaged) "
+                        "VALUES (?, 'S1', 2026, '04', 'F', false, 'white', false, false, false)", [(s,) for s in EXTRA])
+        con.executemany("UPDATE raw.students SET first_name = ?, last_name = ? WHERE student_id = ? AND school_year = ?",
+                        [(first, last, student, year) for student, year, first, last in NAMES])
         for name in ("students", "student_groups", "org_hierarchy"):
             con.execute((STAGING_SQL / f"{name}.sql").read_text(encoding="utf-8"))
         con.executemany("INSERT INTO staging.section_enrollments VALUES ('C2', ?, '2025-09-01', NULL, 2026)",
                         [(s,) for s in EXTRA])
-        con.execute("CREATE TABLE staging.student_names (student_id VARCHAR, school_year INTEGER, "
-                    "first_name VARCHAR, last_name VARCHAR)")
-        con.executemany("INSERT INTO staging.student_names VALUES (?, ?, ?, ?)", NAMES)
         con.execute("""CREATE TABLE mart.early_warning (as_of DATE, school_year INTEGER, student_id VARCHAR,
             school_id VARCHAR, grade_level VARCHAR, attendance VARCHAR, behavior VARCHAR, course VARCHAR,
             assessment VARCHAR, flags INTEGER, supports VARCHAR, enrolled_days INTEGER, absent_days INTEGER,
