@@ -56,11 +56,17 @@ def layout(level=None, entity=None, year=None, as_of=None, indicator=None, grade
                                   context.message(f"{name} is a department: it has no students, so no early-warning "
                                                   "indicators. Open a school or the district.")])
     dates = queries.early_warning_dates(viewer, warehouse=wh)
-    shown_year, shown, previous = queries.month_end(dates, year_of(year), as_of)
-    if shown is None:
+    if dates.empty:
         return html.Div(header + [html.H1(f"{name}: early warning"), context.message(
             "No early-warning indicators yet: they are computed at each month end by the nightly load.")])
-    counts = queries.early_warning_counts(viewer, level, entity, warehouse=wh, year=shown_year)
+    counts = queries.early_warning_counts(viewer, level, entity, warehouse=wh, year=year_of(year))
+    if counts.empty:
+        return html.Div(header + [
+            html.H1(f"{name}: early warning"),
+            html.Div(year_select(sorted(set(int(y) for y in dates["school_year"])), year_of(year)),
+                     className="controls"),
+            context.message(f"{name} has no students in {school_year_label(year_of(year))}: choose another year.")])
+    shown_year, shown, previous = queries.month_end(dates, int(counts["school_year"].iloc[0]), as_of)
     now = counts[counts["as_of"] == pd.Timestamp(shown)]
     # the lists are a school team's: a district's would send every flagged student of every school
     students = viewer.may_see_students and crumbs[-1]["in_scope"] and level != "district"
@@ -315,10 +321,11 @@ def download(clicks, search):
     state = parse(search)
     viewer, wh = context.viewer(), context.warehouse()
     level, entity = context.home(state.get("level"), state.get("entity"))
-    dates = queries.early_warning_dates(viewer, warehouse=wh)
-    year, shown, previous = queries.month_end(dates, year_of(state.get("year")), state.get("as_of"))
-    if shown is None:
+    counts = queries.early_warning_counts(viewer, level, entity, warehouse=wh, year=year_of(state.get("year")))
+    if counts.empty:
         return no_update
+    dates = queries.early_warning_dates(viewer, warehouse=wh)
+    _, shown, previous = queries.month_end(dates, int(counts["school_year"].iloc[0]), state.get("as_of"))
     text = queries.early_warning_csv(viewer, level, entity, shown, warehouse=wh, previous=previous,
                                      indicator=state.get("indicator") or None, grade=state.get("grade") or None,
                                      group=state.get("group") or None, teacher=state.get("teacher") or None)

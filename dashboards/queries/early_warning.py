@@ -75,7 +75,7 @@ def month_end(dates: pd.DataFrame, year: int | None, as_of) -> tuple[int | None,
 def early_warning_counts(viewer: Viewer, level: str, entity_id: str, *, warehouse: str | Path | None = None,
                          year: int | None = None) -> pd.DataFrame:
     """Flagged and supported students of an entity at each month end of a school year (default the
-    latest): as_of, dimension (all, school, grade, group), key, school_name, students, in_school, flagged,
+    latest in which it has students): as_of, school_year, dimension (all, school, grade, group), key, school_name, students, in_school, flagged,
     attendance, behavior, course, assessment, supported, flagged_unsupported, flagged_rate,
     supported_rate, suppressed, suppression_reason. Aggregates, hidden by the viewer's audience
     (n = the students of the cell, the chronic-absence metric's minimum n)."""
@@ -85,8 +85,6 @@ def early_warning_counts(viewer: Viewer, level: str, entity_id: str, *, warehous
                  "staging.org_hierarchy", "staging.section_enrollments") as con:
         gate = Gate(con, viewer)
         gate.entity(level, entity_id)
-        if year is None:
-            year = con.execute("SELECT max(school_year) FROM mart.early_warning").fetchone()[0]
         return gate.run(read("ews_members.sql") + read("ews_counts.sql"), {
             "level": level, "entity": entity_id, "year": year, "min_n": metric.min_n, "n_unit": metric.n_unit,
         }).df()

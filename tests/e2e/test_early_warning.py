@@ -22,10 +22,13 @@ def mart(warehouse, sql: str, params: dict | None = None) -> list[tuple]:
         return con.execute(sql, params or {}).fetchall()
 
 
-def latest(warehouse) -> tuple:
-    """(as_of, school_year) the page opens on: the last month end of the latest year."""
-    return mart(warehouse, "SELECT max(as_of), max(school_year) FROM mart.early_warning "
-                           "WHERE school_year = (SELECT max(school_year) FROM mart.early_warning)")[0]
+def latest(warehouse, classroom: str | None = None) -> tuple:
+    """(as_of, school_year) the page opens on: the last month end of the latest year, or of the
+    classroom's own school year."""
+    year = ("(SELECT school_year FROM staging.sections WHERE section_id = $c)" if classroom
+            else "(SELECT max(school_year) FROM mart.early_warning)")
+    return mart(warehouse, f"SELECT max(as_of), max(school_year) FROM mart.early_warning WHERE school_year = {year}",
+                {"c": classroom} if classroom else None)[0]
 
 
 def ids_in(text: str, warehouse) -> set[str]:
@@ -73,7 +76,7 @@ def test_a_principal_sees_counts_of_flagged_students_and_no_student(browser, sit
 
 def test_a_teacher_sees_their_students_behind_the_flags_and_downloads_them(browser, site):
     warehouse = site[1]
-    as_of, year = latest(warehouse)
+    as_of, year = latest(warehouse, CLASSROOM_ID)
     mine = {s for (s,) in mart(warehouse, "SELECT student_id FROM staging.section_enrollments WHERE section_id = $c "
                                           "AND school_year = $y", {"c": CLASSROOM_ID, "y": year})}
     flagged = {s for (s,) in mart(warehouse, "SELECT student_id FROM mart.early_warning WHERE as_of = $d "

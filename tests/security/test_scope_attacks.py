@@ -255,16 +255,20 @@ def ews_download(session: requests.Session, base: str, search_text: str) -> requ
         "state": [{"id": "url", "property": "search", "value": search_text}]})
 
 
-def _latest_month_end(warehouse: Path) -> tuple:
-    """The month end the early-warning page opens on: the latest of the latest school year."""
-    return rows(warehouse, "SELECT max(as_of), max(school_year) FROM mart.early_warning "
-                           "WHERE school_year = (SELECT max(school_year) FROM mart.early_warning)")[0]
+def _latest_month_end(warehouse: Path, year_of: str = "SELECT max(school_year) FROM mart.early_warning",
+                      params: dict | None = None) -> tuple:
+    """The month end the early-warning page opens on: the last of the latest school year in which
+    the entity has students (`year_of`: that year's SQL)."""
+    return rows(warehouse, f"SELECT max(as_of), max(school_year) FROM mart.early_warning WHERE school_year = ({year_of})",
+                params)[0]
 
 
 def test_a_teacher_sees_only_their_students_on_the_early_warning_page_and_its_download(site):
     base, warehouse, _ = site
     teacher = login(base, "teacher")
-    as_of, year = _latest_month_end(warehouse)
+    # the classroom's students are of its own school year (the latest may be the year after)
+    as_of, year = _latest_month_end(warehouse, "SELECT school_year FROM staging.sections WHERE section_id = $c",
+                                    {"c": CLASSROOM})
     mine = {s for (s,) in rows(warehouse, "SELECT student_id FROM staging.section_enrollments WHERE section_id = $c "
                                           "AND school_year = $y", {"c": CLASSROOM, "y": year})}
     # the teacher's students flagged or supported on the page's month end: what the lists show

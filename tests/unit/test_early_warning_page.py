@@ -195,3 +195,12 @@ def test_the_page_lists_the_values_behind_each_flag_in_words(warehouse, pages):
                                       "(1 in ELA or math)")
     assert rows.loc["s01", "student"] == "Quill, Zoe (s01)" and rows.loc["s04", "student"] == "s04"
     assert rows.loc["s01", "folder"] == "[Folder](/student?student=s01&year=2026)"
+
+
+def test_a_classroom_of_an_earlier_year_opens_on_that_year(warehouse):
+    counts = queries.early_warning_counts(ANALYST, "classroom", "C9", warehouse=warehouse)
+    # C9 is a 2024-25 classroom (s01, s04): its page opens on 2025-05-31, where s01 has a behavior flag
+    assert set(counts["school_year"]) == {2025}
+    room = cell(counts, LAST_MAY, "all", "all")
+    assert (room["students"], room["flagged"], room["behavior"]) == (2, 1, 1)
+    assert queries.early_warning_counts(ANALYST, "classroom", "C9", warehouse=warehouse, year=2026).empty
