@@ -87,14 +87,14 @@ def mtss_part(viewer, wh, level, entity, year, rows: pd.DataFrame) -> html.Div:
                            gap=groups["supported_rate"] - groups["flagged_rate"],
                            flag=["⚑ flagged" if pd.notna(f) and bool(f) else "" for f in groups["ratio_flagged"]])
     columns = [grids.column("group_label", "Group", minWidth=170),
+               grids.column("suppression_reason", "Hidden because", minWidth=190),
                grids.column("students", "Students", "integer", minWidth=115),
                grids.column("flagged_rate", "Share flagged (early warning)", "percent", minWidth=150),
                grids.column("supported_rate", "Share supported (active MTSS)", "percent", minWidth=150),
                grids.column("gap", "Supported minus flagged", "percent", minWidth=140),
                grids.column("ratio_type", "Type", maxWidth=110),
                grids.column("ratio", "MTSS tier 2-3 ratio", "decimal", valueFormatter=RATIO, minWidth=140),
-               grids.column("flag", "Flag", maxWidth=120),
-               grids.column("suppression_reason", "Hidden because", minWidth=190)]
+               grids.column("flag", "Flag", minWidth=130)]
     return html.Div([
         html.P(f"As of {pd.Timestamp(last):%Y-%m-%d}: a group supported well beyond the share flagged may be "
                "overidentified for support; one flagged well beyond the share supported may be underserved. "
