@@ -30,6 +30,7 @@ DATED = {
     "survey_responses.csv": "submitted_date", "walkthroughs.csv": "observed_date",
     "plc_sig_ratings.csv": "assessed_date", "professional_learning.csv": "completed_date",
     "department_kpis.csv": "period_end", "team_meetings.csv": "meeting_date",
+    "course_marks.csv": "period_end_date",
 }
 # file -> date columns blanked when after `through` (not known yet on the day of the export)
 OPEN_ENDED = {"section_enrollments.csv": ("exit_date",), "mtss_interventions.csv": ("start_date", "end_date")}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
 import math
 import sys
 from pathlib import Path

@@ -506,6 +506,17 @@ def test_marks_have_a_few_fs_and_follow_attendance(district):
     assert f_not_proficient > 3 * f_proficient
 
 
+def test_a_year_in_progress_has_the_marks_of_the_periods_ended_by_the_export_day(tmp_path):
+    import datetime as dt
+
+    generate(tmp_path, students=150, seed=7, years=1, end_year=2026, today=dt.date(2026, 2, 1))
+    con = connect(tmp_path)
+    # the four quarters of 2025-26 end on 2025-10-29, 2026-01-21, 2026-04-02 and 2026-06-04 (quarter_ends
+    # of its 178-day calendar, 177 + 2026 % 3): on 2026-02-01 only Q1 and Q2 have ended
+    assert con.execute("SELECT DISTINCT grading_period, period_end_date FROM course_marks ORDER BY 1").fetchall() == [
+        ("Q1", "2025-10-29"), ("Q2", "2026-01-21")]
+
+
 def test_every_student_has_a_name_that_stays_the_same_every_year(clean):
     con = connect(clean)
     assert one(con, "SELECT count(*) FROM students WHERE first_name IS NULL OR last_name IS NULL") == 0
