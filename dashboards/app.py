@@ -31,6 +31,7 @@ NAV = (
     ("/needs", "Needs assessment", ("level", "entity", "year")),
     ("/equity", "Equity", ("level", "entity", "year")),
     ("/classroom", "Classroom data", ("level", "entity", "year")),
+    ("/early-warning", "Early warning", ("level", "entity", "year")),
     ("/plans", "Plans", ()),
     ("/quality", "Data quality", ()),
 )
@@ -149,7 +150,7 @@ def frame(pathname, search):
     state = parse(search)
     links = []
     name = auth.current_user_name()
-    nav = NAV if not (name and auth.current_viewer().may_see_students) else NAV[:4] + (SEARCH,) + NAV[4:]
+    nav = NAV if not (name and auth.current_viewer().may_see_students) else NAV[:5] + (SEARCH,) + NAV[5:]
     for path, label, keep in nav:
         active = (pathname or "/") == path or (path == "/" and pathname == "/metric")
         links.append(dcc.Link(label, href=href(path, **{k: state.get(k) for k in keep}),

@@ -7,7 +7,8 @@ import math
 from urllib.parse import parse_qsl, urlencode
 
 # The order keys appear in a URL, so the same view always has the same URL.
-KEYS = ("level", "entity", "metric", "year", "group", "category", "cfa", "standard", "student")
+KEYS = ("level", "entity", "metric", "year", "group", "category", "cfa", "standard", "student", "as_of",
+        "indicator", "grade", "teacher")
 
 
 def href(path: str, **state) -> str:

@@ -1,6 +1,7 @@
 """Disproportionality (34 CFR 300.647 and the complementary measures) for the district or a
 school: every category x group with its ratio, CI, risk difference, n, flag and reason; one
-category for every school side by side; MTSS identification by building; several years."""
+category for every school side by side; MTSS identification by building; per group the shares
+flagged by early warning and supported by MTSS beside the identification ratio; several years."""
 from __future__ import annotations
 
 import dash
@@ -56,10 +57,51 @@ def layout(level=None, entity=None, year=None, category=None, **_):
                                                          f"{category_label(category)}: by school")]),
                   ("MTSS by building", [schools_part("equity-mtss", mtss,
                                                      "MTSS tier 2 or 3 identification by building")])]
+    parts.append(("MTSS: flagged and supported", [mtss_part(viewer, wh, level, entity, shown_year, rows)]))
     history = queries.equity(viewer, level, entity, warehouse=wh, year=0, category=category)
     parts.append(("Over the years", [html.Div(years_chart(history, category), className="card")]))
     body += [html.H2("Across schools and years"), sections.tabs("equity-parts", parts)]
     return html.Div(header + body)
+
+
+def mtss_part(viewer, wh, level, entity, year, rows: pd.DataFrame) -> html.Div:
+    """Per race/ethnicity group, at the year's last month end: the share of students flagged by
+    an early-warning indicator and the share with an active MTSS intervention, beside the group's
+    MTSS identification ratio, so that a group supported far beyond its flags (overidentified) or
+    flagged far beyond its support can be read next to its ratio. Aggregates, by the audience rules."""
+    try:
+        counts = queries.early_warning_counts(viewer, level, entity, warehouse=wh, year=year)
+    except queries.AccessDenied:
+        raise
+    except queries.DataError:  # a warehouse loaded before the early-warning indicators
+        counts = pd.DataFrame()
+    if counts.empty:
+        return html.Div(html.P("No early-warning indicators for this year.", className="note"), className="card")
+    last = counts["as_of"].max()
+    groups = counts[(counts["as_of"] == last) & (counts["dimension"] == "group")
+                    & counts["key"].str.startswith("race_ethnicity:")].copy()
+    groups["group"] = groups["key"].str.removeprefix("race_ethnicity:")
+    ratios = rows.loc[rows["category"] == "mtss_any", ["group", "ratio_type", "ratio", "flagged"]]
+    groups = groups.merge(ratios.rename(columns={"flagged": "ratio_flagged"}), on="group", how="left")
+    groups = groups.assign(group_label=groups["group"].map(race_label),
+                           gap=groups["supported_rate"] - groups["flagged_rate"],
+                           flag=["⚑ flagged" if pd.notna(f) and bool(f) else "" for f in groups["ratio_flagged"]])
+    columns = [grids.column("group_label", "Group", minWidth=170),
+               grids.column("suppression_reason", "Hidden because", minWidth=190),
+               grids.column("students", "Students", "integer", minWidth=115),
+               grids.column("flagged_rate", "Share flagged (early warning)", "percent", minWidth=150),
+               grids.column("supported_rate", "Share supported (active MTSS)", "percent", minWidth=150),
+               grids.column("gap", "Supported minus flagged", "percent", minWidth=140),
+               grids.column("ratio_type", "Type", maxWidth=110),
+               grids.column("ratio", "MTSS tier 2-3 ratio", "decimal", valueFormatter=RATIO, minWidth=140),
+               grids.column("flag", "Flag", minWidth=130)]
+    return html.Div([
+        html.P(f"As of {pd.Timestamp(last):%Y-%m-%d}: a group supported well beyond the share flagged may be "
+               "overidentified for support; one flagged well beyond the share supported may be underserved. "
+               "The ratio is the group's MTSS tier 2 or 3 identification against all other groups.",
+               className="note"),
+        grids.grid("equity-mtss-groups", groups.sort_values("group_label"), columns),
+    ], className="card", id="equity-mtss-flagged")
 
 
 def flag_summary(flagged: pd.DataFrame) -> html.Div:

@@ -1,6 +1,6 @@
 """One student's data folder (seed 000: the classroom layer's student SMART goals): classes,
-attendance, assessments, CFA by standard, discipline and interventions, newest year first, codes
-in words. The query layer answers only a viewer who may see that student; anyone else, however
+attendance, assessments, CFA by standard, discipline, interventions and the early-warning
+indicators at each month end, newest year first, codes in words. The query layer answers only a viewer who may see that student; anyone else, however
 the URL was made, gets a refusal and no data."""
 from __future__ import annotations
 
@@ -52,7 +52,16 @@ SECTIONS = (
         grids.column("tier", "Tier", minWidth=160), grids.column("intervention_name", "Intervention", minWidth=160),
         grids.column("identified_date", "Identified"), grids.column("start_date", "Started"),
         grids.column("end_date", "Ended (blank: still active)", minWidth=150)]),
+    ("early_warning", "Early-warning indicators by month end", [
+        YEAR, grids.column("as_of", "Month end", maxWidth=120),
+        grids.column("attendance_words", "Attendance", minWidth=200, wrapText=True, autoHeight=True),
+        grids.column("behavior_words", "Behavior", minWidth=170, wrapText=True, autoHeight=True),
+        grids.column("course_words", "Course marks", minWidth=150, wrapText=True, autoHeight=True),
+        grids.column("assessment_words", "Assessment", minWidth=180, wrapText=True, autoHeight=True),
+        grids.column("flags", "Flags", "integer", maxWidth=90),
+        grids.column("supports_words", "Supported in", minWidth=140, wrapText=True, autoHeight=True)]),
 )
+ABSENCE = {"none": "not chronically absent", "chronic": "chronically absent", "severe": "severely absent"}
 
 
 def readable(key: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -68,7 +77,35 @@ def readable(key: str, frame: pd.DataFrame) -> pd.DataFrame:
         words["action"] = frame["action"].map(lambda c: code_label(c, ACTIONS))
     if key == "interventions":
         words["tier"] = frame["tier"].map(tier_label)
+    if key == "early_warning":
+        words.update(indicator_words(frame))
     return frame.assign(**words)
+
+
+def indicator_words(frame: pd.DataFrame) -> dict:
+    """Each month end's indicators as a flag and the value behind it."""
+    def flag(value) -> str:
+        return {"Y": "⚑ ", "N": ""}.get(value, "")
+    return {
+        "attendance_words": [f"{'⚑ ' if a != 'none' else ''}{ABSENCE.get(a, a)} ({r:.1%} of {int(d)} days)"
+                             if pd.notna(r) and d else "no school days yet"
+                             for a, r, d in zip(frame["attendance"], frame["absence_rate"], frame["enrolled_days"])],
+        "behavior_words": [f"{flag(b)}{int(r)} removal{'s' * (r != 1)}, {int(i)} incident{'s' * (i != 1)}"
+                           for b, r, i in zip(frame["behavior"], frame["removals"], frame["incidents"])],
+        "course_words": [("no marks yet" if c is None or pd.isna(c) else
+                          f"{flag(c)}{0 if pd.isna(f) else int(f)} failing in {p}")
+                         for c, f, p in zip(frame["course"], frame["failing_marks"], frame["grading_period"])],
+        "assessment_words": [("no benchmark yet" if a is None or pd.isna(a) else
+                              f"⚑ not proficient in {subjects(n)}"
+                              if a == "Y" else "proficient")
+                             for a, n in zip(frame["assessment"], frame["benchmark_not_proficient"])],
+        "supports_words": frame["supports"].map(lambda s: subjects(s) or "none"),
+    }
+
+
+def subjects(codes) -> str:
+    """'math|reading' -> 'Math, Reading'; blank for none."""
+    return ", ".join(code_label(c, SUBJECTS) for c in codes.split("|")) if isinstance(codes, str) else ""
 
 
 def group_words(code: str) -> str:

@@ -8,12 +8,16 @@ sql/macros.sql: the three audiences' rules), never by hiding links in the pages.
     connection   read-only connections to the published warehouse, one per file version
     cache        query results and drawn pages, until the next load (bytes-capped LRU)
     exports      CSV: one formatting rule and one writer
-    org, metrics, needs, equity, classroom, students, quality, plans: one module per page family
+    org, metrics, needs, equity, classroom, students, early_warning, quality, plans: one module per
+    page family
 """
 from dashboards.queries.access import AccessDenied, DataError, Viewer
 from dashboards.queries.cache import clear_cache
 from dashboards.queries.classroom import cfa_by_classroom, cfa_entities, cfa_mastery, cfa_students, reteach_groups, roster
 from dashboards.queries.connection import warehouse_version
+from dashboards.queries.early_warning import (
+    INDICATORS, early_warning_counts, early_warning_csv, early_warning_dates, early_warning_students, month_end,
+)
 from dashboards.queries.equity import equity, equity_categories, equity_schools
 from dashboards.queries.exports import csv_text
 from dashboards.queries.metrics import (
@@ -41,4 +45,6 @@ __all__ = [
     "student_search", "SEARCH_LIMIT", "data_quality", "failed_checks",
     "recent_failures", "banner", "GOAL_PROGRESS_COLUMNS", "plan_alignment", "goal_progress",
     "write_goal_progress_csv", "action_steps", "plan_schedule", "meeting_cadence",
+    "INDICATORS", "early_warning_dates", "month_end", "early_warning_counts", "early_warning_students",
+    "early_warning_csv",
 ]

@@ -25,6 +25,7 @@ PARTS = {
     "cfa": "staging.cfa_results",
     "discipline": "staging.discipline_incidents",
     "interventions": "staging.mtss_interventions",
+    "early_warning": "mart.early_warning",
 }
 
 
@@ -38,7 +39,8 @@ def student_folder(viewer: Viewer, student_id: str, *, warehouse: str | Path | N
                    year: int | None = None) -> dict:
     """One student's data folder, only for a viewer who may see that student: 'student' (dict,
     with first_name and last_name None when students.csv has no names), 'classes',
-    'attendance', 'assessments', 'cfa', 'discipline', 'interventions' (DataFrames, newest first,
+    'attendance', 'assessments', 'cfa', 'discipline', 'interventions', 'early_warning' (the
+    indicators at each month end; DataFrames, newest first,
     only the years the student was in the viewer's scope; one year with `year`)."""
     with connect(warehouse, "staging.students", "staging.student_groups", "staging.org_hierarchy",
                  "staging.section_enrollments", "staging.sections", "staging.staff") as con:

@@ -244,3 +244,66 @@ def test_re_teach_groups_never_name_a_student_outside_the_scope(site):
             assert not leaked, f"{level} {entity} {cfa}: {sorted(leaked)[:5]}"
     own = page(teacher, base, "/classroom", f"?level=classroom&entity={CLASSROOM}&cfa={cfas[0]}").text
     assert "Re-teach groups" in own
+
+
+def ews_download(session: requests.Session, base: str, search_text: str) -> requests.Response:
+    """What the browser posts when "Download these students (CSV)" is pressed on /early-warning."""
+    return session.post(base + "/_dash-update-component", timeout=60, json={
+        "output": "ews-download.data", "outputs": {"id": "ews-download", "property": "data"},
+        "inputs": [{"id": "ews-csv", "property": "n_clicks", "value": 1}],
+        "changedPropIds": ["ews-csv.n_clicks"],
+        "state": [{"id": "url", "property": "search", "value": search_text}]})
+
+
+def _latest_month_end(warehouse: Path, year_of: str = "SELECT max(school_year) FROM mart.early_warning",
+                      params: dict | None = None) -> tuple:
+    """The month end the early-warning page opens on: the last of the latest school year in which
+    the entity has students (`year_of`: that year's SQL)."""
+    return rows(warehouse, f"SELECT max(as_of), max(school_year) FROM mart.early_warning WHERE school_year = ({year_of})",
+                params)[0]
+
+
+def test_a_teacher_sees_only_their_students_on_the_early_warning_page_and_its_download(site):
+    base, warehouse, _ = site
+    teacher = login(base, "teacher")
+    # the classroom's students are of its own school year (the latest may be the year after)
+    as_of, year = _latest_month_end(warehouse, "SELECT school_year FROM staging.sections WHERE section_id = $c",
+                                    {"c": CLASSROOM})
+    mine = {s for (s,) in rows(warehouse, "SELECT student_id FROM staging.section_enrollments WHERE section_id = $c "
+                                          "AND school_year = $y", {"c": CLASSROOM, "y": year})}
+    # the teacher's students flagged or supported on the page's month end: what the lists show
+    listed = {s for (s,) in rows(warehouse, """SELECT student_id FROM mart.early_warning WHERE as_of = $d
+        AND (flags > 0 OR supports IS NOT NULL)""", {"d": as_of})}
+    expected = listed & mine
+    assert expected and (listed - mine)  # the school has flagged students outside the classroom
+    own = page(teacher, base, "/early-warning", "")
+    assert own.status_code == 200
+    shown = _student_ids(own.text, warehouse)
+    assert expected <= shown and shown <= mine, sorted(shown - mine)[:5]
+    for level, entity in (("school", SCHOOL), ("plc", PLC)):  # above the classroom: counts only
+        text = page(teacher, base, "/early-warning", f"?level={level}&entity={entity}").text
+        assert not _student_ids(text, warehouse) and "Counts only" in text
+    answer = ews_download(teacher, base, "")
+    assert answer.status_code == 200, answer.text[:300]
+    content = answer.json()["response"]["ews-download"]["data"]["content"]
+    assert {r["student_id"] for r in __import__("csv").DictReader(content.splitlines())} == expected
+    refused = ews_download(teacher, base, f"?level=school&entity={SCHOOL}")
+    assert refused.status_code == 403 and not _student_ids(refused.text, warehouse)
+
+
+def test_a_principal_gets_counts_of_flagged_students_and_no_names_or_ids(site):
+    base, warehouse, _ = site
+    principal = login(base, "principal")
+    as_of, year = _latest_month_end(warehouse)
+    students, flagged = rows(warehouse, """SELECT count(*), count(*) FILTER (WHERE flags > 0) FROM mart.early_warning
+        WHERE as_of = $d AND school_id = $s""", {"d": as_of, "s": SCHOOL})[0]
+    assert students >= 10 and flagged  # a school-sized cell, shown to staff
+    text = page(principal, base, "/early-warning", "").text
+    assert f"{flagged:,} ({flagged / students:.0%})" in text  # the "Flagged" tile
+    assert not _student_ids(text, warehouse)
+    names = rows(warehouse, "SELECT first_name, last_name FROM staging.students WHERE school_year = $y "
+                            "AND first_name IS NOT NULL", {"y": year})
+    assert names and not [n for n in names if f"{n[1]}, {n[0]}" in text]
+    assert "Counts only" in text and "ews-csv" not in text
+    refused = ews_download(principal, base, "")
+    assert refused.status_code == 403 and not _student_ids(refused.text, warehouse)
