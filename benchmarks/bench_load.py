@@ -141,7 +141,7 @@ def main() -> None:
             print(f"generating {args.students:,} students into {landing} ...", file=sys.stderr)
             subprocess.run(
                 [sys.executable, "-m", "pipelines", "generate", "--out", str(landing),
-                 "--students", str(args.students), "--years", "1"],
+                 "--students", str(args.students), "--years", "1", "--end-year", "2026"],  # a whole year
                 check=True,
             )
     size = sum(p.stat().st_size for p in landing.glob("*.csv")) / 2**30

@@ -8,7 +8,7 @@ import importlib
 import os
 import sys
 
-COMMANDS = ["generate", "load", "quality", "quarantine", "accept", "disparity", "export", "plans", "dashboard", "users"]
+COMMANDS = ["generate", "load", "quality", "quarantine", "accept", "disparity", "export", "plans", "report", "dashboard", "users"]
 
 
 def build_parser() -> argparse.ArgumentParser:

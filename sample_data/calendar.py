@@ -83,6 +83,11 @@ def school_calendar(year: int) -> SchoolCalendar:
     return SchoolCalendar(year, dates, labels, months)
 
 
+def school_year_of(day: dt.date) -> int:
+    """The school year a date falls in: July 1 - June 30, named by the calendar year it ends."""
+    return day.year + (day.month >= 7)
+
+
 def month_end_labels(year: int) -> list[tuple[int, str]]:
     """(month, 'YYYY-MM-DD' of its last day) for August .. June of the school year."""
     out = []

@@ -5,8 +5,11 @@ by school and year by year, streaming (one school-year of rows in memory at a ti
     summary = generate("landing/", students=5000, seed=42, years=3, end_year=2026)
 
 The same arguments give byte-identical files: every part draws from its own random stream
-seeded by (seed, purpose, school, year), see rng.py.
+seeded by (seed, purpose, school, year), see rng.py. The files are the export of one day
+(`today`, default the real today): the default last school year is the one that day falls in,
+and rows dated after it are left out, so the last year is a year in progress.
 """
+import datetime as dt
 import os
 import time
 from dataclasses import dataclass, field
@@ -19,7 +22,7 @@ import pyarrow.compute as pc
 
 from sample_data import (assessments, attendance, cfa, codes, discipline, kpis, learning, meetings, perception,
                          plans, plc_sig, sections, supports, walkthroughs)
-from sample_data.calendar import school_calendar
+from sample_data.calendar import school_calendar, school_year_of
 from sample_data.messy import Injector
 from sample_data.org import District, build_district
 from sample_data.rng import group_bounds, stream
@@ -56,13 +59,19 @@ class _Run:
     plc_effect: list  # per school: persistent effect of each of its PLCs
     birth_days: np.ndarray  # per registry student: birth date as days since 1970-01-01, -1 = not yet set
     last_sections: dict = field(default_factory=dict)  # school idx -> [(section_id, plc_id)] of the last year
+    today: dt.date | None = None  # the day of the export: nothing after it
+    last_teams: list = field(default_factory=list)  # teams.csv rows of the teams meeting in the last year
 
 
 def generate(out_dir: str | os.PathLike, students: int = 5000, seed: int = 42, years: int = 3,
-             end_year: int = 2026, messy: bool = False, log: Callable[[str], None] | None = None) -> Summary:
-    """Write a synthetic district's landing files into out_dir (created if needed)."""
+             end_year: int | None = None, messy: bool = False, log: Callable[[str], None] | None = None,
+             today: dt.date | None = None) -> Summary:
+    """Write a synthetic district's landing files into out_dir (created if needed), as exported
+    on `today` (default: today): end_year defaults to its school year; nothing is dated after it."""
     if students < 1 or years < 1 or seed < 0:
         raise ValueError("students and years must be >= 1 and seed >= 0")
+    today = today or dt.date.today()
+    end_year = end_year or school_year_of(today)
     log = log or (lambda _msg: None)
     t0 = time.perf_counter()
     Path(out_dir).mkdir(parents=True, exist_ok=True)
@@ -74,14 +83,15 @@ def generate(out_dir: str | os.PathLike, students: int = 5000, seed: int = 42, y
         f"({', '.join(f'{len(ix)} {codes.LEVELS[lv]}' for lv, ix in enumerate(district.by_level))}), "
         f"{len(staff.staff_id):,} staff, {len(registry):,} students over {years} year(s)")
     injector = Injector(seed) if messy else None
-    run = _Run(Output(out_dir, injector), seed, district, registry, staff, Tally(), perception.ResponseIds(),
+    run = _Run(Output(out_dir, injector, through=today), seed, district, registry, staff, Tally(), perception.ResponseIds(),
                [stream(seed, "plc", s.idx).normal(0, 0.4, len(district.plcs[s.idx])) for s in district.schools],
-               np.full(len(registry), -1, dtype=np.int64))
+               np.full(len(registry), -1, dtype=np.int64), today=today)
     _write_reference(run, year_list)
     for k, (year, roster) in enumerate(zip(year_list, rosters)):
         _write_year(run, k, year, roster, log)
     run.out.write("state_counts.csv", state_rows(run.tally, seed))
-    for name, rows in plans.build(district, end_year, run.last_sections, seed).items():
+    run.out.write("teams.csv", {c: [t[i] for t in run.last_teams] for i, c in enumerate(COLUMNS["teams.csv"])})
+    for name, rows in plans.build(district, end_year, run.last_sections, seed, today).items():
         if rows:
             columns = COLUMNS[f"{name}.csv"]
             run.out.write(f"{name}.csv", {c: [None if r[i] is None else str(r[i]) for r in rows]
@@ -151,6 +161,11 @@ def _write_year(run: _Run, k: int, year: int, roster: YearRoster, log) -> None:
     prim_order, prim_bounds = group_bounds(roster.school, n_schools)
     step = max(1, n_schools // 10)
     run.last_sections.clear()
+    run.last_teams.clear()
+    run.last_teams.append(("DLT:" + d.district_id, "DLT", d.district_id, "District Leadership Team",
+                           meetings.TEAM_CADENCE["DLT"], None))
+    run.last_teams.extend((f"OLT:{dept_id}", "OLT", dept_id, f"{name} operational team", meetings.TEAM_CADENCE["OLT"],
+                           None) for dept_id, name in d.departments)
     for s, school in enumerate(d.schools):
         segs = seg_order[seg_bounds[s]:seg_bounds[s + 1]]
         prim = prim_order[prim_bounds[s]:prim_bounds[s + 1]]
@@ -276,7 +291,7 @@ def _write_school_year(run: _Run, k: int, year: int, cal, roster: YearRoster, sc
 
     # --- perception
     invitations, responses = perception.build(rng("perception"), cal, year, sid, school.climate, grade, pf, pl,
-                                              len(run.staff.at_school[s]), run.response_ids)
+                                              len(run.staff.at_school[s]), run.response_ids, run.today)
     if invitations["survey_id"]:
         out.write("survey_invitations.csv", invitations)
     for cols in responses:
@@ -295,5 +310,15 @@ def _write_school_year(run: _Run, k: int, year: int, cal, roster: YearRoster, sc
     mrng = rng("meetings")
     if n:
         _write_meetings(out, meetings.build(mrng, cal, "BLT", [sid]))
+        run.last_teams.append((f"BLT:{sid}", "BLT", sid, f"{school.name} building leadership team",
+                               meetings.TEAM_CADENCE["BLT"], None))
+    teachers = {}
+    for section_id, plc_id, staff_id in zip(ss.section_id, ss.plc_id, ss.staff_id):
+        teachers.setdefault(plc_id, set()).add(staff_id)
+        run.last_teams.append((f"CLC:{section_id}", "CLC", section_id, f"Classroom learning community {section_id}",
+                               meetings.TEAM_CADENCE["CLC"], staff_id))
+    for i in keep:
+        run.last_teams.append((f"PLC:{plcs[i].plc_id}", "PLC", plcs[i].plc_id, plcs[i].name,
+                               meetings.TEAM_CADENCE["PLC"], "|".join(sorted(teachers.get(plcs[i].plc_id, ())))))
     _write_meetings(out, meetings.build(mrng, cal, "PLC", [plcs[i].plc_id for i in keep]))
     _write_meetings(out, meetings.build(mrng, cal, "CLC", list(ss.section_id)))

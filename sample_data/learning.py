@@ -1,22 +1,23 @@
 """Professional learning: each year's catalog of mandatory and optional sessions and coaching
-cycles, and which staff completed them (hours, feedback 1..5 or blank)."""
+cycles, when and where each is held, and which staff completed them (hours, feedback 1..5 or
+blank)."""
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-# (title, category, hours, month/day offered)
+# (title, category, hours, month/day offered, session_time, session_location)
 CATALOG = (
-    ("Equity and culturally responsive practice", "mandatory", 3.0, (8, 28)),
-    ("Student data privacy (FERPA)", "mandatory", 1.0, (8, 28)),
-    ("Safety and mandated reporter training", "mandatory", 1.5, (9, 10)),
-    ("Strategic plan launch: empowered learning", "mandatory", 2.0, (10, 15)),
-    ("PLC facilitation", "optional", 3.0, (9, 24)),
-    ("Standards and proficiency scales", "optional", 6.0, (10, 22)),
-    ("Blast walkthrough calibration", "optional", 1.5, (11, 5)),
-    ("Social-emotional learning in the classroom", "optional", 2.0, (1, 14)),
-    ("Using CFA data to plan instruction", "optional", 2.5, (2, 11)),
-    ("Profile of the Graduate design lab", "optional", 4.0, (3, 4)),
-) + tuple((f"Instructional coaching cycle: session {k}", "coaching", 0.75, (m, 5))
+    ("Equity and culturally responsive practice", "mandatory", 3.0, (8, 28), "school_day", "on_site"),
+    ("Student data privacy (FERPA)", "mandatory", 1.0, (8, 28), "after_hours", "off_site"),
+    ("Safety and mandated reporter training", "mandatory", 1.5, (9, 10), "after_hours", "off_site"),
+    ("Strategic plan launch: empowered learning", "mandatory", 2.0, (10, 15), "school_day", "off_site"),
+    ("PLC facilitation", "optional", 3.0, (9, 24), "after_hours", "on_site"),
+    ("Standards and proficiency scales", "optional", 6.0, (10, 22), "school_day", "off_site"),
+    ("Blast walkthrough calibration", "optional", 1.5, (11, 5), "school_day", "on_site"),
+    ("Social-emotional learning in the classroom", "optional", 2.0, (1, 14), "after_hours", "off_site"),
+    ("Using CFA data to plan instruction", "optional", 2.5, (2, 11), "school_day", "on_site"),
+    ("Profile of the Graduate design lab", "optional", 4.0, (3, 4), "after_hours", "off_site"),
+) + tuple((f"Instructional coaching cycle: session {k}", "coaching", 0.75, (m, 5), "school_day", "on_site")
           for k, m in enumerate((10, 11, 12, 1, 2, 3), start=1))
 FEEDBACK_P = np.array([0.04, 0.08, 0.2, 0.4, 0.28])
 
@@ -28,7 +29,7 @@ def build(rng: np.random.Generator, cal, year: int, staff_ids: list[str], roles:
     sessions = np.where(coached, rng.integers(2, 7, n), 0)
     parts = []
     coaching_k = 0
-    for a, (title, category, hours, (month, day)) in enumerate(CATALOG):
+    for a, (title, category, hours, (month, day), _when, _where) in enumerate(CATALOG):
         if category == "mandatory":
             done = rng.random(n) < np.where(teacher, 0.93, 0.9)
             spread = 20
@@ -65,4 +66,6 @@ def build(rng: np.random.Generator, cal, year: int, staff_ids: list[str], roles:
         "completed_date": cal.label(when[order]),
         "feedback_rating": pc.if_else(pa.array(rated[order]), rating.take(pa.array(order)),
                                       pa.scalar(None, pa.string())),
+        "session_time": pa.array([c[4] for c in CATALOG], type=pa.string()).take(take),
+        "session_location": pa.array([c[5] for c in CATALOG], type=pa.string()).take(take),
     }

@@ -1,11 +1,13 @@
 """Leadership-team meetings on the cadences of the alignment model: DLT quarterly (owner the
 district), OLT 1-2 a month (a department), BLT 2-3 (a school), PLC 2-4 (a PLC), CLC 4 (a
 section). Some teams are off cadence in a year (meet less often). Each meeting lists the metric
-ids it reviewed, pipe-separated."""
+ids it reviewed, pipe-separated, the next steps the team agreed on and, at some meetings, a
+decision (free text)."""
 from itertools import combinations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 MEETING_MONTHS = (9, 10, 11, 12, 1, 2, 3, 4, 5)
 QUARTER_MONTHS = (9, 12, 3, 5)
@@ -16,6 +18,8 @@ CADENCE = {
     "PLC": ((2, 4), (0, 2), 0.15),
     "CLC": ((4, 4), (1, 3), 0.2),
 }
+# team -> the cadence its teams.csv row gives (the seed's meetings a month, in teams.csv words)
+TEAM_CADENCE = {"DLT": "quarterly", "OLT": "monthly", "BLT": "biweekly", "PLC": "biweekly", "CLC": "weekly"}
 METRICS = {
     "DLT": ("attendance_rate", "chronic_absence_rate", "proficiency_rate.ela", "proficiency_rate.math", "oss_rate",
             "mtss_identified_rate", "percent_favorable.student.belonging", "survey_response_rate.student"),
@@ -27,6 +31,24 @@ METRICS = {
             "proficiency_rate.math"),
     "CLC": ("cfa_mastery_rate", "attendance_rate", "chronic_absence_rate"),
 }
+
+# team -> next steps a team agrees on (one or two per meeting) and decisions (some meetings)
+NEXT_STEPS = {
+    "DLT": ("Principals share attendance plans at the next BLT", "Review mid-year benchmark results by school",
+            "Draft budget priorities for the strategic plan goals", "Prepare the board update on Goal 2"),
+    "OLT": ("Report the KPI trend to the DLT", "Schedule the next PD feedback review",
+            "Follow up on overdue action steps with owners"),
+    "BLT": ("Attendance team calls families of students with five or more absences",
+            "Walkthrough focus for the next two weeks: empowered learning",
+            "PLC leads bring CFA results to the next meeting", "Recognise classrooms with improved attendance"),
+    "PLC": ("Re-teach the standard with the lowest mastery", "Write the next common formative assessment",
+            "Bring student work samples to compare scoring", "Plan small-group interventions for students below the cut"),
+    "CLC": ("Students set a goal for the next CFA", "Review the class attendance chart together",
+            "Share the learning targets for the next unit"),
+}
+DECISIONS = ("Keep the current strategy for another cycle", "Adjust the schedule to add intervention time",
+             "Move the next review up two weeks", "Add the metric to the scorecard review")
+DECISION_SHARE = 0.3
 
 
 def _combos(metrics: tuple[str, ...]) -> pa.Array:
@@ -69,9 +91,16 @@ def build(rng: np.random.Generator, cal, team: str, owners: list[str], metrics: 
     order = np.lexsort((day, owner))
     owner, day = owner[order], day[order]
     combos = _combos(metrics or METRICS[team])
+    reviewed = combos.take(pa.array(rng.integers(0, len(combos), len(owner))))
+    steps = NEXT_STEPS[team]
+    pairs = pa.array(list(steps) + [f"{a}; {b}" for a, b in zip(steps, steps[1:] + steps[:1])], type=pa.string())
+    decided = rng.random(len(owner)) < DECISION_SHARE
+    decision = pa.array(DECISIONS, type=pa.string()).take(pa.array(rng.integers(0, len(DECISIONS), len(owner))))
     return {
         "team": team,
         "owner_id": pa.array(owners, type=pa.string()).take(pa.array(owner)),
         "meeting_date": cal.label(day),
-        "metrics_reviewed": combos.take(pa.array(rng.integers(0, len(combos), len(owner)))),
+        "metrics_reviewed": reviewed,
+        "next_steps": pairs.take(pa.array(rng.integers(0, len(pairs), len(owner)))),
+        "decisions": pc.if_else(pa.array(decided), decision, pa.scalar(None, pa.string())),
     }

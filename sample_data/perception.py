@@ -5,6 +5,8 @@ surveys in the spring. 5-point items in four constructs (belonging, self_efficac
 teacher_student_relationships), about one in five reverse-coded. Responses: one row per
 respondent x item, ~3% skipped (blank value); response rates 50-90% by school.
 """
+import datetime as dt
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -105,13 +107,16 @@ class ResponseIds:
 
 
 def build(rng: np.random.Generator, cal, year: int, school_id: str, climate: float, grade: np.ndarray,
-          first: np.ndarray, last: np.ndarray, n_staff: int, ids: ResponseIds):
-    """(invitation rows, list of response column dicts) for one school-year."""
+          first: np.ndarray, last: np.ndarray, n_staff: int, ids: ResponseIds, through: dt.date | None = None):
+    """(invitation rows, list of response column dicts) for one school-year; a survey that opens
+    after `through` has not been given yet (no invitations)."""
     invitations = {k: [] for k in ("survey_id", "school_id", "respondent_type", "invited", "school_year")}
     responses = []
     for respondent, season, (month, day), (lo, hi) in SURVEYS:
         sid = survey_id(year, respondent, season)
         d0 = cal.index_on_or_after(month, day)
+        if through is not None and cal.dates[d0] > np.datetime64(through):
+            continue
         enrolled = (first <= d0) & (d0 <= last)
         rate = rng.uniform(lo, hi)
         if respondent == "student":

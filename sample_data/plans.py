@@ -119,8 +119,11 @@ class _Plans:
 
 
 def build(district: District, end_year: int, sections_by_school: dict[int, list[tuple[str, str]]],
-          seed: int) -> dict[str, list[tuple]]:
-    """Rows of the six plan files. sections_by_school: school idx -> [(section_id, plc_id)] of end_year."""
+          seed: int, today: dt.date | None = None) -> dict[str, list[tuple]]:
+    """Rows of the six plan files. sections_by_school: school idx -> [(section_id, plc_id)] of end_year.
+    As known on `today` (default: no cut): a step that would be completed later is still open
+    (in progress once started), a review or scheduled task done later is not done yet."""
+    last_day = (today or dt.date.max).isoformat()
     rng = stream(seed, "plans")
     out = _Plans()
     start, end = end_year, end_year + 2
@@ -139,6 +142,8 @@ def build(district: District, end_year: int, sections_by_school: dict[int, list[
             else:
                 slip = int(rng.integers(1, 25)) if roll < 0.25 else -int(rng.integers(0, 20))
                 done, status = _shift(due, slip), "complete"
+            if done is not None and done > last_day:  # not done yet on the day of the export
+                done, status = None, "in_progress" if year_start <= last_day else "not_started"
             steps.append((f"{goal_id}-A{n}", goal_id, strategy_id, n, text, owner, year_start, due, done, status))
 
     # --- the strategic plan (seed 002)
@@ -226,9 +231,12 @@ def build(district: District, end_year: int, sections_by_school: dict[int, list[
             expected = _date(end_year - 2 + (month > 12), (month - 1) % 12 + 1, 10 + 3 * t)
             slip = int(rng.integers(-5, 40))
             done = _shift(expected, slip) if stage != "stage_4" or t == 0 else None
+            done = done if done is not None and done <= last_day else None
             out.rows["plan_schedule"].append(("SP", stage, task, "District Leadership Team", expected, done))
     # --- roadmap reviews: every phase but the last has been reviewed this year
     for k, phase in enumerate(PHASES[:-1]):
+        if _date(end_year - 1, 9 + k, 15) > last_day:
+            continue
         out.rows["roadmap_reviews"].append((
             "SP", phase, _date(end_year - 1, 9 + k, 15), "Reviewed with the DLT",
             "Staff and family survey; board work session", "Share results with buildings",

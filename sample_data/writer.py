@@ -1,11 +1,16 @@
 """Streaming CSV output: one open file per landing file, chunks buffered and written with
-pyarrow (every value as text, blank for null). Nothing is held beyond one buffer per file."""
+pyarrow (every value as text, blank for null). Nothing is held beyond one buffer per file.
+
+A district's export is taken on a day: rows dated after it (`through`) do not exist yet, and an
+end date after it is not known yet (blank: still enrolled, still running)."""
+import datetime as dt
 import json
 import os
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from data_contracts.contract import load_contracts
@@ -17,6 +22,17 @@ BOM = b"\xef\xbb\xbf"
 FLUSH_ROWS = 250_000
 _PLAIN = pcsv.WriteOptions(include_header=False, quoting_style="none")
 _QUOTED = pcsv.WriteOptions(include_header=False, quoting_style="needed")
+# file -> the date column that says when a row happened (rows after `through` are left out)
+DATED = {
+    "attendance_daily.csv": "calendar_date", "assessments.csv": "test_date",
+    "cfa_results.csv": "administered_date", "discipline_incidents.csv": "incident_date",
+    "mtss_interventions.csv": "identified_date", "section_enrollments.csv": "entry_date",
+    "survey_responses.csv": "submitted_date", "walkthroughs.csv": "observed_date",
+    "plc_sig_ratings.csv": "assessed_date", "professional_learning.csv": "completed_date",
+    "department_kpis.csv": "period_end", "team_meetings.csv": "meeting_date",
+}
+# file -> date columns blanked when after `through` (not known yet on the day of the export)
+OPEN_ENDED = {"section_enrollments.csv": ("exit_date",), "mtss_interventions.csv": ("start_date", "end_date")}
 
 
 def as_text(value, n: int) -> pa.Array:
@@ -50,9 +66,10 @@ def _length(cols: dict) -> int:
 class Output:
     """Writes the landing files of one run into a folder."""
 
-    def __init__(self, out_dir: str | os.PathLike, injector=None):
+    def __init__(self, out_dir: str | os.PathLike, injector=None, through: dt.date | None = None):
         self.dir = Path(out_dir)
         self.injector = injector
+        self.through = None if through is None else pa.scalar(through.isoformat(), type=pa.string())
         self.files: dict[str, object] = {}
         self.buffers: dict[str, list[pa.Table]] = {}
         self.buffered: dict[str, int] = {}
@@ -78,11 +95,24 @@ class Output:
         missing = set(COLUMNS[name]) - set(cols)
         if missing:
             raise ValueError(f"{name}: missing columns {sorted(missing)}")
-        table = pa.table({c: as_text(cols[c], n) for c in COLUMNS[name]})
+        table = self._as_of(name, pa.table({c: as_text(cols[c], n) for c in COLUMNS[name]}))
         self.buffers[name].append(table)
-        self.buffered[name] += n
+        self.buffered[name] += table.num_rows
         if self.buffered[name] >= FLUSH_ROWS:
             self._flush(name)
+
+    def _as_of(self, name: str, table: pa.Table) -> pa.Table:
+        """The rows known on `through`: later rows left out, later end dates blank (ISO dates
+        compare as text)."""
+        if self.through is None:
+            return table
+        if name in DATED:
+            table = table.filter(pc.fill_null(pc.less_equal(table[DATED[name]], self.through), True))
+        for column in OPEN_ENDED.get(name, ()):
+            later = pc.fill_null(pc.greater(table[column], self.through), False)
+            blank = pc.if_else(later, pa.scalar(None, pa.string()), table[column])
+            table = table.set_column(table.schema.get_field_index(column), column, blank)
+        return table
 
     def _flush(self, name: str) -> None:
         if not self.buffers[name]:

@@ -1,7 +1,8 @@
 """Build mart.metric_values from the staging tables, every metric at every level and group.
 
 Each metric family's SQL (sql/<family>.sql) yields one row per unit (student, respondent, staff
-member, walkthrough ...) and entity; sql/rollup_units.sql rolls those up in one GROUPING SETS
+member, walkthrough ...), entity and period (periods.py: the school year, and the months and
+years to date of the year in progress); sql/rollup_units.sql rolls those up in one GROUPING SETS
 pass per family, with the student groups as columns so nothing is exploded by group. Families
 with `output: cells` (kpi) yield final cells. Suppression (suppression.py) then marks small
 cells, and the result is published with the version of the definition each value came from.
@@ -21,6 +22,7 @@ from typing import Callable
 import duckdb
 
 from assets import versions
+from assets.metrics import periods as metric_periods
 from assets.metrics import sqltext, suppression
 from assets.metrics.catalog import Catalog, Metric, load_catalog
 from assets.metrics.suppression import CodingBand, apply_suppression, load_coding_bands
@@ -28,7 +30,7 @@ from assets.warehouse import existing_tables
 from data_contracts.row_rules import quote
 
 _DIMENSION = re.compile(r"^[a-z][a-z0-9_]*$")
-UNIT_KEY = ("u.metric_id", "u.school_year", "u.level", "u.entity_id")
+UNIT_KEY = ("u.metric_id", "u.school_year", "u.period", "u.level", "u.entity_id")
 
 CELLS_TABLE = """
 CREATE OR REPLACE TEMP TABLE metric_cells (
@@ -92,8 +94,12 @@ def _dimension_column(dimension: str) -> str:
     return quote(f"d_{dimension}")
 
 
-def _rollup_sql(metric: Metric, units_sql: str, dimensions: list[str]) -> str:
-    """Roll the family's unit rows up to cells (levels are the parameter $levels)."""
+def _rollup_sql(metric: Metric, units_sql: str, dimensions: list[str], every_period_in_full: bool) -> str:
+    """Roll the family's unit rows up to cells (levels are the parameter $levels): the school
+    year at every level with a breakdown per student group dimension; the months and years to
+    date (periods.py) for all students at the organisation's levels only, which keeps their cost
+    down (a group's or a student's value to date is computed on request, asof.py, where
+    `every_period_in_full` rolls up every period like the year)."""
     base = ", ".join(UNIT_KEY)
     columns = [f"g.{_dimension_column(d)}" for d in (dimensions if metric.kind == "student" else [])]
     grouping_sets = [f"({base})"] + [f"({base}, {c})" for c in columns]
@@ -105,17 +111,23 @@ def _rollup_sql(metric: Metric, units_sql: str, dimensions: list[str]) -> str:
         )
     else:
         label, join = "'all'", ""
-    return sqltext.fill(sqltext.read("rollup_units.sql"), {
-        "units": units_sql,
-        "group_label": label,
-        "group_join": join,
-        "grouping_sets": ", ".join(grouping_sets),
+    template = sqltext.read("rollup_units.sql")
+    year = sqltext.fill(template, {
+        "units": units_sql, "group_label": label, "group_join": join, "grouping_sets": ", ".join(grouping_sets),
+        "periods": "true" if every_period_in_full else f"u.period = '{metric_periods.YEAR}'",
     })
+    if every_period_in_full:
+        return year
+    to_date = sqltext.fill(template, {
+        "units": units_sql, "group_label": "'all'", "group_join": "", "grouping_sets": f"({base})",
+        "periods": f"u.period <> '{metric_periods.YEAR}' AND u.level <> 'student'",
+    })
+    return f"{year}\nUNION ALL\n{to_date}"
 
 
 def _cells_sql(units_sql: str) -> str:
     return (
-        "SELECT metric_id, school_year, level, entity_id, student_group, numerator, denominator, "
+        "SELECT metric_id, school_year, period, level, entity_id, student_group, numerator, denominator, "
         f"value, n FROM ({units_sql}) AS c WHERE list_contains($levels, level) AND value IS NOT NULL"
     )
 
@@ -125,17 +137,22 @@ INSERT INTO metric_cells
 SELECT $first_cell_id + row_number() OVER (),
        CASE WHEN metric_id = $metric_id OR starts_with(metric_id, $metric_id || '.') THEN metric_id
             ELSE error('metric ' || $metric_id || ': its SQL produced metric_id ' || metric_id) END,
-       $metric_version, school_year, 'year', level, entity_id, student_group,
+       $metric_version, school_year, period, level, entity_id, student_group,
        numerator, denominator, value, n, $min_n, $n_unit, false, NULL, NULL
 FROM ({{select}})
 """
 
 
 def _insert_family(con: duckdb.DuckDBPyConnection, metric: Metric, dimensions: list[str],
-                   as_of: dt.date, first_cell_id: int) -> int:
-    """Add the family's cells to metric_cells; a metric_id outside the family stops the build."""
+                   as_of: dt.date, first_cell_id: int, every_period_in_full: bool) -> int:
+    """Add the family's cells to metric_cells; a metric_id outside the family stops the build.
+    A family whose SQL does not read metric_periods (a district's own metric written before
+    periods) has school-year values only."""
     units_sql = metric.sql_text()
-    select = _cells_sql(units_sql) if metric.output == "cells" else _rollup_sql(metric, units_sql, dimensions)
+    if "metric_periods" not in sqltext.strip_comments(units_sql):
+        units_sql = f"SELECT *, '{metric_periods.YEAR}' AS period FROM ({units_sql})"
+    select = (_cells_sql(units_sql) if metric.output == "cells"
+              else _rollup_sql(metric, units_sql, dimensions, every_period_in_full))
     values = {
         **metric.parameters, "metric_id": metric.id, "as_of": as_of, "levels": list(metric.levels),
         "first_cell_id": first_cell_id, "metric_version": metric.version, "min_n": metric.min_n,
@@ -151,7 +168,7 @@ def _insert_family(con: duckdb.DuckDBPyConnection, metric: Metric, dimensions: l
 
 
 ENGINE_FILES = (
-    Path(__file__), Path(suppression.__file__),
+    Path(__file__), Path(suppression.__file__), Path(metric_periods.__file__),
     *(sqltext.SQL_DIR / name for name in (
         "group_dimensions.sql", "rollup_units.sql", "suppress_prepare.sql", "suppress_complementary.sql",
         "suppress_code.sql", "suppress_apply.sql", "write_metric_values.sql")),
@@ -181,15 +198,16 @@ def is_coded(metric: Metric) -> bool:
 
 
 def family_version(con: duckdb.DuckDBPyConnection, metric: Metric, as_of: dt.date, engine: str,
-                   bands: Sequence[CodingBand] = ()) -> str | None:
+                   bands: Sequence[CodingBand] = (), periods: Sequence[metric_periods.Period] = ()) -> str | None:
     """The version of a family's values: its inputs' data versions, its definition, everything
-    else that changes its cells or their suppression (the coding bands), and the engine; None if
-    an input has none."""
+    else that changes its cells or their suppression (the coding bands, the periods computed),
+    and the engine; None if an input has none."""
     settings = {
         "fingerprint": metric.fingerprint(), "version": metric.version, "levels": metric.levels,
         "min_n": metric.min_n, "n_unit": metric.n_unit, "kind": metric.kind, "output": metric.output,
         "parameters": metric.parameters, "coding": list(bands) if is_coded(metric) else None,
         "as_of": as_of if "as_of" in sqltext.parameters_used(metric.sql_text()) else None,
+        "periods": [(p.school_year, p.period, p.start.isoformat(), p.end.isoformat()) for p in periods],
     }
     return versions.derived_version(con, family_inputs(metric), engine, settings)
 
@@ -206,6 +224,33 @@ def _computed_versions(con: duckdb.DuckDBPyConnection, present: set[str]) -> dic
     rows = con.execute("SELECT DISTINCT family, values_version FROM mart.metric_catalog "
                        "WHERE values_version IS NOT NULL").fetchall()
     return dict(rows)
+
+
+def compute_cells(con: duckdb.DuckDBPyConnection, metrics: Sequence[Metric], dimensions: list[str],
+                  as_of: dt.date, progress: Callable[[str], None] | None = None,
+                  every_period_in_full: bool = False) -> tuple[dict[str, int], set[str]]:
+    """Fill the temp table metric_cells with the cells of `metrics` for the periods in the temp
+    table metric_periods (the months and years to date: all students, organisation levels only,
+    unless `every_period_in_full`); return the cells per family and the prep tables made."""
+    con.execute(CELLS_TABLE)
+    prepared: dict[str, dict] = {}
+    counts: dict[str, int] = {}
+    for metric in metrics:
+        for name, path in zip(metric.prep, metric.prep_paths()):
+            sql = path.read_text(encoding="utf-8")
+            try:
+                values = sqltext.bind(sql, metric.parameters)
+            except KeyError as error:
+                raise MetricsError(f"metric {metric.id}: prep {name}: {error.args[0]}") from None
+            if prepared.get(name) != values:  # shared unless the metrics' parameters differ
+                sqltext.run(con, sql, values)
+                prepared[name] = values
+        started = time.perf_counter()
+        counts[metric.id] = _insert_family(con, metric, dimensions, as_of, sum(counts.values()),
+                                           every_period_in_full)
+        if progress:
+            progress(f"{metric.id}: {counts[metric.id]:,} cells in {time.perf_counter() - started:.1f} s")
+    return counts, set(prepared)
 
 
 def build_metric_values(
@@ -235,37 +280,23 @@ def build_metric_values(
     engine = engine_version()
     bands = load_coding_bands() if coding_bands is None else list(coding_bands)
     computed = _computed_versions(con, present) if incremental else {}
+    periods = metric_periods.nightly_periods(con, present, as_of)
+    metric_periods.create_periods_table(con, periods)
     wanted: dict[str, str | None] = {}
     for metric in catalog.metrics.values():
         missing = [table for table in metric.requires if table not in present]
         if missing:
             summary.skipped[metric.id] = missing
             continue
-        wanted[metric.id] = family_version(con, metric, as_of, engine, bands)
+        wanted[metric.id] = family_version(con, metric, as_of, engine, bands, periods)
     kept = sorted(f for f, version in wanted.items() if version is not None and computed.get(f) == version)
     summary.kept = kept
     todo = [catalog.metrics[f] for f in wanted if f not in kept]
     if not kept:
         for table in VALUES_TABLES:
             con.execute(f"DROP TABLE IF EXISTS {sqltext.table(table)}")
-    con.execute(CELLS_TABLE)
-    prepared: dict[str, dict] = {}
     dimensions = group_dimensions(con, present) if any(m.kind == "student" for m in todo) else []
-    for metric in todo:
-        for name, path in zip(metric.prep, metric.prep_paths()):
-            sql = path.read_text(encoding="utf-8")
-            try:
-                values = sqltext.bind(sql, metric.parameters)
-            except KeyError as error:
-                raise MetricsError(f"metric {metric.id}: prep {name}: {error.args[0]}") from None
-            if prepared.get(name) != values:  # shared unless the metrics' parameters differ
-                sqltext.run(con, sql, values)
-                prepared[name] = values
-        started = time.perf_counter()
-        cells = sum(summary.metrics.values())
-        summary.metrics[metric.id] = _insert_family(con, metric, dimensions, as_of, cells)
-        if progress:
-            progress(f"{metric.id}: {summary.metrics[metric.id]:,} cells in {time.perf_counter() - started:.1f} s")
+    summary.metrics, prepared = compute_cells(con, todo, dimensions, as_of, progress)
     if progress and kept:
         progress(f"unchanged inputs, values kept: {', '.join(kept)}")
     apply_suppression(con, "metric_cells", [m.id for m in todo if is_coded(m)], bands)
@@ -279,7 +310,7 @@ def build_metric_values(
     summary.version = values_version
     summary.rows, summary.suppressed = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE suppressed) FROM mart.metric_values").fetchone()
-    for table in ("metric_cells", "metric_group_dimensions",
+    for table in ("metric_cells", "metric_group_dimensions", "metric_periods",
                   *(f"metric_{name}" for name in prepared)):
         con.execute(f"DROP TABLE IF EXISTS {quote(table)}")
     return summary

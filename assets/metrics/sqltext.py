@@ -39,6 +39,10 @@ def fill(text: str, fragments: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: fragments[m.group(1)], text)
 
 
+def strip_comments(sql: str) -> str:
+    return _COMMENT.sub("", sql)
+
+
 def parameters_used(sql: str) -> set[str]:
     """The $names a statement reads (comments do not count)."""
     return set(_PARAMETER.findall(_COMMENT.sub("", sql)))

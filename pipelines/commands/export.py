@@ -1,23 +1,27 @@
 """`alignboard export`: metric values and scorecards out of the warehouse, through the query layer (dashboards/queries).
 
-  alignboard export metrics [--warehouse PATH] [--out FILE] [--level L] [--metric M] [--year Y] [--public]
-  alignboard export scorecard --level L --entity ID [--year Y] [--out FILE] [--public]
+  alignboard export metrics [--warehouse PATH] [--out FILE] [--level L] [--metric M] [--year Y | --as-of DATE] [--public]
+  alignboard export scorecard --level L --entity ID [--year Y | --as-of DATE] [--out FILE] [--public]
   alignboard export goals [--warehouse PATH] [--as-of DATE] [--out FILE] [--public]
 
 The CLI user is a district-wide analyst who may see students; --public applies the rules of a
 public release (suppressed cells blank, coded cells as their range, no student-level rows, no
-classroom-level systems metrics). Exit 0 ok, 1 the request cannot
-be answered (no warehouse, unknown entity or metric), 2 usage error.
+classroom-level systems metrics). --as-of DATE computes each metric's year to date through DATE
+(assets/metrics/asof.py: later rows ignored, the school year DATE falls in), suppressed as the
+nightly values are. Exit 0 ok, 1 the request cannot be answered (no warehouse, unknown entity or
+metric), 2 usage error.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import math
 import sys
+from pathlib import Path
 
 from data_contracts.vocabulary import LEVELS, ORG_LEVELS
-from pipelines.commands.plans import add_as_of
+from pipelines.commands.plans import add_as_of, iso_date
 
 HELP = "Export metric values or goal progress (CSV), or one entity's balanced scorecard."
 PROG = "alignboard export"
@@ -32,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     metrics.add_argument("--metric", metavar="M",
                          help="only this metric id, or a family (proficiency_rate = every subject)")
     metrics.add_argument("--year", type=int, metavar="Y", help="only this school year (2026 = 2025-26)")
+    _add_as_of_value(metrics)
 
     card = what.add_parser("scorecard", help="one entity's balanced scorecard",
                            description="Print one entity's balanced scorecard, or write it as CSV with --out.")
@@ -39,11 +44,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     card.add_argument("--level", required=True, choices=ORG_LEVELS, help="the entity's level")
     card.add_argument("--entity", required=True, metavar="ID", help="the entity's id (school_id, plc_id ...)")
     card.add_argument("--year", type=int, metavar="Y", help="school year (default: the latest with data)")
+    _add_as_of_value(card)
 
     goals = what.add_parser("goals", help="goal progress of every plan as CSV",
                             description="Write each goal's current, expected and projected value and status as CSV.")
     _common(goals)
     add_as_of(goals)
+
+
+def _add_as_of_value(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", type=iso_date, metavar="DATE",
+                        help="year-to-date values through this day, YYYY-MM-DD (its school year; later data "
+                             "ignored), computed on request; not with --year")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -59,6 +71,11 @@ def run(args: argparse.Namespace) -> int:
     from dashboards import queries
 
     viewer = queries.Viewer.analyst(may_see_students=not args.public)
+    if args.export != "goals" and args.as_of is not None:
+        if args.year is not None:
+            print(f"{PROG}: give --year or --as-of, not both", file=sys.stderr)
+            return 2
+        return _run_as_of(args)
     try:
         if args.export == "goals":
             queries.write_goal_progress_csv(viewer, args.out, as_of=args.as_of, warehouse=args.warehouse,
@@ -82,6 +99,114 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
         return 1
     return 0
+
+
+class _Unanswerable(Exception):
+    """The request cannot be answered; the message says why (exit 1)."""
+
+
+@contextlib.contextmanager
+def _warehouse(path: str | None, *tables: str):
+    """A read-only connection to the warehouse, which must hold `tables`."""
+    from assets.warehouse import default_path, existing_tables, open_read_only
+
+    file = Path(path or default_path())
+    if not file.is_file():
+        raise _Unanswerable(f"warehouse not found: {file} (run `alignboard load` first)")
+    try:
+        con = open_read_only(file)
+    except Exception as error:  # duckdb.Error or OSError: a file that is not a warehouse
+        raise _Unanswerable(f"cannot open warehouse {file}: {str(error).splitlines()[0]}") from None
+    try:
+        missing = [t for t in tables if t not in existing_tables(con)]
+        if missing:
+            raise _Unanswerable(f"the warehouse {file} has no {missing[0]}; load and build the marts first")
+        yield con
+    finally:
+        con.close()
+
+
+def _run_as_of(args: argparse.Namespace) -> int:
+    """`export metrics|scorecard --as-of DATE`, computed on request for the analyst."""
+    from assets.metrics import asof
+    from assets.metrics.engine import MetricsError
+
+    try:
+        if args.export == "metrics":
+            with _warehouse(args.warehouse, "mart.metric_catalog", "staging.org_hierarchy") as con:
+                cells = asof.metric_values_as_of(con, args.as_of, metric=args.metric)
+                kinds = _kinds(con)
+            _write_values_csv(_analyst_values(cells, kinds, args.level, args.public), args.out)
+        else:
+            with _warehouse(args.warehouse, "mart.scorecard", "mart.metric_catalog", "staging.org_hierarchy") as con:
+                known = con.execute("SELECT count(*) FROM staging.org_hierarchy WHERE entity_level = ? AND entity_id = ?",
+                                    [args.level, args.entity]).fetchone()[0]
+                if not known:
+                    raise _Unanswerable(f"unknown {args.level} {args.entity!r}")
+                card = asof.scorecard_as_of(con, args.level, args.entity, args.as_of)
+                kinds = _kinds(con)
+            card = _analyst_card(card, kinds, args.public)
+            if args.out:
+                _write_scorecard_csv(card, args.out)
+            else:
+                _print_scorecard(card, args.level, args.entity, as_of=args.as_of)
+    except (_Unanswerable, MetricsError) as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"{PROG}: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _kinds(con) -> dict:
+    """Family -> kind (student, perception, systems), from the catalog the values were built with."""
+    return dict(con.execute("SELECT family, any_value(kind) FROM mart.metric_catalog GROUP BY ALL").fetchall())
+
+
+def _analyst_values(cells, kinds: dict, level: str | None, public: bool):
+    """What the analyst may export of as-of cells, by the audience rules of the nightly export
+    (dashboards/queries/sql/macros.sql): with student access every cell is shown (nothing is
+    hidden from them: suppressed N); with --public, suppressed values blank (a coded cell keeps its
+    range), no student-level rows and no classroom-level systems metrics."""
+    if level is not None:
+        cells = cells[cells["level"] == level]
+    if not public:
+        return cells.assign(suppressed=False, suppression_reason=None, value_range=None)
+    family = cells["metric_id"].str.split(".").str[0]
+    cells = cells[(cells["level"] != "student")
+                  & ~((cells["level"] == "classroom") & (family.map(kinds) == "systems"))].copy()
+    for column in ("numerator", "denominator", "value"):
+        cells[column] = cells[column].where(~cells["suppressed"])
+    return cells
+
+
+def _analyst_card(card, kinds: dict, public: bool):
+    """The scorecard as the analyst may export it: with --public, suppressed values blank, status
+    'suppressed', and no classroom-level systems metrics."""
+    if not public:
+        return card
+    family = card["metric_id"].str.split(".").str[0]
+    card = card[~((card["level"] == "classroom") & (family.map(kinds) == "systems"))].copy()
+    hidden, prior_hidden = card["suppressed"], card["prior_suppressed"]
+    for column in ("value", "numerator", "denominator", "n"):
+        card[column] = card[column].where(~hidden)
+    card["prior_value"] = card["prior_value"].where(~prior_hidden)
+    card["change_vs_prior"] = card["change_vs_prior"].where(~(hidden | prior_hidden))
+    card["status"] = card["status"].where(~hidden, "suppressed")
+    return card
+
+
+def _write_values_csv(cells, out: str | None) -> None:
+    """As-of cells as CSV with the columns of `export metrics` (whole numbers without .0, Y/N)."""
+    handle = open(out, "w", newline="", encoding="utf-8") if out else sys.stdout
+    try:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(cells.columns)
+        writer.writerows([_csv_cell(v) for v in row] for row in cells.itertuples(index=False))
+    finally:
+        if out:
+            handle.close()
 
 
 def _write_scorecard_csv(card, out: str) -> None:
@@ -126,15 +251,16 @@ def _show_change(value, unit: str) -> str:
     return f"{value:+.4g}"
 
 
-def _print_scorecard(card, level: str, entity_id: str) -> None:
+def _print_scorecard(card, level: str, entity_id: str, as_of=None) -> None:
     """A readable scorecard: one block per perspective, one line per metric."""
     if card.empty:
         print(f"{level} {entity_id}: no scorecard rows (no metric has data at this level yet)")
         return
     first = card.iloc[0]
+    dated = f", year to date as of {as_of.isoformat()}" if as_of else ""
     print(f"{level.capitalize()} scorecard: {first['entity_name'] or entity_id} ({entity_id}), "
-          f"school year {first['school_year'] - 1}-{str(first['school_year'])[-2:]}")
-    header = ("metric", "value", "target", "status", "vs prior year")
+          f"school year {first['school_year'] - 1}-{str(first['school_year'])[-2:]}{dated}")
+    header = ("metric", "value", "target", "status", "vs same day a year earlier" if as_of else "vs prior year")
     width = max(len(str(m)) for m in card["metric_id"]) + 2
     for perspective, rows in card.groupby("perspective", sort=False):
         print(f"\n{perspective}")

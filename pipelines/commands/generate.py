@@ -1,5 +1,6 @@
 """`alignboard generate`: write a synthetic district's landing files."""
 import argparse
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -12,8 +13,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--students", type=int, default=5000, metavar="N", help="students per year (default 5000)")
     parser.add_argument("--seed", type=int, default=42, metavar="S", help="random seed (default 42)")
     parser.add_argument("--years", type=int, default=3, metavar="K", help="school years to generate (default 3)")
-    parser.add_argument("--end-year", type=int, default=2026, metavar="Y",
-                        help="last school year, the calendar year it ends in (default 2026)")
+    parser.add_argument("--end-year", type=int, default=None, metavar="Y",
+                        help="last school year, the calendar year it ends in (default: the school year of "
+                             "today, July 1 - June 30, with data up to today)")
     parser.add_argument("--messy", action="store_true",
                         help="inject known faults and write _messy_manifest.json with their counts")
 
@@ -35,6 +37,9 @@ def _check_writable(out: str) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sample_data.calendar import school_year_of
+
+    args.end_year = args.end_year or school_year_of(dt.date.today())
     if args.students < 1:
         return _fail(f"--students must be at least 1 (got {args.students})")
     if args.years < 1:

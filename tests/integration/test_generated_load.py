@@ -21,7 +21,8 @@ def quality(warehouse, capsys) -> dict[str, dict]:
 
 def test_clean_generated_district_loads_without_quarantine(tmp_path, capsys):
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
-    assert main(["generate", "--out", str(landing), "--students", "600", "--years", "2", "--seed", "7"]) == 0
+    assert main(["generate", "--out", str(landing), "--students", "600", "--years", "2", "--seed", "7",
+                 "--end-year", "2026"]) == 0  # a whole year: the plans are judged as of its end
     assert main(["load", "--landing", str(landing), "--warehouse", str(warehouse)]) == 0
     report = quality(warehouse, capsys)
     assert {row["status"] for row in report.values()} == {"loaded"}

@@ -73,10 +73,12 @@ TABLES = {
     "plc_sig_ratings": "plc_id VARCHAR, school_id VARCHAR, assessed_date DATE, dimension VARCHAR, rating INTEGER, "
                        "school_year INTEGER",
     "professional_learning": "staff_id VARCHAR, activity_id VARCHAR, title VARCHAR, category VARCHAR, hours DOUBLE, "
-                             "completed_date DATE, feedback_rating INTEGER, school_year INTEGER",
+                             "completed_date DATE, feedback_rating INTEGER, session_time VARCHAR, "
+                             "session_location VARCHAR, school_year INTEGER",
     "department_kpis": "department_id VARCHAR, kpi_id VARCHAR, kpi_name VARCHAR, period_end DATE, value DOUBLE, "
                        "target DOUBLE, direction VARCHAR, school_year INTEGER",
-    "team_meetings": "team VARCHAR, owner_id VARCHAR, meeting_date DATE, metrics_reviewed VARCHAR, school_year INTEGER",
+    "team_meetings": "team VARCHAR, owner_id VARCHAR, meeting_date DATE, metrics_reviewed VARCHAR, next_steps VARCHAR, "
+                     "decisions VARCHAR, school_year INTEGER",
 }
 PLAN_TABLES = {
     "plans": "plan_id VARCHAR, level VARCHAR, owner_id VARCHAR, title VARCHAR, start_year INTEGER, end_year INTEGER",
@@ -168,7 +170,10 @@ def _meetings() -> list[tuple]:
         ("CLC", "C1"): [D(2025, 9, d) for d in (5, 12, 19, 26)] + [D(2025, 10, d) for d in (3, 10, 17, 24)]
                        + [D(2025, 11, d) for d in (7, 14, 21)] + [D(2026, 1, d) for d in (5, 7, 9, 12)],
     }
-    return [(team, owner, day, "attendance_rate", school_year_of(day))
+    agreed = {("BLT", "S1", D(2025, 10, 15)): ("Call the families of students absent three days", None),
+              ("BLT", "S1", D(2025, 11, 5)): ("Walkthroughs on learning targets; bring CFA results",
+                                             "Keep the attendance plan another month")}
+    return [(team, owner, day, "attendance_rate", *agreed.get((team, owner, day), (None, None)), school_year_of(day))
             for (team, owner), days in dates.items() for day in days]
 
 
@@ -280,13 +285,14 @@ def build_district(con: duckdb.DuckDBPyConnection, with_plans: bool = False) -> 
         ("P2", "S2", D(2026, 3, 5), "D1", 1, 2026), ("P2", "S2", D(2026, 3, 5), "D2", 2, 2026),
     ]
     rows["professional_learning"] = [
-        ("T1", "PL1", "Equity module", "mandatory", 3, D(2025, 10, 1), 5, 2026),
-        ("T1", "PL2", "Safety module", "mandatory", 2, D(2025, 10, 2), 3, 2026),
-        ("T1", "PL3", "Book study", "optional", 5, D(2025, 11, 1), 4, 2026),
-        ("T2", "PL1", "Equity module", "mandatory", 1.5, D(2025, 10, 1), None, 2026),
-        ("T3", "PL4", "Coaching cycle", "coaching", 2, D(2025, 12, 1), 2, 2026),
-        ("B1", "PL2", "Safety module", "mandatory", 4, D(2025, 10, 2), 4, 2026),
-        ("O1", "PL1", "Equity module", "mandatory", 1, D(2025, 10, 1), 5, 2026),
+        # staff, activity, title, category, hours, completed, rating, when, where, year
+        ("T1", "PL1", "Equity module", "mandatory", 3, D(2025, 10, 1), 5, "school_day", "on_site", 2026),
+        ("T1", "PL2", "Safety module", "mandatory", 2, D(2025, 10, 2), 3, "after_hours", "off_site", 2026),
+        ("T1", "PL3", "Book study", "optional", 5, D(2025, 11, 1), 4, "after_hours", "on_site", 2026),
+        ("T2", "PL1", "Equity module", "mandatory", 1.5, D(2025, 10, 1), None, "school_day", "on_site", 2026),
+        ("T3", "PL4", "Coaching cycle", "coaching", 2, D(2025, 12, 1), 2, None, None, 2026),
+        ("B1", "PL2", "Safety module", "mandatory", 4, D(2025, 10, 2), 4, "after_hours", "off_site", 2026),
+        ("O1", "PL1", "Equity module", "mandatory", 1, D(2025, 10, 1), 5, "school_day", None, 2026),
     ]
     rows["department_kpis"] = [
         ("TRN", "on_time_routes", "On-time routes", D(2024, 10, 31), 0.88, 0.95, "higher_is_better", 2025),
@@ -303,6 +309,10 @@ def build_district(con: duckdb.DuckDBPyConnection, with_plans: bool = False) -> 
     con.execute("ALTER TABLE raw.students ADD COLUMN birth_date DATE")  # optional column, not in the file
     for name in ("students", "student_groups", "org_hierarchy"):
         con.execute((STAGING_SQL / f"{name}.sql").read_text(encoding="utf-8"))
+    # no teams.csv: one team per owner in team_meetings (assets/staging/teams.sql)
+    _create(con, "raw.teams", "team_id VARCHAR, team_type VARCHAR, owner_id VARCHAR, team_name VARCHAR, "
+                              "cadence VARCHAR, member_staff_ids VARCHAR", [])
+    con.execute((STAGING_SQL / "teams.sql").read_text(encoding="utf-8"))
     if with_plans:
         add_plans(con)
 
@@ -341,12 +351,12 @@ def district(with_plans: bool = False) -> duckdb.DuckDBPyConnection:
 
 
 def cell(con: duckdb.DuckDBPyConnection, metric_id: str, level: str, entity_id: str,
-          group: str = "all", year: int = 2026) -> tuple | None:
+          group: str = "all", year: int = 2026, period: str = "year") -> tuple | None:
     """(numerator, denominator, value) of one cell of mart.metric_values, or None."""
     return con.execute(
         "SELECT numerator, denominator, value FROM mart.metric_values WHERE metric_id = ? AND level = ? "
-        "AND entity_id = ? AND student_group = ? AND school_year = ?",
-        [metric_id, level, entity_id, group, year],
+        "AND entity_id = ? AND student_group = ? AND school_year = ? AND period = ?",
+        [metric_id, level, entity_id, group, year, period],
     ).fetchone()
 
 

@@ -136,7 +136,7 @@ def test_scorecard_tiles_carry_n_definition_and_trend(warehouse):
     assert (walk.value, walk.numerator, walk.denominator, walk.n) == (0.75, 3, 4, 2)
     assert walk.status == "near"  # 0.8 - 0.75 = 0.05 within the 0.1 near band
     assert walk.trend == [{"school_year": 2026, "value": 0.75}]
-    assert walk.definition and walk.metric_version == 1 and walk.school_year == 2026
+    assert walk.definition and walk.metric_version == 2 and walk.school_year == 2026
     with pytest.raises(DataError, match="unknown student group 'sex:Q'"):
         queries.scorecard(ANALYST, "school", "S1", warehouse=warehouse, group="sex:Q")
 

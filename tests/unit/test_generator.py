@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from tests.landing_docs import documented_files
 
 ATTENDED = ("present", "tardy", "early_departure")
 STATUSES = ATTENDED + ("excused_absence", "unexcused_absence")
+EXPORT_DAY = dt.date(2026, 12, 7)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,15 @@ def clean(tmp_path_factory) -> Path:
 def district(tmp_path_factory) -> Path:
     """A few thousand students: several schools per level, so students can move between them."""
     out = tmp_path_factory.mktemp("district")
-    generate(out, students=3000, seed=42, years=1)
+    generate(out, students=3000, seed=42, years=1, end_year=2026)
+    return out
+
+
+@pytest.fixture(scope="module")
+def in_progress(tmp_path_factory) -> Path:
+    """Exported on 2026-12-07, a Monday of the 2026-27 school year (2027), with the default end year."""
+    out = tmp_path_factory.mktemp("in_progress")
+    generate(out, students=300, seed=7, years=2, today=EXPORT_DAY)
     return out
 
 
@@ -384,14 +394,14 @@ def parse(*argv: str) -> argparse.Namespace:
 
 def test_command_defaults_and_help():
     args = parse("--out", "x")
-    assert (args.students, args.seed, args.years, args.end_year, args.messy) == (5000, 42, 3, 2026, False)
+    assert (args.students, args.seed, args.years, args.end_year, args.messy) == (5000, 42, 3, None, False)
     assert "\n" not in generate_command.HELP
 
 
 def test_command_writes_a_summary_and_never_student_rows(tmp_path, capsys):
     assert generate_command.run(parse("--out", str(tmp_path / "out"), "--students", "120", "--years", "1")) == 0
     err = capsys.readouterr().err
-    assert "attendance_daily.csv" in err and "wrote 30 files" in err  # 23 landing files, state_counts, 6 plan files
+    assert "attendance_daily.csv" in err and "wrote 31 files" in err  # 24 landing files, state_counts, 6 plan files
     first_student = read_rows(tmp_path / "out" / "students.csv")[1][0][0]
     assert first_student not in err
 
@@ -453,3 +463,80 @@ def test_plans_are_shaped_like_the_seeds(clean):
     assert {r[0] for r in con.execute("SELECT DISTINCT stage FROM plan_schedule").fetchall()} == {
         "prepare", "stage_1", "stage_2", "stage_3", "stage_4"}
     assert one(con, "SELECT count(DISTINCT phase) FROM roadmap_reviews") == 4
+
+
+# --- a year in progress ------------------------------------------------------------------------
+
+def test_the_default_last_year_is_the_school_year_of_the_export_day(in_progress):
+    # 2026-12-07 is in July 2026 - June 2027: school year 2027; two years back to 2026
+    con = connect(in_progress)
+    assert con.execute("SELECT DISTINCT school_year FROM students ORDER BY 1").fetchall() == [("2026",), ("2027",)]
+    # the year in progress has its fall: attendance up to the export day (a Monday, a school day)
+    assert one(con, "SELECT max(calendar_date) FROM attendance_daily") == "2026-12-07"
+
+
+DATED_COLUMNS = [
+    ("attendance_daily", "calendar_date"), ("assessments", "test_date"), ("cfa_results", "administered_date"),
+    ("discipline_incidents", "incident_date"), ("mtss_interventions", "identified_date"),
+    ("mtss_interventions", "start_date"), ("mtss_interventions", "end_date"),
+    ("section_enrollments", "entry_date"), ("section_enrollments", "exit_date"),
+    ("survey_responses", "submitted_date"), ("walkthroughs", "observed_date"), ("plc_sig_ratings", "assessed_date"),
+    ("professional_learning", "completed_date"), ("department_kpis", "period_end"),
+    ("team_meetings", "meeting_date"), ("action_steps", "completed_date"), ("roadmap_reviews", "review_date"),
+    ("plan_schedule", "completed_date"),
+]
+
+
+@pytest.mark.parametrize(("file", "column"), DATED_COLUMNS)
+def test_nothing_happens_after_the_export_day(in_progress, file, column):
+    con = connect(in_progress)
+    assert one(con, f"SELECT count(*) FROM {file} WHERE {column} > '2026-12-07'") == 0
+
+
+def test_surveys_not_given_by_the_export_day_have_no_invitations(in_progress):
+    # the spring surveys of 2027 open in April 2027; the fall student survey (October 2026) was given
+    con = connect(in_progress)
+    surveys = {s for (s,) in con.execute("SELECT DISTINCT survey_id FROM survey_invitations "
+                                         "WHERE school_year = '2027'").fetchall()}
+    assert surveys == {"2027-student-fall"}
+
+
+def test_a_step_not_done_by_the_export_day_is_still_open(in_progress):
+    con = connect(in_progress)
+    assert one(con, "SELECT count(*) FROM action_steps WHERE status = 'complete' AND completed_date IS NULL") == 0
+    # the plans start in the year in progress, so some steps are due later and cannot be complete yet
+    assert one(con, "SELECT count(*) FROM action_steps WHERE due_date > '2026-12-07'") > 0
+    assert one(con, "SELECT count(*) FROM action_steps WHERE due_date > '2026-12-07' AND status = 'complete' "
+                    "AND completed_date > '2026-12-07'") == 0
+    # a step due before the export day is at most a few months overdue, never a year
+    assert one(con, "SELECT min(due_date) FROM action_steps") >= "2026-07-01"
+
+
+def test_teams_file_lists_every_owner_meeting_in_the_year_in_progress(in_progress):
+    con = connect(in_progress)
+    meeting = set(con.execute("SELECT DISTINCT team, owner_id FROM team_meetings "
+                              "WHERE meeting_date >= '2026-07-01'").fetchall())
+    teams = con.execute("SELECT team_id, team_type, owner_id, cadence FROM teams").fetchall()
+    assert {(t, o) for _, t, o, _ in teams} >= meeting
+    assert all(team_id == f"{t}:{o}" for team_id, t, o, _ in teams)
+    cadence = {t: c for _, t, _, c in teams}
+    assert cadence == {"DLT": "quarterly", "OLT": "monthly", "BLT": "biweekly", "PLC": "biweekly", "CLC": "weekly"}
+
+
+def test_a_plc_team_lists_the_teachers_of_its_sections(in_progress):
+    con = connect(in_progress)
+    wrong = one(con, """
+        WITH listed AS (SELECT owner_id AS plc_id, unnest(string_split(member_staff_ids, '|')) AS staff_id
+                        FROM teams WHERE team_type = 'PLC'),
+             taught AS (SELECT DISTINCT plc_id, staff_id FROM sections WHERE school_year = '2027')
+        SELECT count(*) FROM (SELECT * FROM listed EXCEPT SELECT * FROM taught
+                              UNION ALL (SELECT * FROM taught WHERE plc_id IN (SELECT plc_id FROM listed)
+                                         EXCEPT SELECT * FROM listed))""")
+    assert wrong == 0
+
+
+def test_every_meeting_has_next_steps_and_some_record_a_decision(in_progress):
+    con = connect(in_progress)
+    assert one(con, "SELECT count(*) FROM team_meetings WHERE next_steps IS NULL OR next_steps = ''") == 0
+    share = one(con, "SELECT avg(CASE WHEN decisions <> '' THEN 1.0 ELSE 0 END) FROM team_meetings")
+    assert 0.2 < share < 0.4  # DECISION_SHARE 0.3 of a few thousand meetings

@@ -13,7 +13,7 @@ DESIGN_METRICS = {
     "attendance_rate", "chronic_absence_rate", "proficiency_rate", "cfa_mastery_rate", "oss_rate",
     "mtss_identified_rate", "percent_favorable", "survey_response_rate", "walkthrough_lookfor_rate",
     "plc_sig_implementing_rate", "mandatory_pd_hours", "pd_feedback_favorable", "action_steps_on_time",
-    "meeting_cadence_met", "kpi",
+    "meeting_cadence_met", "kpi", "mandatory_pd_hours_by_setting", "pd_feedback_response_rate",
 }
 PERSPECTIVES = ("Student Learning", "Stakeholder Perception", "Systems & Processes",
                 "Staff Learning & Growth", "Resources & Operations")
@@ -55,11 +55,11 @@ def test_editing_a_shipped_definition_without_a_bump_is_caught():
     parameters = {**catalog.metrics["chronic_absence_rate"].parameters, "cutoff": 0.2}
     edited = with_overrides(catalog, chronic_absence_rate={"parameters": parameters})
     assert lock_problems(edited) == [
-        "chronic_absence_rate: the definition changed but version 1 is locked to another definition; "
+        "chronic_absence_rate: the definition changed but version 2 is locked to another definition; "
         "bump its version in catalog.yaml"
     ]
-    bumped = with_overrides(edited, chronic_absence_rate={"version": 2})
-    assert lock_problems(bumped) == ["chronic_absence_rate version 2 is not in catalog.lock"]
+    bumped = with_overrides(edited, chronic_absence_rate={"version": 3})
+    assert lock_problems(bumped) == ["chronic_absence_rate version 3 is not in catalog.lock"]
 
 
 def test_district_changes_targets_bands_and_min_n_without_a_version(tmp_path, monkeypatch):
@@ -75,7 +75,7 @@ def test_district_changes_targets_bands_and_min_n_without_a_version(tmp_path, mo
     monkeypatch.setenv("ALIGNBOARD_CONFIG", str(path))
     catalog = load_catalog()
     attendance = catalog.metrics["attendance_rate"]
-    assert (attendance.target, attendance.near, attendance.min_n, attendance.version) == (0.93, 0.03, 5, 1)
+    assert (attendance.target, attendance.near, attendance.min_n, attendance.version) == (0.93, 0.03, 5, 2)
     assert catalog.metrics["proficiency_rate"].targets == {"proficiency_rate.math": {"target": 0.5, "near": None}}
     assert catalog.systemic_min_metrics == 2
     con = district()
@@ -94,7 +94,7 @@ def test_changing_the_chronic_cutoff_needs_a_new_version(tmp_path):
             parameters: {cutoff: 0.15}
     """)
     with pytest.raises(CatalogError, match="chronic_absence_rate: numerator, definition, parameters changed.*"
-                                           "set version to 2"):
+                                           "set version to 3"):
         load_catalog(path)
 
 
@@ -107,7 +107,7 @@ def test_the_definition_text_shows_the_configured_parameters(tmp_path):
         metrics:
           chronic_absence_rate:
             parameters: {cutoff: 0.15, min_enrolled_days: 20}
-            version: 2
+            version: 3
     """)
     changed = load_catalog(path).metrics["chronic_absence_rate"]
     assert "is 15% or more (exactly 15% counts)" in changed.definition
@@ -124,12 +124,12 @@ def test_changing_the_attended_statuses_needs_a_new_version(tmp_path):
             parameters: {attended_statuses: [present]}
     """)
     with pytest.raises(CatalogError, match="attendance_rate: numerator, definition, parameters changed.*"
-                                           "set version to 2"):
+                                           "set version to 3"):
         load_catalog(path)
     catalog = load_catalog(config_path="")
     edited = with_overrides(catalog, attendance_rate={"parameters": {"attended_statuses": ["present"]}})
     assert lock_problems(edited) == [
-        "attendance_rate: the definition changed but version 1 is locked to another definition; "
+        "attendance_rate: the definition changed but version 2 is locked to another definition; "
         "bump its version in catalog.yaml"
     ]
 
@@ -139,7 +139,7 @@ def test_attended_statuses_are_a_parameter_of_each_attendance_metric(tmp_path):
         metrics:
           attendance_rate:
             parameters: {attended_statuses: [present]}
-            version: 2
+            version: 3
     """)
     catalog = load_catalog(path)
     assert "one of present; every other status" in catalog.metrics["attendance_rate"].definition
@@ -157,7 +157,7 @@ def test_a_changed_cutoff_with_a_new_version_is_computed_and_carried(tmp_path):
         metrics:
           chronic_absence_rate:
             parameters: {cutoff: 0.15}
-            version: 2
+            version: 3
     """)
     con = district()
     build_marts(con, load_catalog(path))
@@ -165,11 +165,11 @@ def test_a_changed_cutoff_with_a_new_version_is_computed_and_carried(tmp_path):
     assert cell(con, "chronic_absence_rate", "school", "S1") == (1, 5, 0.2)
     versions = con.execute(
         "SELECT DISTINCT metric_version FROM mart.metric_values WHERE metric_id = 'chronic_absence_rate'").fetchall()
-    assert versions == [(2,)]
+    assert versions == [(3,)]
     assert con.execute("SELECT DISTINCT metric_version FROM mart.metric_values "
-                       "WHERE metric_id = 'attendance_rate'").fetchall() == [(1,)]
+                       "WHERE metric_id = 'attendance_rate'").fetchall() == [(2,)]
     assert con.execute("SELECT version FROM mart.metric_catalog WHERE metric_key = 'chronic_absence_rate'"
-                       ).fetchone() == (2,)
+                       ).fetchone() == (3,)
 
 
 def test_a_district_adds_a_metric_with_its_own_sql(tmp_path):
@@ -220,15 +220,15 @@ def test_a_district_adds_a_metric_with_its_own_sql(tmp_path):
     ("metrics: {attendance_rate: {colour: red}}", "unknown field"),
     ("metrics: {attendance_rate: {levels: [galaxy]}}", "levels must be"),
     ("metrics: {attendance_rate: {perspective: Fun}}", "perspective 'Fun'"),
-    ("metrics: {chronic_absence_rate: {parameters: {cut_off: 0.2}, version: 2}}", "unknown parameter"),
+    ("metrics: {chronic_absence_rate: {parameters: {cut_off: 0.2}, version: 3}}", "unknown parameter"),
     ("metrics: {attendance_rate: {min_n: -1}}", "min_n must be a whole number"),
-    ("metrics: {chronic_absence_rate: {parameters: {cutoff: high}, version: 2}}", "parameter cutoff must be like"),
+    ("metrics: {chronic_absence_rate: {parameters: {cutoff: high}, version: 3}}", "parameter cutoff must be like"),
     ("metrics: {new_metric: {name: x}}", "missing field"),
     ("metrics: {attendance_rate: {target: high}}", "target must be a number"),
     ("needs_assessment: {systemic_min_metrics: 0}", "systemic_min_metrics"),
     ("metrics: [1, 2]", "metrics must map"),
-    ("metrics: {attendance_rate: {definition: 'Days {{nothing}}', version: 2}}", "names {{nothing}}, which is not"),
-    ("metrics: {chronic_absence_rate: {definition: 'At {{min_enrolled_days|odd}}', version: 2}}", "unknown style"),
+    ("metrics: {attendance_rate: {definition: 'Days {{nothing}}', version: 3}}", "names {{nothing}}, which is not"),
+    ("metrics: {chronic_absence_rate: {definition: 'At {{min_enrolled_days|odd}}', version: 3}}", "unknown style"),
 ])
 def test_invalid_configuration_is_refused_with_a_reason(tmp_path, text, message):
     with pytest.raises(CatalogError, match=message):

@@ -98,7 +98,7 @@ def test_a_changed_minimum_n_recomputes_that_family_only(loaded):
     # 0 of 3 is bottom coded and C1 is hidden as its complement (C1 + C2 make up P1)
     reasons = dict(con.execute(
         "SELECT entity_id, suppression_reason FROM mart.metric_values WHERE metric_id = 'oss_rate' "
-        "AND level = 'classroom' AND entity_id IN ('C1', 'C2') AND student_group = 'all'").fetchall())
+        "AND level = 'classroom' AND entity_id IN ('C1', 'C2') AND student_group = 'all' AND period = 'year'").fetchall())
     assert reasons == {"C1": "complementary", "C2": "bottom_coded"}
 
 

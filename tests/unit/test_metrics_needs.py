@@ -59,13 +59,15 @@ def test_gap_to_target_and_to_the_district(con):
 def test_strengths_and_needs_are_ranked_by_gap_in_bands(con):
     needs = [(r["rank"], r["metric_id"]) for r in _rows(
         con, "row_type = 'metric' AND entity_id = 'S1' AND assessment = 'need' ORDER BY rank", [])]
-    # in bands: oss -(0.1429 - 0.02)/0.01 = -12.3, chronic -0.30/0.03 = -10,
-    # mandatory PD (2.17 - 12)/2 = -4.9, then math and cadence at -4.0 (by id), attendance -3.65
-    assert needs[:6] == [(1, "oss_rate"), (2, "chronic_absence_rate"), (3, "mandatory_pd_hours"),
-                         (4, "meeting_cadence_met"), (5, "proficiency_rate.math"), (6, "attendance_rate")]
-    # the district meets its DLT cadence (2 of 2 quarters): a strength
-    strengths = _rows(con, "row_type = 'metric' AND entity_id = 'D1' AND assessment = 'strength'", [])
-    assert [(r["metric_id"], r["rank"]) for r in strengths] == [("meeting_cadence_met", 1)]
+    # in bands: oss -(0.1429 - 0.02)/0.01 = -12.3, chronic -0.30/0.03 = -10, then cadence and
+    # math at -4.0 (by id), attendance -3.65 (mandatory PD, 2.17 h under its 12 h ceiling, is no need)
+    assert needs[:5] == [(1, "oss_rate"), (2, "chronic_absence_rate"), (3, "meeting_cadence_met"),
+                         (4, "proficiency_rate.math"), (5, "attendance_rate")]
+    # the district: mandatory PD 11.5 / 7 = 1.64 h, (12 - 1.64)/2 = 5.2 bands under the ceiling; its
+    # DLT cadence 2 of 2 quarters, (1 - 0.9)/0.1 = 1 band; PD feedback answered 6 of 7, 0.57 band
+    strengths = _rows(con, "row_type = 'metric' AND entity_id = 'D1' AND assessment = 'strength' ORDER BY rank", [])
+    assert [(r["metric_id"], r["rank"]) for r in strengths] == [
+        ("mandatory_pd_hours", 1), ("meeting_cadence_met", 2), ("pd_feedback_response_rate", 3)]
 
 
 def test_group_gap_against_all_other_students_with_both_n(con):

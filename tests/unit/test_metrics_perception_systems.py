@@ -1,6 +1,7 @@
 """Perception and systems metrics on the hand-built district (tests/unit/metrics_fixture.py)."""
 import pytest
 
+from assets.metrics.catalog import load_catalog, with_overrides
 from tests.unit.metrics_fixture import build_marts, cell, district
 
 
@@ -70,6 +71,39 @@ def test_mandatory_pd_hours_per_staff_member(con):
     assert cell(con, "mandatory_pd_hours", "department", "TRN") == (4, 1, 4.0)
     # district: all 7 staff, incl. the district office: 3 + 2 + 1.5 + 4 + 1 = 11.5
     assert cell(con, "mandatory_pd_hours", "district", "D1") == (11.5, 7, 11.5 / 7)
+
+
+def test_mandatory_pd_hours_is_a_ceiling():
+    catalog = with_overrides(load_catalog(config_path=""), mandatory_pd_hours={"target": 2.0, "near": 0.1})
+    con = district()
+    build_marts(con, catalog)
+    status = dict(con.execute("SELECT entity_id, status FROM mart.scorecard WHERE metric_id = 'mandatory_pd_hours' "
+                              "AND level = 'school' AND school_year = 2026").fetchall())
+    # a ceiling of 2 h: S1 6.5 / 3 = 2.17 h is over it by more than 0.1; S2's 0 h is under it
+    assert status == {"S1": "off", "S2": "on_target"}
+    # the shipped ceiling, 12 h a year: every school is under it
+    assert load_catalog(config_path="").metrics["mandatory_pd_hours"].target == 12
+
+
+def test_mandatory_pd_hours_by_when_and_where(con):
+    # S1 (T1, T2, A1): school day on site T1 3 + T2 1.5; after hours off site T1 2 -> per 3 staff
+    assert cell(con, "mandatory_pd_hours_by_setting.school_day", "school", "S1") == (4.5, 3, 1.5)
+    assert cell(con, "mandatory_pd_hours_by_setting.on_site", "school", "S1") == (4.5, 3, 1.5)
+    assert cell(con, "mandatory_pd_hours_by_setting.after_hours", "school", "S1") == (2, 3, 2 / 3)
+    # district, 7 staff: school day T1 3, T2 1.5, O1 1 = 5.5; off site T1 2, B1 4 = 6; on site
+    # 4.5 (O1's session has no location)
+    assert cell(con, "mandatory_pd_hours_by_setting.school_day", "district", "D1") == (5.5, 7, 5.5 / 7)
+    assert cell(con, "mandatory_pd_hours_by_setting.off_site", "district", "D1") == (6, 7, 6 / 7)
+    assert cell(con, "mandatory_pd_hours_by_setting.on_site", "district", "D1") == (4.5, 7, 4.5 / 7)
+
+
+def test_pd_feedback_response_rate(con):
+    # S1: T1 rated all 3 activities, T2 not its one; A1 completed none -> 3 of 4
+    assert cell(con, "pd_feedback_response_rate", "school", "S1") == (3, 4, 0.75)
+    # district: 7 activities completed, only T2's without a rating -> 6 of 7
+    assert cell(con, "pd_feedback_response_rate", "district", "D1") == (6, 7, 6 / 7)
+    # NUT's only staff member completed nothing: no data, not 0
+    assert cell(con, "pd_feedback_response_rate", "department", "NUT") is None
 
 
 def test_pd_feedback_favorable(con):

@@ -99,7 +99,9 @@ def test_every_layer_comes_from_the_same_mart(con):
     trn = {m for (m,) in con.execute(
         "SELECT metric_id FROM mart.scorecard WHERE level = 'department' AND entity_id = 'TRN' AND school_year = 2026"
     ).fetchall()}
-    assert trn == {"kpi.on_time_routes", "mandatory_pd_hours", "pd_feedback_favorable", "meeting_cadence_met"}
+    assert trn == {"kpi.on_time_routes", "mandatory_pd_hours", "pd_feedback_favorable", "meeting_cadence_met",
+                   "pd_feedback_response_rate", *(f"mandatory_pd_hours_by_setting.{s}" for s in
+                                                  ("school_day", "after_hours", "on_site", "off_site"))}
 
 
 def test_suppression_flags_reach_the_scorecard(con):
@@ -111,8 +113,8 @@ def test_suppression_flags_reach_the_scorecard(con):
 def test_change_is_only_between_equal_versions():
     con = district()
     build_marts(con)
-    con.execute("UPDATE mart.metric_values SET metric_version = 2 WHERE school_year = 2026 "
+    con.execute("UPDATE mart.metric_values SET metric_version = 3 WHERE school_year = 2026 "
                 "AND metric_id = 'attendance_rate'")
     build_scorecard(con)
     row = _row(con, "school", "S1", "attendance_rate")
-    assert (row["metric_version"], row["prior_value"], row["change_vs_prior"]) == (2, None, None)
+    assert (row["metric_version"], row["prior_value"], row["change_vs_prior"]) == (3, None, None)

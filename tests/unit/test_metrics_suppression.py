@@ -88,7 +88,7 @@ def test_engine_marks_the_hand_built_district_with_min_n_3():
     build_marts(con, catalog)
     rows = dict(con.execute(
         "SELECT student_group, coalesce(suppression_reason, '') FROM mart.metric_values "
-        "WHERE metric_id = 'chronic_absence_rate' AND level = 'district' AND school_year = 2026 "
+        "WHERE metric_id = 'chronic_absence_rate' AND level = 'district' AND school_year = 2026 AND period = 'year' "
         "AND (starts_with(student_group, 'sex:') OR starts_with(student_group, 'race_ethnicity:'))"
     ).fetchall())
     # sex: F 4 eligible, M 3, X 1 -> X is small; M, the next smallest, is suppressed with it
@@ -103,7 +103,7 @@ def test_engine_marks_the_hand_built_district_with_min_n_3():
     # values stay in the mart; hiding them is the query layer's job (dashboards/queries)
     assert con.execute(
         "SELECT numerator, denominator FROM mart.metric_values WHERE metric_id = 'chronic_absence_rate' "
-        "AND level = 'district' AND school_year = 2026 AND student_group = 'sex:X'"
+        "AND level = 'district' AND school_year = 2026 AND student_group = 'sex:X' AND period = 'year'"
     ).fetchone() == (0, 1)
 
 
@@ -113,7 +113,7 @@ def test_default_min_n_is_ten_students():
     # S1 attendance has 7 students -> suppressed; walkthroughs (systems data) are not
     assert con.execute(
         "SELECT suppressed, suppression_reason FROM mart.metric_values WHERE metric_id = 'attendance_rate' "
-        "AND level = 'school' AND entity_id = 'S1' AND student_group = 'all' AND school_year = 2026"
+        "AND level = 'school' AND entity_id = 'S1' AND student_group = 'all' AND school_year = 2026 AND period = 'year'"
     ).fetchone() == (True, "fewer than 10 students")
     assert con.execute(
         "SELECT bool_or(suppressed) FROM mart.metric_values WHERE starts_with(metric_id, 'walkthrough')"

@@ -80,3 +80,42 @@ def test_org_hierarchy_links_every_layer(con):
         ("plc", "P1", "school", "S1", "S1"),
         ("school", "S1", "district", "D1", "S1"),
     ]
+
+
+def make_teams(con, listed):
+    con.execute("CREATE TABLE raw.teams (team_id VARCHAR, team_type VARCHAR, owner_id VARCHAR, team_name VARCHAR, "
+                "cadence VARCHAR, member_staff_ids VARCHAR)")
+    if listed:
+        con.executemany("INSERT INTO raw.teams VALUES (?, ?, ?, ?, ?, ?)", listed)
+    con.execute("CREATE TABLE staging.team_meetings (team VARCHAR, owner_id VARCHAR, meeting_date DATE)")
+    con.executemany("INSERT INTO staging.team_meetings VALUES (?, ?, ?)", [
+        ("BLT", "01001", "2026-09-10"), ("BLT", "01001", "2026-09-24"), ("PLC", "P1", "2026-09-11"),
+        ("DLT", "D1", "2026-09-30"), ("CLC", "SEC9", "2026-09-12"),
+    ])
+    con.execute("CREATE TABLE staging.org_hierarchy (entity_level VARCHAR, entity_id VARCHAR, entity_name VARCHAR)")
+    con.execute("INSERT INTO staging.org_hierarchy VALUES ('school', '01001', 'Lincoln Elementary'), "
+                "('plc', 'P1', 'Grade 3 PLC'), ('district', 'D1', 'Riverside')")
+    con.execute((STAGING / "teams.sql").read_text())
+    return con.execute("SELECT team_id, team_type, owner_level, owner_id, team_name, cadence, cadence_days, "
+                       "member_staff_ids, source FROM staging.teams ORDER BY team_id").fetchall()
+
+
+def test_without_a_teams_file_each_meeting_owner_is_a_team_with_its_seed_cadence(con):
+    # BLT 2-3 a month -> biweekly (14 days); PLC 2-4 -> biweekly; DLT quarterly (91); CLC 4 a month -> weekly
+    assert make_teams(con, []) == [
+        ("BLT:01001", "BLT", "school", "01001", "BLT Lincoln Elementary", "biweekly", 14, None, "team_meetings.csv"),
+        ("CLC:SEC9", "CLC", "classroom", "SEC9", "CLC SEC9", "weekly", 7, None, "team_meetings.csv"),
+        ("DLT:D1", "DLT", "district", "D1", "DLT Riverside", "quarterly", 91, None, "team_meetings.csv"),
+        ("PLC:P1", "PLC", "plc", "P1", "PLC Grade 3 PLC", "biweekly", 14, None, "team_meetings.csv"),
+    ]
+
+
+def test_a_teams_file_replaces_the_derived_teams_and_reads_its_cadence_and_members(con):
+    rows = make_teams(con, [
+        ("math-plc", "PLC", "P1", "Grade 3 math", "Every 10 days", "T1| T2 ||"),
+        ("blt", "blt", "01001", "Lincoln BLT", " Monthly", None),
+    ])
+    assert rows == [
+        ("blt", "BLT", "school", "01001", "Lincoln BLT", "monthly", 30, None, "teams.csv"),
+        ("math-plc", "PLC", "plc", "P1", "Grade 3 math", "every 10 days", 10, ["T1", "T2"], "teams.csv"),
+    ]

@@ -1,11 +1,24 @@
--- mtss_identified_rate: enrolled students identified for tier 2 or 3 support (any area) in the
--- school year / enrolled students; one row per student and entity.
-WITH identified AS (
-    SELECT DISTINCT school_year, student_id
-    FROM staging.mtss_interventions
-    WHERE list_contains($tiers, tier)
+-- mtss_identified_rate: enrolled students identified for tier 2 or 3 support (any area) / students
+-- enrolled that school year; one row per student, entity and period. The school year counts
+-- every identification of the year (its school_year column); a year to date those identified
+-- by its end (earlier dates count: identified before July 1 for the year), a month those
+-- identified in it.
+WITH terms AS (
+    -- the periods of a year from its first day of enrollment on (no rate for a summer month)
+    SELECT p.* FROM metric_periods AS p
+    WHERE p.period = 'year' OR p.period_end >= (SELECT min(e.entry_date) FROM staging.section_enrollments AS e
+                                                WHERE e.school_year = p.school_year)
+), identified AS (
+    SELECT DISTINCT p.school_year, p.period, m.student_id
+    FROM staging.mtss_interventions AS m
+    JOIN metric_periods AS p
+      ON p.school_year = m.school_year
+     AND (p.period = 'year' OR (m.identified_date <= p.period_end
+                                AND (m.identified_date >= p.period_start OR starts_with(p.period, 'ytd:'))))
+    WHERE list_contains($tiers, m.tier)
 )
-SELECT $metric_id AS metric_id, e.school_year, e.level, e.entity_id, e.student_id,
+SELECT $metric_id AS metric_id, e.school_year, p.period, e.level, e.entity_id, e.student_id,
        CASE WHEN i.student_id IS NULL THEN 0 ELSE 1 END AS numerator, 1 AS denominator, 1 AS n
 FROM metric_enrolled_scopes AS e
-LEFT JOIN identified AS i ON i.school_year = e.school_year AND i.student_id = e.student_id
+JOIN terms AS p ON p.school_year = e.school_year
+LEFT JOIN identified AS i ON i.school_year = e.school_year AND i.period = p.period AND i.student_id = e.student_id
