@@ -97,9 +97,9 @@ def _dimension_column(dimension: str) -> str:
 def _rollup_sql(metric: Metric, units_sql: str, dimensions: list[str], every_period_in_full: bool) -> str:
     """Roll the family's unit rows up to cells (levels are the parameter $levels): the school
     year at every level with a breakdown per student group dimension; the months and years to
-    date (periods.py) for all students at the organisation's levels only, which keeps their cost
-    down (a group's or a student's value to date is computed on request, asof.py, where
-    `every_period_in_full` rolls up every period like the year)."""
+    date (periods.py) for all students at the district, department, school and PLC levels only,
+    which keeps their cost down (a group's, a classroom's or a student's value to date is computed
+    on request, asof.py, where `every_period_in_full` rolls up every period like the year)."""
     base = ", ".join(UNIT_KEY)
     columns = [f"g.{_dimension_column(d)}" for d in (dimensions if metric.kind == "student" else [])]
     grouping_sets = [f"({base})"] + [f"({base}, {c})" for c in columns]
@@ -120,7 +120,7 @@ def _rollup_sql(metric: Metric, units_sql: str, dimensions: list[str], every_per
         return year
     to_date = sqltext.fill(template, {
         "units": units_sql, "group_label": "'all'", "group_join": "", "grouping_sets": f"({base})",
-        "periods": f"u.period <> '{metric_periods.YEAR}' AND u.level <> 'student'",
+        "periods": f"u.period <> '{metric_periods.YEAR}' AND u.level NOT IN ('student', 'classroom')",
     })
     return f"{year}\nUNION ALL\n{to_date}"
 
@@ -230,7 +230,7 @@ def compute_cells(con: duckdb.DuckDBPyConnection, metrics: Sequence[Metric], dim
                   as_of: dt.date, progress: Callable[[str], None] | None = None,
                   every_period_in_full: bool = False) -> tuple[dict[str, int], set[str]]:
     """Fill the temp table metric_cells with the cells of `metrics` for the periods in the temp
-    table metric_periods (the months and years to date: all students, organisation levels only,
+    table metric_periods (the months and years to date: all students, district to PLC only,
     unless `every_period_in_full`); return the cells per family and the prep tables made."""
     con.execute(CELLS_TABLE)
     prepared: dict[str, dict] = {}

@@ -116,3 +116,10 @@ def test_the_scorecard_reads_the_school_year(con):
     value = con.execute("SELECT value FROM mart.scorecard WHERE metric_id = 'attendance_rate' "
                         "AND level = 'district' AND school_year = 2026").fetchone()
     assert value == (88 / 101,)
+
+
+def test_classrooms_and_groups_have_the_school_year_only(con):
+    # months and years to date: all students at the district, department, school and PLC levels
+    rows = con.execute("SELECT DISTINCT level, student_group FROM mart.metric_values WHERE period <> 'year' "
+                       "ORDER BY ALL").fetchall()
+    assert rows == [("department", "all"), ("district", "all"), ("plc", "all"), ("school", "all")]

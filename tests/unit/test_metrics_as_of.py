@@ -101,3 +101,9 @@ def test_a_scorecard_as_of_a_day_compares_with_the_same_day_a_year_earlier(con):
 def test_two_days_of_one_school_year_are_asked_for_one_at_a_time(con):
     with pytest.raises(ValueError, match="at most one day per school year"):
         asof.compute_as_of(con, [D(2025, 9, 5), D(2025, 10, 3)])
+
+
+def test_a_classroom_to_date_is_computed_on_request(con):
+    cells = asof.metric_values_as_of(con, D(2025, 9, 5), metric="attendance_rate")
+    # C1 = s01 5/5, s02 PPPPE 4/5, s03 5/5, s04 5/5 by 2025-09-05
+    assert value(cells, "attendance_rate", "classroom", "C1") == (19, 20, 0.95)
