@@ -87,6 +87,12 @@ def plan_schedule(viewer: Viewer, *, warehouse: str | Path | None = None, as_of=
                    "plan_id, stage, expected_date NULLS LAST, task", warehouse=warehouse)
 
 
+def roadmap(viewer: Viewer, *, warehouse: str | Path | None = None, as_of=None) -> pd.DataFrame:
+    """The five roadmap phases of each visible plan that has reviews: reviewed or not, the
+    latest answers, and whether the follow-up is past due as of `as_of` (default today)."""
+    return _scoped(viewer, engine.roadmap_query(_as_of(as_of)), "plan_id, phase_order", warehouse=warehouse)
+
+
 def meeting_cadence(viewer: Viewer, *, warehouse: str | Path | None = None, year: int | None = None) -> pd.DataFrame:
     """Meeting cadence met or missed per team for the visible entities: the periods that met the
     team's minimum out of the periods counted (mart.metric_values, meeting_cadence_met);

@@ -40,8 +40,11 @@ def test_the_packet_says_which_meeting_it_is_for(packet):
     # BLT S1 met 09-03, 09-17, 10-01, 10-15, 11-05: the last before 12-15 is 11-05; biweekly = 14 days on
     assert (packet["meeting_date"], packet["last_meeting_date"], packet["next_meeting_date"]) == (
         DAY, "2025-11-05", "2025-12-29")
-    assert packet["last_meeting"] == {"next_steps": "Walkthroughs on learning targets; bring CFA results",
+    assert packet["last_meeting"] == {"date": "2025-11-05", "metrics_reviewed": "attendance_rate",
+                                      "next_steps": "Walkthroughs on learning targets; bring CFA results",
                                       "decisions": "Keep the attendance plan another month"}
+    # 11-05 + 14 days = 11-19, before 12-15: the cadence was missed
+    assert (packet["next_meeting_due"], packet["cadence_missed"]) == ("2025-11-19", True)
 
 
 def test_the_scorecard_has_the_change_since_the_last_meeting(packet):
@@ -62,7 +65,8 @@ def test_overdue_steps_and_data_notes(packet):
         ("Call families", "2025-12-01", 14)]
     # the newest row by 12-15: the in-school suspension and the coaching session of 12-01
     assert packet["data_notes"]["data_date"] == "2025-12-01"
-    assert {"metric_id": "attendance_rate", "reason": "fewer than 10 students"} in packet["data_notes"]["hidden_cells"]
+    # the analyst may see students: nothing is hidden from them
+    assert packet["data_notes"]["hidden_cells"] == []
 
 
 def test_the_pdf_text_holds_the_values_of_the_json(tmp_path, warehouse, packet):
@@ -72,7 +76,7 @@ def test_the_pdf_text_holds_the_values_of_the_json(tmp_path, warehouse, packet):
     expected = [packet["title"], packet["last_meeting_date"], packet["next_meeting_date"],
                 packet["last_meeting"]["next_steps"], packet["data_notes"]["data_date"]]
     for r in packet["scorecard"]:
-        expected += [r["metric_id"], r["value_text"], r["status"], r["change_text"]]
+        expected += [r["metric_name"], r["value_text"], r["status"], r["change_text"]]
     expected += [a["description"] for a in packet["overdue_action_steps"]]
     missing = [e for e in expected if re.sub(r"\s+", "", e) not in text]
     assert missing == []
@@ -89,11 +93,12 @@ def test_html_and_public_packets(tmp_path, warehouse, capsys):
     attendance = row(public, "attendance_rate")
     assert (attendance["value"], attendance["value_text"], attendance["status"], attendance["n"]) == (
         None, "hidden", "hidden", None)
+    assert {"metric_id": "attendance_rate", "reason": "fewer than 10 students"} in public["data_notes"]["hidden_cells"]
 
 
 def test_errors_are_one_line_with_exit_codes(tmp_path, warehouse, capsys):
     assert main(["report", "team", "BLT:S9", "--warehouse", str(warehouse)]) == 1
-    assert capsys.readouterr().err.strip() == "alignboard report: unknown team 'BLT:S9' (staging.teams)"
+    assert capsys.readouterr().err.strip() == "alignboard report: unknown team 'BLT:S9'"
     assert main(["report", "team", "BLT:S1", "--warehouse", str(warehouse), "--out", str(tmp_path / "x.doc")]) == 2
     assert main(["report", "team", "BLT:S1", "--warehouse", str(tmp_path / "none.duckdb")]) == 1
     assert capsys.readouterr().err.strip().endswith("(run `alignboard load` first)")
