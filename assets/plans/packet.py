@@ -43,7 +43,14 @@ def show_change(change, unit: str | None, direction: str | None) -> str:
     if round(change, 9) == 0:
         return "no change"
     better = (change > 0) == (direction != "lower")
-    amount = f"{change * 100:+.1f} pts" if unit == "share" else f"{change:+.4g}" + (" h" if unit == "hours" else "")
+    if unit == "share":
+        amount = f"{change * 100:+.1f} pts"
+    elif unit == "hours":
+        amount = f"{change:+.1f} h"
+    else:
+        amount = f"{change:+.3g}"
+    if amount.lstrip("+-").rstrip(" ptsh") in ("0.0", "0"):
+        return "no change"  # too small to show at the unit's precision
     return f"{amount} ({'better' if better else 'worse'})"
 
 

@@ -77,13 +77,17 @@ def _scorecard(viewer: Viewer, info: dict, day: dt.date, last: dt.date | None, p
             "unit": r.unit, "direction": r.direction, "value": value,
             "value_text": (_text(r.value_range) or HIDDEN) if hidden else (show(value, r.unit) or "no data"),
             "target": _number(r.target), "target_text": show(_number(r.target), r.unit) or "no target",
-            "status": STATUS_WORDS.get(_text(r.status), _text(r.status)),
+            "status": STATUS_WORDS.get(_text(r.status), _text(r.status)), "status_code": _text(r.status),
             "value_at_last_meeting": then, "last_meeting_text": show(then, r.unit),
             "change_since_last_meeting": change, "change_text": show_change(change, r.unit, r.direction),
             "n": None if _number(r.n) is None else int(r.n),
             "suppressed": hidden, "suppression_reason": _text(r.suppression_reason),
         })
     return rows
+
+
+def _metric_names(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, str]:
+    return dict(con.execute(read("metric_names.sql"), {"ids": ids or [""]}).fetchall())
 
 
 def _goals(viewer: Viewer, info: dict, day: dt.date, public: bool, warehouse) -> list[dict]:
@@ -101,7 +105,7 @@ def _goals(viewer: Viewer, info: dict, day: dt.date, public: bool, warehouse) ->
             "baseline_date": _day(g.baseline_date), "target": target, "target_date": _day(g.target_date),
             "current": current, "current_year": None if pd.isna(g.current_year) else int(g.current_year),
             "expected": _number(g.expected_value), "progress": progress,
-            "status": GOAL_WORDS.get(g.status, g.status),
+            "status": GOAL_WORDS.get(g.status, g.status), "status_code": g.status,
         })
     return goals
 
@@ -110,10 +114,10 @@ def _strategies(gate: Gate, goal_ids: list[str], scorecard: list[dict]) -> list[
     if not goal_ids or not has_table(gate.con, "staging.plan_strategies"):
         return []
     values = {r["metric_id"]: r["value_text"] for r in scorecard}
-    names = {r["metric_id"]: r["metric_name"] for r in scorecard}
+    found = _rows(gate.run(read("team_strategies.sql"), {"goals": goal_ids}))
+    names = _metric_names(gate.con, [m for s in found for m in s["evidence"]])
     return [{**s, "evidence": [{"metric_id": m, "metric_name": names.get(m, m), "value_text": values.get(m, "no data")}
-                               for m in s["evidence"]]}
-            for s in _rows(gate.run(read("team_strategies.sql"), {"goals": goal_ids}))]
+                               for m in s["evidence"]]} for s in found]
 
 
 def _steps(viewer: Viewer, info: dict, day: dt.date, horizon: dt.date, warehouse) -> list[dict]:
@@ -171,8 +175,12 @@ def team_packet(viewer: Viewer, team_id: str, day: dt.date, *, warehouse: str | 
     due = last_day + cadence if last_day and cadence else None
     scorecard = _scorecard(viewer, info, day, last_day, public, warehouse)
     goals = _goals(viewer, info, day, public, warehouse) if has_plans else []
-    with connect(warehouse, *TEAM_TABLES) as con:
+    reviewed = [m.strip() for m in ((last or {}).get("metrics_reviewed") or "").split("|") if m.strip()]
+    with connect(warehouse, *TEAM_TABLES, "mart.metric_catalog") as con:
         strategies = _strategies(Gate(con, viewer, public), [g["goal_id"] for g in goals], scorecard)
+        names = _metric_names(con, reviewed + [g["metric_id"] for g in goals if g["metric_id"]])
+    for goal in goals:
+        goal["metric_name"] = names.get(goal["metric_id"]) if goal["metric_id"] else None
     horizon = day + cadence if cadence else day
     steps = _steps(viewer, info, day, horizon, warehouse) if has_plans else []
     return {
@@ -193,6 +201,7 @@ def team_packet(viewer: Viewer, team_id: str, day: dt.date, *, warehouse: str | 
         "action_steps": steps,
         "roadmap": _roadmap(viewer, info, day, warehouse) if has_plans else [],
         "last_meeting": {"date": last_day.isoformat(), "metrics_reviewed": _text(last["metrics_reviewed"]),
+                         "metrics_reviewed_names": [names.get(m, m) for m in reviewed],
                          "next_steps": _text(last["next_steps"]), "decisions": _text(last["decisions"])}
         if last else None,
         "data_notes": {

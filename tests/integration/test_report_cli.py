@@ -41,6 +41,7 @@ def test_the_packet_says_which_meeting_it_is_for(packet):
     assert (packet["meeting_date"], packet["last_meeting_date"], packet["next_meeting_date"]) == (
         DAY, "2025-11-05", "2025-12-29")
     assert packet["last_meeting"] == {"date": "2025-11-05", "metrics_reviewed": "attendance_rate",
+                                      "metrics_reviewed_names": ["Attendance rate"],
                                       "next_steps": "Walkthroughs on learning targets; bring CFA results",
                                       "decisions": "Keep the attendance plan another month"}
     # 11-05 + 14 days = 11-19, before 12-15: the cadence was missed
@@ -69,6 +70,26 @@ def test_overdue_steps_and_data_notes(packet):
     assert packet["data_notes"]["hidden_cells"] == []
 
 
+def test_the_goals_strategies_and_roadmap_of_the_school_plan(packet):
+    # G2 "Attendance at S1" (plan PL2 of S1): baseline 0.90, target 0.95, no dates -> not measurable;
+    # its current value is S1's attendance of the latest year by 12-15: 2025-26, 57 of 65
+    (goal,) = packet["goals"]
+    assert (goal["goal_id"], goal["metric_name"], goal["status"]) == ("G2", "Attendance rate", "not measurable")
+    assert goal["current"] == pytest.approx(57 / 65)
+    # (57/65 - 0.90) / (0.95 - 0.90) = (0.876923 - 0.9) / 0.05 = -0.4615: behind the baseline
+    assert goal["progress"] == pytest.approx((57 / 65 - 0.9) / 0.05)
+    # ST1's evidence: attendance on the scorecard, oss_rate too, grit_score named by no catalog metric
+    (strategy,) = packet["strategies"]
+    assert [(e["metric_id"], e["metric_name"]) for e in strategy["evidence"]] == [
+        ("attendance_rate", "Attendance rate"), ("oss_rate", "Out-of-school suspension rate"),
+        ("grit_score", "grit_score")]
+    assert strategy["evidence"][2]["value_text"] == "no data"
+    # the monitor-and-adjust review of PL2 asked for its follow-up by 12-10: past due on 12-15
+    (review,) = [r for r in packet["roadmap"] if r["last_review_date"]]
+    assert (review["phase"], review["still_to_do"], review["by_when"], review["follow_up_past_due"]) == (
+        "Monitor and adjust", "Check walkthrough data", "2025-12-10", True)
+
+
 def test_the_pdf_text_holds_the_values_of_the_json(tmp_path, warehouse, packet):
     out = tmp_path / "packet.pdf"
     assert main(["report", "team", "BLT:S1", "--warehouse", str(warehouse), "--as-of", DAY, "--out", str(out)]) == 0
@@ -78,6 +99,7 @@ def test_the_pdf_text_holds_the_values_of_the_json(tmp_path, warehouse, packet):
     for r in packet["scorecard"]:
         expected += [r["metric_name"], r["value_text"], r["status"], r["change_text"]]
     expected += [a["description"] for a in packet["overdue_action_steps"]]
+    expected += [g["title"] for g in packet["goals"]] + [packet["strategies"][0]["if_we"], "Monitor and adjust"]
     missing = [e for e in expected if re.sub(r"\s+", "", e) not in text]
     assert missing == []
 
