@@ -44,7 +44,8 @@ def tile(row: pd.Series, link: str, n_unit: str = "") -> html.Div:
     else:
         value = html.Div(fmt.number(row["value"], unit), className="value")
     target = "no target" if fmt.missing(row.get("target")) else f"target {fmt.number(row['target'], unit)}"
-    prior = school_year_label(row["school_year"] - 1) if not fmt.missing(row.get("school_year")) else ""
+    prior = row.get("compared_with") or (school_year_label(row["school_year"] - 1)
+                                         if not fmt.missing(row.get("school_year")) else "")
     n = row.get("n") if "n" in row else row.get("denominator")
     data_date = row.get("data_date")
     data_date = "unknown" if data_date is None or pd.isna(data_date) else str(pd.Timestamp(data_date).date())
@@ -52,6 +53,7 @@ def tile(row: pd.Series, link: str, n_unit: str = "") -> html.Div:
         [
             dcc.Link(fmt.metric_name(row["metric_name"]), href=link, className="name", title="open the metric's detail"),
             value,
+            html.Div(as_of_words(row), className="line asof"),
             html.Span(f"{icon} {word}", className=f"status {css}"),
             html.Div(f"{target} · {row.get('direction', 'higher')} is better", className="line"),
             html.Div(f"{fmt.change(row.get('change_vs_prior'), unit)} vs {prior}", className="line"),
@@ -66,6 +68,14 @@ def tile(row: pd.Series, link: str, n_unit: str = "") -> html.Div:
         className=f"tile {css}",
         **{"data-metric": row["metric_id"]},
     )
+
+
+def as_of_words(row: pd.Series) -> str:
+    """The day the tile's value is as of: a day's year to date, or the latest data of its year."""
+    day = row.get("as_of")
+    if day is None or (not isinstance(day, str) and pd.isna(day)):
+        return "as of: no dated data"
+    return f"{'year to date ' if row.get('compared_with') else ''}as of {pd.Timestamp(day):%Y-%m-%d}"
 
 
 def perspective_sections(frame: pd.DataFrame, link_for, n_units: dict) -> list:
