@@ -22,6 +22,15 @@ TIMING_WORDS = {"overdue": "overdue", "open": "open", "on_time": "done on time",
 PHASE_WORDS = {"set_vision": "Set the vision", "assess_needs": "Assess needs", "create_plan": "Create the plan",
                "implement": "Implement", "monitor_adjust": "Monitor and adjust"}
 HIDDEN = "hidden"
+# the PDF's column widths (relative) of the tables whose cells would wrap at equal widths
+WIDTHS = {"Scorecard": (3.2, 0.9, 1.1, 1.5, 0.9, 1.1, 0.6)}
+
+
+def metric_label(name: str) -> str:
+    """A scorecard's metric name in words: 'Percent favorable (student.self_efficacy)' ->
+    'Percent favorable (student · self efficacy)'."""
+    head, sep, tail = name.partition(" (")
+    return head + sep + tail.replace(".", " · ").replace("_", " ") if sep else name
 
 
 def show(value, unit: str | None) -> str:
@@ -54,6 +63,12 @@ def show_change(change, unit: str | None, direction: str | None) -> str:
     return f"{amount} ({'better' if better else 'worse'})"
 
 
+def clause(text: str | None, word: str) -> str:
+    """A strategy's clause without the word its heading says ('If we call...' -> 'we call...')."""
+    text = (text or "").strip()
+    return text[len(word):].lstrip() if text.lower().startswith(word + " ") else text
+
+
 def percent_or_value(value) -> str:
     """A goal's number without its unit: a share as a percent, anything else as it is."""
     return "" if value is None else f"{value * 100:.1f}%" if abs(value) <= 1.5 else f"{value:.4g}"
@@ -78,15 +93,17 @@ def sections(packet: dict) -> list[tuple[str, list[list[str]]]]:
                   f"{team['owner_name'] or team['owner_id']}, meets {team['cadence']}"],
                  [meeting_line(packet)]])]
     out.append(("Scorecard", [["Metric", "Value", since, "Change", "Target", "Status", "n"]] + [
-        [r["metric_name"], r["value_text"], r["last_meeting_text"], r["change_text"], r["target_text"], r["status"],
+        [r["metric_label"], r["value_text"], r["last_meeting_text"], r["change_text"], r["target_text"], r["status"],
          "" if r["n"] is None else str(r["n"])] for r in packet["scorecard"]]))
     out.append(("Goal progress", [["Goal", "Metric", "Baseline", "Current", "Expected now", "Target", "Status"]] + [
-        [g["title"], g["metric_id"] or "", percent_or_value(g["baseline"]), percent_or_value(g["current"]),
+        [g["title"], metric_label(g["metric_name"]) if g["metric_name"] else "", percent_or_value(g["baseline"]), percent_or_value(g["current"]),
          percent_or_value(g["expected"]), percent_or_value(g["target"]) + (f" by {g['target_date']}" if g["target_date"] else ""),
          g["status"]] for g in packet["goals"]]))
     out.append(("Strategies and evidence", [
-        [f"If we {s['if_we']}, then {s['then_adults']}" + (f", and {s['and_students']}" if s["and_students"] else "")
-         + "; evidence: " + (", ".join(f"{e['metric_id']} {e['value_text']}" for e in s["evidence"]) or "none")]
+        [f"If {clause(s['if_we'], 'if')}; then {clause(s['then_adults'], 'then')}"
+         + (f"; and {clause(s['and_students'], 'and')}" if s["and_students"] else "")
+         + ". Evidence: " + (", ".join(f"{metric_label(e['metric_name'])} {e['value_text']}" for e in s["evidence"])
+                             or "none")]
         for s in packet["strategies"]] or [["No strategies recorded."]]))
     out.append(("Action steps overdue or due before the next meeting",
                 [["Step", "Owner", "Due", "Days overdue", "Status"]] + [
@@ -157,7 +174,9 @@ def pdf_bytes(packet: dict) -> bytes:
             if len(rows) == 1:
                 pdf.multi_cell(0, 4.5, "None.", new_x="LMARGIN", new_y="NEXT")
                 continue
-            with pdf.table(text_align="LEFT", line_height=4.5) as table:
+            # the first column (a metric, a goal, a step) holds words: three times the others' width
+            widths = WIDTHS.get(title, (3,) + (1,) * (len(rows[0]) - 1))
+            with pdf.table(text_align="LEFT", line_height=4.5, col_widths=widths) as table:
                 for row in rows:
                     cells = table.row()
                     for value in row:

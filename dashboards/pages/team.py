@@ -14,6 +14,7 @@ import datetime as dt
 import dash
 from dash import dcc, html
 
+from assets.plans.packet import clause
 from dashboards import queries
 from dashboards.components import context
 from dashboards.components import formatting as fmt
@@ -185,21 +186,14 @@ def strategies_section(packet: dict) -> html.Section:
     for s in packet["strategies"]:
         evidence = [html.Li(f"{fmt.metric_name(e['metric_name'])}: {e['value_text']}") for e in s["evidence"]]
         items.append(html.Div([
-            html.P([html.B("If "), _clause(s["if_we"], "if we")]),
-            html.P([html.B("Then "), _clause(s["then_adults"], "then")]),
-            html.P([html.B("And "), _clause(s["and_students"], "and")]) if s["and_students"] else None,
+            html.P([html.B("If "), clause(s["if_we"], "if")]),
+            html.P([html.B("Then "), clause(s["then_adults"], "then")]),
+            html.P([html.B("And "), clause(s["and_students"], "and")]) if s["and_students"] else None,
             html.Div([html.Span("Evidence, latest values: ", className="note"), html.Ul(evidence)])
             if evidence else html.P("No evidence metric named.", className="note"),
         ], className="strategy"))
     return html.Section([html.H2("Strategies (If / Then / And)"),
                          *(items or [html.P("No strategies recorded for these goals.", className="note")])])
-
-
-def _clause(text: str | None, word: str) -> str:
-    """A strategy's clause without the word the heading already says ('If we call...' -> 'we call...')."""
-    text = (text or "").strip()
-    head = word.split()[0]
-    return text[len(head):].lstrip() if text.lower().startswith(head + " ") else text
 
 
 def steps_section(packet: dict) -> html.Section:

@@ -16,7 +16,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from assets.plans.packet import GOAL_WORDS, HIDDEN, PHASE_WORDS, STATUS_WORDS, TIMING_WORDS, show, show_change
+from assets.plans.packet import (
+    GOAL_WORDS, HIDDEN, PHASE_WORDS, STATUS_WORDS, TIMING_WORDS, metric_label, show, show_change,
+)
 from dashboards.queries.access import DataError, Gate, Viewer
 from dashboards.queries.cache import cached
 from dashboards.queries.connection import connect, has_table
@@ -73,7 +75,8 @@ def _scorecard(viewer: Viewer, info: dict, day: dt.date, last: dt.date | None, p
         change = None if value is None or then is None else value - then
         hidden = bool(r.suppressed)
         rows.append({
-            "metric_id": r.metric_id, "metric_name": r.metric_name, "perspective": r.perspective,
+            "metric_id": r.metric_id, "metric_name": r.metric_name, "metric_label": metric_label(r.metric_name),
+            "perspective": r.perspective,
             "unit": r.unit, "direction": r.direction, "value": value,
             "value_text": (_text(r.value_range) or HIDDEN) if hidden else (show(value, r.unit) or "no data"),
             "target": _number(r.target), "target_text": show(_number(r.target), r.unit) or "no target",

@@ -97,7 +97,7 @@ def test_the_pdf_text_holds_the_values_of_the_json(tmp_path, warehouse, packet):
     expected = [packet["title"], packet["last_meeting_date"], packet["next_meeting_date"],
                 packet["last_meeting"]["next_steps"], packet["data_notes"]["data_date"]]
     for r in packet["scorecard"]:
-        expected += [r["metric_name"], r["value_text"], r["status"], r["change_text"]]
+        expected += [r["metric_label"], r["value_text"], r["status"], r["change_text"]]
     expected += [a["description"] for a in packet["overdue_action_steps"]]
     expected += [g["title"] for g in packet["goals"]] + [packet["strategies"][0]["if_we"], "Monitor and adjust"]
     missing = [e for e in expected if re.sub(r"\s+", "", e) not in text]
