@@ -164,7 +164,7 @@ def values_as_of(viewer: Viewer, year: int | None = None, *, warehouse: str | Pa
 
 
 @cached
-def _cells_computed(viewer: Viewer, day: dt.date, *, warehouse: str | Path | None = None) -> pd.DataFrame:
+def cells_computed(viewer: Viewer, day: dt.date, *, warehouse: str | Path | None = None) -> pd.DataFrame:
     """Every org-level cell's year to date through `day`, computed on request (asof.py), as the
     mart keeps them: hidden per viewer by the SQL that reads them. The same for every viewer:
     callers pass the analyst, so one computation serves everyone until the next load."""
@@ -201,7 +201,7 @@ def scorecard_as_of(viewer: Viewer, level: str, entity_id: str, day: dt.date, *,
         check_group(con, group)
         periods = {d: metric_periods.year_to_date(d).period for d in (day, prior)}
         kept = [p for d, p in periods.items() if _kept_nightly(con, level, entity_id, p)]
-        computed = [_cells_computed(Viewer.analyst(), d, warehouse=warehouse)
+        computed = [cells_computed(Viewer.analyst(), d, warehouse=warehouse)
                     for d, p in periods.items() if p not in kept]
         frame = pd.concat(computed, ignore_index=True) if computed else pd.DataFrame(columns=ASOF_COLUMNS.split(", "))
         con.register("asof_cells", frame)

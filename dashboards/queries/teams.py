@@ -94,7 +94,7 @@ def _metric_names(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, s
 
 
 def _goals(viewer: Viewer, info: dict, day: dt.date, public: bool, warehouse) -> list[dict]:
-    frame = goal_progress(viewer, day, warehouse=warehouse, public=public)
+    frame = goal_progress(viewer, day, warehouse=warehouse, public=public, to_date=True)
     frame = frame[(frame["level"] == info["owner_level"]) & (frame["entity_id"] == info["owner_id"])]
     goals = []
     for g in frame.itertuples():

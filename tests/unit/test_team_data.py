@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from dashboards import queries
-from dashboards.queries.metrics import _cells_computed
+from dashboards.queries.metrics import cells_computed
 from tests.unit.dashboard_fixture import build_dashboard_warehouse
 
 D = dt.date
@@ -56,7 +56,7 @@ def test_a_months_end_reads_the_nightly_cells_and_a_classroom_is_computed_on_req
     classroom = row(queries.scorecard_as_of(ANALYST, "classroom", "C1", D(2025, 9, 30), warehouse=warehouse),
                     "attendance_rate")
     assert (classroom.numerator, classroom.denominator) == (33, 39)
-    computed = _cells_computed(ANALYST, D(2025, 9, 30), warehouse=warehouse)
+    computed = cells_computed(ANALYST, D(2025, 9, 30), warehouse=warehouse)
     assert set(computed.period) == {"ytd:2025-09-30"} and "student" not in set(computed.level)
 
 
@@ -96,3 +96,14 @@ def test_the_packet_shows_a_principal_what_the_scorecard_shows_them(warehouse):
     # hidden from staff (7 students), with its reason, and listed in the data notes
     assert (attendance["value"], attendance["value_text"], attendance["status"]) == (None, "hidden", "hidden")
     assert {"metric_id": "attendance_rate", "reason": "fewer than 10 students"} in packet["data_notes"]["hidden_cells"]
+
+
+def test_goal_status_as_of_a_day_uses_the_year_to_date_of_that_day(warehouse):
+    packet = queries.team_packet(ANALYST, "BLT:S1", D(2025, 9, 5), warehouse=warehouse)
+    (goal,) = packet["goals"]
+    # G2, S1's attendance: by 2025-09-05 34 of 35 days (the whole of 2025-26 is 57 of 65)
+    assert (goal["goal_id"], goal["current_year"]) == ("G2", 2026)
+    assert goal["current"] == pytest.approx(34 / 35)
+    # the plans page's default reads the whole year's value
+    year = queries.goal_progress(ANALYST, D(2025, 9, 5), warehouse=warehouse)
+    assert year[year.goal_id == "G2"].current_value.iloc[0] == pytest.approx(57 / 65)
