@@ -280,3 +280,21 @@ def test_re_teach_groups_never_name_a_student_outside_the_scope(site):
             assert not leaked, f"{level} {entity} {cfa}: {sorted(leaked)[:5]}"
     own = page(teacher, base, "/classroom", f"?level=classroom&entity={CLASSROOM}&cfa={cfas[0]}").text
     assert "Re-teach groups" in own
+
+
+def test_a_team_page_and_packet_answer_the_same_for_an_unknown_team_and_one_outside_the_scope(site):
+    base, warehouse, _ = site
+    principal = login(base, "principal")
+    (other,) = rows(warehouse, "SELECT min(team_id) FROM staging.teams WHERE owner_level = 'school' AND owner_id <> $s",
+                    {"s": SCHOOL})[0]
+    pages, pdfs = [], []
+    for team in (other, "BLT:no-such-id"):
+        drawn = page(principal, base, "/team", f"?team={team}")
+        pages.append((drawn.status_code, drawn.text.replace(team, "ID")))
+        got = principal.get(base + "/export/team-packet.pdf", params={"team": team}, timeout=60)
+        pdfs.append((got.status_code, got.headers["Content-Type"], got.text.replace(team, "ID")))
+    assert pages[0] == pages[1] and "ID" in pages[0][1] and "not in your scope" in pages[0][1]
+    assert pdfs[0] == pdfs[1] == (403, "text/plain; charset=utf-8", "team 'ID' is not in your scope\n")
+    # their own team's packet is a PDF
+    own = principal.get(base + "/export/team-packet.pdf", params={"team": f"BLT:{SCHOOL}"}, timeout=120)
+    assert own.status_code == 200 and own.content.startswith(b"%PDF")
