@@ -111,7 +111,7 @@ def sections(packet: dict) -> list[tuple[str, list[list[str]]]]:
                      "" if a["days_overdue"] is None else str(a["days_overdue"]), a["status"]]
                     for a in packet["action_steps"]]))
     out.append(("Roadmap reviews", [["Plan", "Phase", "Last review", "Still to do", "By when"]] + [
-        [r["plan_id"], r["phase"], r["last_review_date"] or "not reviewed", r["still_to_do"] or "",
+        [r["plan_title"], r["phase"], r["last_review_date"] or "not reviewed", r["still_to_do"] or "",
          (r["by_when"] or "") + (" (past due)" if r["follow_up_past_due"] else "")] for r in packet["roadmap"]]))
     last = packet["last_meeting"] or {}
     out.append(("Last meeting", [[f"Next steps: {last.get('next_steps') or 'none recorded'}"],

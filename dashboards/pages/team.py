@@ -74,7 +74,8 @@ def team_page(team, today):
                 dcc.Link(info["owner_name"] or info["owner_id"], href=owner, title="open its scorecard"),
                 f" · meets {info['cadence']}"
                 + (f" · {info['members']} member{'s' if info['members'] != 1 else ''}" if info["members"] else "")
-                + f" · {packet['meetings_this_year']} meetings this school year"], className="subtitle"),
+                + f" · {packet['meetings_this_year']} meeting{'' if packet['meetings_this_year'] == 1 else 's'} "
+                  "this school year"], className="subtitle"),
         meetings(packet),
         html.Div([html.A("Meeting packet (PDF)", href=packet_href(info["team_id"]), className="button",
                          id="team-packet", title="the same content on paper, for the meeting")],
@@ -208,7 +209,7 @@ def steps_section(packet: dict) -> html.Section:
 
 
 def roadmap_section(packet: dict) -> html.Section:
-    rows = [html.Tr([html.Td(r["plan_id"]), html.Td(r["phase"]), html.Td(r["last_review_date"] or "not reviewed"),
+    rows = [html.Tr([html.Td(r["plan_title"]), html.Td(r["phase"]), html.Td(r["last_review_date"] or "not reviewed"),
                      html.Td(r["done"] or "–"), html.Td(r["still_to_do"] or "–"),
                      html.Td((r["by_when"] or "–") + (" (past due)" if r["follow_up_past_due"] else ""),
                              className="flag" if r["follow_up_past_due"] else "")])

@@ -139,7 +139,12 @@ def _steps(viewer: Viewer, info: dict, day: dt.date, horizon: dt.date, warehouse
 def _roadmap(viewer: Viewer, info: dict, day: dt.date, warehouse) -> list[dict]:
     frame = roadmap(viewer, warehouse=warehouse, as_of=day)
     frame = frame[(frame["level"] == info["owner_level"]) & (frame["entity_id"] == info["owner_id"])]
-    return [{"plan_id": r.plan_id, "phase": PHASE_WORDS.get(r.phase, r.phase), "reviews": int(r.reviews),
+    if frame.empty:
+        return []
+    with connect(warehouse, "staging.plans") as con:
+        titles = dict(con.execute("SELECT plan_id, title FROM staging.plans WHERE list_contains($ids, plan_id)",
+                                  {"ids": sorted(set(frame["plan_id"]))}).fetchall())
+    return [{"plan_id": r.plan_id, "plan_title": titles.get(r.plan_id) or r.plan_id, "phase": PHASE_WORDS.get(r.phase, r.phase), "reviews": int(r.reviews),
              "last_review_date": _day(r.last_review_date), "done": _text(r.done), "still_to_do": _text(r.still_to_do),
              "by_when": _day(r.by_when), "responsible": _text(r.responsible),
              "follow_up_past_due": bool(r.follow_up_past_due)} for r in frame.itertuples()]
