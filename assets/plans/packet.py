@@ -184,4 +184,72 @@ def pdf_bytes(packet: dict) -> bytes:
         else:
             for (line,) in rows:
                 pdf.multi_cell(0, 4.5, latin(line), new_x="LMARGIN", new_y="NEXT")
+        if title == "Goal progress":
+            trajectories(pdf, packet, latin)
     return bytes(pdf.output())
+
+
+def _day_number(text: str) -> int:
+    import datetime as dt
+
+    return dt.date.fromisoformat(text).toordinal()
+
+
+def trajectories(pdf, packet: dict, latin) -> None:
+    """Each measured goal's trajectory, two to a row: the straight line from its baseline to its
+    target (grey), where it is expected to be on the meeting day (hollow) and where it is (blue)."""
+    goals = [g for g in packet["goals"] if None not in (g["baseline"], g["target"], g["baseline_date"],
+                                                         g["target_date"]) and g["baseline_date"] < g["target_date"]]
+    width, height, gap = 88.0, 32.0, 6.0
+    day = _day_number(packet["as_of"])
+    for i, goal in enumerate(goals):
+        if i % 2 == 0:
+            if pdf.will_page_break(height + 12):
+                pdf.add_page()
+            pdf.ln(2)
+            top = pdf.get_y()
+        left = pdf.l_margin + (i % 2) * (width + gap)
+        start, end = _day_number(goal["baseline_date"]), _day_number(goal["target_date"])
+        values = [v for v in (goal["baseline"], goal["target"], goal["current"], goal["expected"]) if v is not None]
+        low, high = min(values), max(values)
+        pad = (high - low) * 0.15 or abs(high) * 0.1 or 0.05
+        low, high = low - pad, high + pad
+
+        def x(d: int) -> float:
+            return left + 8 + (width - 16) * (min(max(d, start), end) - start) / (end - start)
+
+        def y(v: float) -> float:
+            return top + 8 + (height - 14) * (high - v) / (high - low)
+
+        pdf.set_font("Helvetica", "B", 7)
+        pdf.set_xy(left, top)
+        title = goal["title"] if len(goal["title"]) <= 62 else goal["title"][:60].rstrip() + "..."
+        pdf.cell(width, 4, latin(title))
+        pdf.set_draw_color(200, 200, 200)
+        pdf.rect(left, top + 5, width, height - 5)
+        pdf.set_draw_color(120, 120, 120)
+        pdf.set_line_width(0.4)
+        pdf.line(x(start), y(goal["baseline"]), x(end), y(goal["target"]))
+        pdf.set_font("Helvetica", "", 6.5)
+        pdf.set_xy(left + 1, top + height - 5)
+        pdf.cell(width / 2, 4, latin(f"{goal['baseline_date']} baseline {percent_or_value(goal['baseline'])}"))
+        pdf.set_xy(left + width / 2, top + height - 5)
+        pdf.cell(width / 2 - 1, 4, latin(f"target {percent_or_value(goal['target'])} by {goal['target_date']}"),
+                 align="R")
+        if goal["expected"] is not None:
+            pdf.set_draw_color(0, 0, 0)
+            pdf.ellipse(x(day) - 1.2, y(goal["expected"]) - 1.2, 2.4, 2.4)
+        if goal["current"] is not None:
+            pdf.set_fill_color(0, 114, 178)
+            pdf.ellipse(x(day) - 1.4, y(goal["current"]) - 1.4, 2.8, 2.8, style="F")
+            pdf.set_xy(min(x(day) + 2, left + width - 30), y(goal["current"]) - 2)
+            pdf.cell(28, 4, latin(f"now {percent_or_value(goal['current'])} ({goal['status']})"))
+        pdf.set_line_width(0.2)
+        pdf.set_draw_color(0, 0, 0)
+        pdf.set_fill_color(255, 255, 255)
+        if i % 2 == 1 or i == len(goals) - 1:
+            pdf.set_xy(pdf.l_margin, top + height + 1)
+    if goals:
+        pdf.set_font("Helvetica", "", 6.5)
+        pdf.cell(0, 4, "Grey: the straight line from baseline to target; hollow: expected on the meeting day; "
+                       "blue: the value now.", new_x="LMARGIN", new_y="NEXT")
