@@ -94,3 +94,21 @@ def test_the_scorecard_as_of_a_day_says_so_on_every_tile(browser):
     open_path(browser, "/?level=school&entity=01001")
     view(browser, "balanced scorecard")
     wait(browser, lambda d: all("as of " in t.text for t in d.find_elements("css selector", ".tile")), "as-of lines")
+
+
+def test_picking_a_day_puts_it_in_the_url_and_the_scorecard_follows(browser):
+    from selenium.webdriver.common.keys import Keys
+
+    login(browser, "principal")
+    view(browser, "balanced scorecard")
+    box = browser.find_element("css selector", "[id*='state-date'] input")
+    # the default: the latest data date of the year in progress (nothing is dated after today)
+    assert dt.date.fromisoformat(box.get_attribute("value")) <= dt.date.today()
+    day = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).isoformat()
+    box.click()
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(day, Keys.ENTER)
+    wait(browser, lambda d: f"asof={day}" in d.current_url, "the day in the URL")
+    view(browser, "balanced scorecard")
+    wait(browser, lambda d: f"year to date as of {day}" in d.find_element("css selector", ".subtitle").text,
+         "the scorecard as of the day")
