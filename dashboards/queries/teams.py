@@ -10,12 +10,12 @@ comes through the queries of this package, hidden by the viewer's audience.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from assets.metrics.periods import school_year_of
 from assets.plans.packet import (
     GOAL_WORDS, HIDDEN, PHASE_WORDS, STATUS_WORDS, TIMING_WORDS, metric_label, show, show_change,
 )
@@ -44,8 +44,8 @@ def _text(value):
 
 
 def _day(value) -> str | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value) \
-        else pd.Timestamp(value).date().isoformat()
+    """A date of a query row as YYYY-MM-DD, None for none."""
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
 @cached
@@ -198,7 +198,7 @@ def team_packet(viewer: Viewer, team_id: str, day: dt.date, *, warehouse: str | 
         "meeting_date": day.isoformat(),
         "as_of": day.isoformat(),
         "last_meeting_date": last_day.isoformat() if last_day else None,
-        "meetings_this_year": sum(1 for m in meetings if _school_year(m["meeting_date"]) == _school_year(day)),
+        "meetings_this_year": sum(1 for m in meetings if school_year_of(m["meeting_date"]) == school_year_of(day)),
         "next_meeting_date": (day + cadence).isoformat() if cadence else None,
         "next_meeting_due": due.isoformat() if due else None,
         "cadence_missed": bool(due and due < day),
@@ -219,10 +219,6 @@ def team_packet(viewer: Viewer, team_id: str, day: dt.date, *, warehouse: str | 
             "rejected_files": rejected,
         },
     }
-
-
-def _school_year(day: dt.date) -> int:
-    return day.year + (day.month >= 7)
 
 
 def check_team_id(team_id) -> str:
