@@ -130,6 +130,8 @@ def text_lines(packet: dict) -> list[str]:
         if title:
             lines += ["", title]
         lines += ["  " + " | ".join(row) for row in rows]
+        if len(rows) == 1 and len(rows[0]) > 1:
+            lines.append("  none")
     return lines
 
 
@@ -141,7 +143,9 @@ def html_page(packet: dict) -> str:
     for title, rows in sections(packet):
         if title:
             parts.append(f"<h2>{html.escape(title)}</h2>")
-        if rows and len(rows[0]) > 1:
+        if len(rows) == 1 and len(rows[0]) > 1:
+            parts.append("<p>None.</p>")
+        elif rows and len(rows[0]) > 1:
             head, *body = rows
             parts.append("<table><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in head) + "</tr>"
                          + "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in body)

@@ -58,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
     except queries.DataError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        raise  # the reader stopped (`| head`): pipelines/cli.py ends the command quietly
     except OSError as error:
         print(f"{PROG}: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
         return 1
