@@ -164,7 +164,10 @@ def frame(pathname, search):
 
 def my_team_links(pathname, state: dict) -> list:
     """"My team" for a user whose scope owns a team (each one's page when it owns several)."""
-    own = queries.teams(auth.current_viewer(), warehouse=context.warehouse(), own=True)
+    try:
+        own = queries.teams(auth.current_viewer(), warehouse=context.warehouse(), own=True)
+    except queries.DataError:  # no warehouse yet, or one loaded before teams existed: no link
+        return []
     current = state.get("team") if pathname == "/team" else None
     return [dcc.Link("My team" if len(own) == 1 else f"My team: {row.team_type}", href=href("/team", team=row.team_id),
                      className="active" if current == row.team_id else "", id=f"my-team-{i}")
