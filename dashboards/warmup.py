@@ -4,9 +4,9 @@ After a night's load the dashboard's caches are empty, and the first person to o
 the queries and the drawing of their home page and of the banner on every page: half a second
 or more at 200,000 students, on top of a browser that compiles its scripts. A thread of the
 server computes today's year-to-date values (the team pages' "now") and draws the banner and
-the home page (the scorecard of their own scope) once for every
-access in the users file (level, entity, may see students) when the server starts and again
-whenever a load publishes a new warehouse, so that page comes from the caches.
+the home page (the scorecard of their own scope) once for every access in the users file
+(level, entity, may see students) when the server starts and again whenever a load publishes a
+new warehouse, so that page comes from the caches.
 """
 from __future__ import annotations
 
