@@ -155,6 +155,7 @@ def frame(pathname, search):
         active = (pathname or "/") == path or (path == "/" and pathname == "/metric")
         links.append(dcc.Link(label, href=href(path, **{k: state.get(k) for k in keep}),
                               className="active" if active else ""))
+    links += my_team_links(pathname, state) if name else []
     # logout is a POST with the session's CSRF token (a link or an image cannot sign anyone out)
     user = [html.Span(f"Signed in as {name}"),
             html.Form(html.Button("Log out", type="submit", name="csrf_token", value=auth.csrf_token(),
@@ -163,3 +164,15 @@ def frame(pathname, search):
     text = queries.banner(warehouse=context.warehouse(),
                        max_age_hours=flask.current_app.config.get("ALIGNBOARD_STALE_HOURS"))
     return links, user, banner(text)
+
+
+def my_team_links(pathname, state: dict) -> list:
+    """"My team" for a user whose scope owns a team (each one's page when it owns several)."""
+    try:
+        own = queries.teams(auth.current_viewer(), warehouse=context.warehouse(), own=True)
+    except queries.DataError:  # no warehouse yet, or one loaded before teams existed: no link
+        return []
+    current = state.get("team") if pathname == "/team" else None
+    return [dcc.Link("My team" if len(own) == 1 else f"My team: {row.team_type}", href=href("/team", team=row.team_id),
+                     className="active" if current == row.team_id else "", id=f"my-team-{i}")
+            for i, row in enumerate(own.itertuples())]

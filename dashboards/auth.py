@@ -1,4 +1,4 @@
-"""Who may use the dashboard: a users file, Flask-Login, and the HTTP export.
+"""Who may use the dashboard: a users file, Flask-Login, and the HTTP exports (metrics CSV, a team's packet PDF).
 
 - Users live in a YAML file (`$ALIGNBOARD_USERS`, default data/users.yaml) with werkzeug password
   hashes; `alignboard users` edits it. Each user has one scope (LEVEL or LEVEL:ENTITY_ID) and may
@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import functools
 import hashlib
@@ -27,6 +28,7 @@ import html
 import ipaddress
 import logging
 import os
+import re
 import secrets
 import tempfile
 import unicodedata
@@ -449,6 +451,10 @@ def install_auth(server: flask.Flask, warehouse: str | Path | None = None, host:
     def export_metrics():
         return export_response(current_viewer(), flask.request.args, warehouse)
 
+    @server.route("/export/team-packet.pdf")
+    def export_team_packet():
+        return packet_response(current_viewer(), flask.request.args, warehouse)
+
 
 def _period(text: str | None) -> str | None:
     """The export's period: the school year unless asked (`all`: every period)."""
@@ -477,4 +483,23 @@ def export_response(viewer: queries.Viewer, args, warehouse: str | Path | None =
         return flask.Response(f"{error}\n", status=400, mimetype="text/plain")
     return flask.Response(text, mimetype="text/csv",
                           headers={"Content-Disposition": "attachment; filename=metrics.csv",
+                                   "Cache-Control": "no-store"})
+
+
+def packet_response(viewer: queries.Viewer, args, warehouse: str | Path | None = None) -> flask.Response:
+    """GET /export/team-packet.pdf?team=ID: the meeting packet of `alignboard report team ID --out
+    FILE.pdf` as of today, as this viewer may see it (403 for a team outside the scope or unknown,
+    400 for a bad request; no packet either way)."""
+    from assets.plans.packet import pdf_bytes
+
+    try:
+        team = queries.check_team_id(args.get("team"))
+        packet = queries.team_packet(viewer, team, dt.date.today(), warehouse=warehouse)
+    except queries.AccessDenied as error:
+        return flask.Response(f"{error}\n", status=403, mimetype="text/plain")
+    except queries.DataError as error:
+        return flask.Response(f"{error}\n", status=400, mimetype="text/plain")
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", team).strip("-") or "team"
+    return flask.Response(pdf_bytes(packet), mimetype="application/pdf",
+                          headers={"Content-Disposition": f"attachment; filename={name}-packet.pdf",
                                    "Cache-Control": "no-store"})

@@ -3,12 +3,14 @@
 After a night's load the dashboard's caches are empty, and the first person to open it pays for
 the queries and the drawing of their home page and of the banner on every page: half a second
 or more at 200,000 students, on top of a browser that compiles its scripts. A thread of the
-server draws the banner and the home page (the scorecard of their own scope) once for every
-access in the users file (level, entity, may see students) when the server starts and again
-whenever a load publishes a new warehouse, so that page comes from the caches.
+server computes today's year-to-date values (the team pages' "now") and draws the banner and
+the home page (the scorecard of their own scope) once for every access in the users file
+(level, entity, may see students) when the server starts and again whenever a load publishes a
+new warehouse, so that page comes from the caches.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -17,6 +19,7 @@ import flask
 from flask_login import login_user
 
 from dashboards import auth, queries
+from dashboards.queries.metrics import cells_computed
 
 log = logging.getLogger("alignboard.dashboard")
 
@@ -37,6 +40,10 @@ def home_pages(server: flask.Flask) -> int:
     if len(accesses) > MOST_ACCESSES:
         log.info("warm-up: drawing the home pages of the first %d of %d accesses", MOST_ACCESSES, len(accesses))
     queries.banner(warehouse=server.config["ALIGNBOARD_WAREHOUSE"])
+    try:  # today's year to date, which every team page reads (its last meeting's day is its own)
+        cells_computed(queries.Viewer.analyst(), dt.date.today(), warehouse=server.config["ALIGNBOARD_WAREHOUSE"])
+    except queries.DataError as error:
+        log.info("warm-up: no values to date: %s", error)
     drawn = 0
     for user in list(accesses.values())[:MOST_ACCESSES]:
         with server.test_request_context("/"):

@@ -80,15 +80,24 @@ def alignment_query(as_of: dt.date, catalog: Catalog | None = None) -> tuple[str
     }
 
 
-def goal_progress_query(as_of: dt.date, band: float | None = None,
-                        catalog: Catalog | None = None) -> tuple[str, dict]:
-    """One row per goal: current, expected and projected value, status and the children's roll-up."""
+# No cells to date: the school year's values only (the nightly mart).
+NO_CELLS = ("(SELECT NULL::VARCHAR AS metric_id, NULL::VARCHAR AS level, NULL::VARCHAR AS entity_id, "
+            "NULL::VARCHAR AS student_group, NULL::INTEGER AS school_year, NULL::DOUBLE AS value, "
+            "NULL::BOOLEAN AS suppressed, NULL::BIGINT AS n WHERE false)")
+
+
+def goal_progress_query(as_of: dt.date, band: float | None = None, catalog: Catalog | None = None,
+                        to_date_cells: str | None = None) -> tuple[str, dict]:
+    """One row per goal: current, expected and projected value, status and the children's roll-up.
+    `to_date_cells`: a relation of the year-to-date cells through `as_of` (metric_id, level,
+    entity_id, student_group, school_year, value, suppressed, n) whose values stand for the
+    as-of year's (goal status as of a day); None: each year's whole-year value."""
     band = load_settings().status_band if band is None else band
     lower = [m.id for m in _catalog(catalog).metrics.values() if m.direction == "lower"]
     # a typed empty list: DuckDB cannot infer the type of []
-    return _sql("goal_tree.sql", "goal_progress.sql"), {
-        "as_of": as_of, "band": float(band), "lower_metrics": lower or [""],
-    }
+    sql = sqltext.fill(_sql("goal_tree.sql", "goal_progress.sql"), {"to_date_cells": to_date_cells or NO_CELLS})
+    return sql, {"as_of": as_of, "band": float(band), "lower_metrics": lower or [""],
+                 "to_date": to_date_cells is not None}
 
 
 def action_steps_query(as_of: dt.date) -> tuple[str, dict]:

@@ -4,7 +4,8 @@
 -- $as_of, $band (how far behind the expected value a goal is still at_risk), $lower_metrics
 -- (catalog families where lower is better; kpi.<id> takes its department_kpis direction).
 -- current: the goal's metric for the plan owner and student group, latest school year on or
---   before the school year of $as_of with a value; expected: on the straight line from
+--   before the school year of $as_of with a value (with $to_date, the as-of year's value is its
+--   year to date through $as_of); expected: on the straight line from
 --   baseline to target; projected: the least-squares trend of the loaded years (at least two)
 --   read at the target date's school year. Differences are compared to 9 decimals, so a value a
 --   person computes exactly on a boundary lands on it.
@@ -25,17 +26,27 @@
            CASE WHEN k.direction = 'lower' OR (k.direction IS NULL AND
                      split_part(g.metric_id, '.', 1) IN (SELECT unnest($lower_metrics))) THEN -1 ELSE 1 END AS sign
     FROM goals AS g LEFT JOIN kpi_direction AS k USING (metric_id)
-), series AS (
-    SELECT m.goal_id, v.school_year, v.value, v.suppressed, k.n
-    FROM measured AS m
-    CROSS JOIN as_of
-    JOIN mart.metric_values AS v
-      ON v.metric_id = m.metric_id AND v.level = m.level AND v.entity_id = m.entity_id
-     AND v.student_group = m.student_group AND v.period = 'year'
+), year_values AS (
+    -- each school year's value; with $to_date, the as-of year's value is its year to date through
+    -- $as_of ({{to_date_cells}}: cells with the columns below) in place of the whole year's
+    SELECT v.metric_id, v.level, v.entity_id, v.student_group, v.school_year, v.value, v.suppressed, k.n
+    FROM mart.metric_values AS v
     LEFT JOIN mart.metric_value_counts AS k
       ON k.metric_id = v.metric_id AND k.metric_version = v.metric_version AND k.school_year = v.school_year
      AND k.period = v.period AND k.level = v.level AND k.entity_id = v.entity_id
      AND k.student_group = v.student_group
+    WHERE v.period = 'year' AND NOT ($to_date AND v.school_year = (SELECT as_of_year FROM as_of))
+    UNION ALL
+    SELECT metric_id, level, entity_id, student_group, school_year, value, suppressed, n
+    FROM {{to_date_cells}}
+    WHERE $to_date
+), series AS (
+    SELECT m.goal_id, v.school_year, v.value, v.suppressed, v.n
+    FROM measured AS m
+    CROSS JOIN as_of
+    JOIN year_values AS v
+      ON v.metric_id = m.metric_id AND v.level = m.level AND v.entity_id = m.entity_id
+     AND v.student_group = m.student_group
     WHERE v.school_year <= as_of.as_of_year AND v.value IS NOT NULL
 ), current AS (
     SELECT goal_id, max(school_year) AS current_year, arg_max(value, school_year) AS current_value,

@@ -67,7 +67,8 @@ def tile(row: pd.Series, link: str, n_unit: str = "") -> html.Div:
     else:
         value = html.Div(fmt.number(row["value"], unit), className="value")
     target = "no target" if fmt.missing(row.get("target")) else f"target {fmt.number(row['target'], unit)}"
-    prior = school_year_label(row["school_year"] - 1) if not fmt.missing(row.get("school_year")) else ""
+    prior = row.get("compared_with") or (school_year_label(row["school_year"] - 1)
+                                         if not fmt.missing(row.get("school_year")) else "")
     n = row.get("n") if "n" in row else row.get("denominator")
     data_date = row.get("data_date")
     data_date = "unknown" if data_date is None or pd.isna(data_date) else str(pd.Timestamp(data_date).date())
@@ -75,6 +76,7 @@ def tile(row: pd.Series, link: str, n_unit: str = "") -> html.Div:
         [
             dcc.Link(fmt.metric_name(row["metric_name"]), href=link, className="name", title="open the metric's detail"),
             value,
+            html.Div(as_of_words(row), className="line asof"),
             html.Span(f"{icon} {word}", className=f"status {css}"),
             html.Div(f"{target} · {row.get('direction', 'higher')} is better", className="line"),
             change_line(row.get("change_vs_prior"), unit, row.get("direction"), prior),
@@ -98,6 +100,14 @@ def change_line(change, unit: str | None, direction: str | None, prior: str) -> 
     if css == "same" and fmt.missing(change):
         return html.Div(text, className="line")
     return html.Div([html.Span(text, className=f"change {css}"), f" vs {prior}"], className="line")
+
+
+def as_of_words(row: pd.Series) -> str:
+    """The day the tile's value is as of: a day's year to date, or the latest data of its year."""
+    day = row.get("as_of")
+    if day is None or (not isinstance(day, str) and pd.isna(day)):
+        return "as of: no dated data"
+    return f"{'year to date ' if row.get('compared_with') else ''}as of {pd.Timestamp(day):%Y-%m-%d}"
 
 
 def perspective_sections(frame: pd.DataFrame, link_for, n_units: dict) -> list:

@@ -3,6 +3,8 @@ grouped by the five perspectives, re-cut by year and student group, and the laye
 children-by-metrics table (each child's value of every metric of this scorecard, sortable)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import dash
 import pandas as pd
 from dash import html
@@ -12,7 +14,7 @@ from dashboards.components import context, grids
 from dashboards.components import formatting as fmt
 from dashboards.components.breadcrumbs import breadcrumbs
 from dashboards.components.labels import LEVEL_NAMES
-from dashboards.components.controls import group_select, year_select
+from dashboards.components.controls import as_of_select, group_select, year_select
 from dashboards.components.state import href, school_year_label, year_of
 from dashboards.components.tiles import perspective_sections
 
@@ -29,31 +31,49 @@ def n_units(wh) -> dict:
     return dict(zip(catalog["metric_key"], catalog["n_unit"]))
 
 
+def day_of(text) -> dt.date | None:
+    """The as-of day of the URL (YYYY-MM-DD); None when absent. A wrong one is a bad request."""
+    if text in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        raise queries.DataError(f"as of must be a day such as 2026-11-20, not {text!r}") from None
+
+
 @context.safe
 @context.cached_page
-def layout(level=None, entity=None, year=None, group="all", **_):
+def layout(level=None, entity=None, year=None, group="all", asof=None, **_):
     viewer, wh = context.viewer(), context.warehouse()
     level, entity = context.home(level, entity)
     group = group or "all"
-    card = queries.scorecard(viewer, level, entity, warehouse=wh, year=year_of(year), group=group)
+    day = day_of(asof)
+    if day is None:
+        card = queries.scorecard(viewer, level, entity, warehouse=wh, year=year_of(year), group=group)
+    else:  # the year to date through the day, beside the same day a year earlier
+        card = queries.scorecard_as_of(viewer, level, entity, day, warehouse=wh, group=group)
+        card["compared_with"] = f"{card['prior_as_of'].iloc[0]:%Y-%m-%d}" if len(card) else None
     info = queries.entity(viewer, level, entity, warehouse=wh)
     shown_year = int(card["school_year"].iloc[0]) if len(card) else year_of(year)
-    state = {"year": shown_year, "group": group}
+    state = {"year": shown_year, "group": group} if day is None else {"asof": day.isoformat(), "group": group}
 
     def link_for(metric_id):
-        return href("/metric", level=level, entity=entity, metric=metric_id, **state)
+        return href("/metric", level=level, entity=entity, metric=metric_id, year=shown_year, group=group)
 
     title = f"{info['entity_name']}: balanced scorecard"
     header = [
         breadcrumbs(queries.breadcrumbs(viewer, level, entity, warehouse=wh), "/", **state),
         html.H1(title),
         html.P(f"{LEVEL_NAMES.get(level, level)} · {school_year_label(shown_year)} · "
-               f"{queries.group_label(group)}", className="subtitle"),
+               + (f"year to date as of {day:%Y-%m-%d} · " if day else "")
+               + queries.group_label(group), className="subtitle"),
         html.Div([
             year_select(queries.years(viewer, warehouse=wh), shown_year),
+            as_of_picker(viewer, wh, day, shown_year),
             group_select(queries.student_groups(viewer, warehouse=wh), group, queries.group_label),
             html.A("Download these values (CSV)", className="button", id="scorecard-export",
-                   href=href("/export/metrics.csv", level=level, entity=entity, year=shown_year, group=group)),
+                   href=href("/export/metrics.csv", level=level, entity=entity, year=shown_year, group=group))
+            if day is None else None,
         ], className="controls"),
     ]
     if card.empty:
@@ -135,6 +155,17 @@ def cell_note(cell) -> str:
         shown = cell.value_range if isinstance(cell.value_range, str) and cell.value_range else "hidden"
         return f"{shown}: {cell.suppression_reason}" if isinstance(cell.suppression_reason, str) else shown
     return "" if not fmt.missing(cell.value) else "no data"
+
+
+def as_of_picker(viewer, wh, day: dt.date | None, year: int | None):
+    """The day the values are as of: the URL's, else the shown year's latest data date; any day
+    from the first loaded school year's start to the latest data date."""
+    years = queries.years(viewer, warehouse=wh)
+    last = queries.values_as_of(viewer, warehouse=wh)
+    if not years or last is None:
+        return None
+    shown = day or queries.values_as_of(viewer, year, warehouse=wh)
+    return as_of_select(shown.isoformat() if shown else None, f"{min(years) - 1}-07-01", last.isoformat())
 
 
 def open_child(row_id: str, state: dict) -> str:

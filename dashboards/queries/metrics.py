@@ -1,6 +1,7 @@
 """Metric values, scorecards and a metric's detail, as the asking viewer may see them."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -8,6 +9,10 @@ import duckdb
 import pandas as pd
 
 from assets.ingest.baseline import LOADED
+from assets.metrics import asof
+from assets.metrics import periods as metric_periods
+from assets.metrics.engine import MetricsError
+from assets.warehouse import existing_tables
 from dashboards.queries.access import DataError, Gate, Viewer, check_level
 from dashboards.queries.cache import cached
 from dashboards.queries.connection import connect
@@ -134,7 +139,82 @@ def scorecard(viewer: Viewer, level: str, entity_id: str, *, warehouse: str | Pa
         gate = Gate(con, viewer, public)
         gate.entity(level, entity_id)
         check_group(con, group)
-        return card(gate, [(level, entity_id)], school_year_of(con, level, entity_id, year), group)
+        school_year = school_year_of(con, level, entity_id, year)
+        frame = card(gate, [(level, entity_id)], school_year, group)
+        if school_year is not None:  # the values of the year in progress are as of its latest data
+            frame["as_of"] = data_through(con, min(dt.date.today(), dt.date(int(school_year), 6, 30)))
+        return frame
+
+
+ASOF_COLUMNS = ("metric_id, metric_version, school_year, period, level, entity_id, student_group, numerator, "
+                "denominator, value, n, suppressed, suppression_reason, value_range")
+
+
+def data_through(con: duckdb.DuckDBPyConnection, day: dt.date) -> dt.date | None:
+    """The newest date of the dated data on or before `day` (None: no dated rows): what a value
+    computed through `day` is as of."""
+    return metric_periods.latest_data_date(con, existing_tables(con), day)
+
+
+@cached
+def values_as_of(viewer: Viewer, year: int | None = None, *, warehouse: str | Path | None = None) -> dt.date | None:
+    """The date a school year's values are as of: its newest dated row, on or before today and
+    its June 30 (the year in progress: the latest data date). No year: the latest data date."""
+    day = dt.date.today() if year is None else min(dt.date.today(), dt.date(int(year), 6, 30))
+    with connect(warehouse) as con:
+        return data_through(con, day)
+
+
+@cached
+def cells_computed(viewer: Viewer, day: dt.date, *, warehouse: str | Path | None = None) -> pd.DataFrame:
+    """Every org-level cell's year to date through `day`, computed on request (asof.py), as the
+    mart keeps them: hidden per viewer by the SQL that reads them. The same for every viewer:
+    callers pass the analyst, so one computation serves everyone until the next load."""
+    with connect(warehouse, "mart.metric_catalog", "staging.org_hierarchy") as con:
+        try:
+            asof.compute_as_of(con, [day])
+            return con.execute(f"SELECT {ASOF_COLUMNS} FROM metric_cells WHERE level <> 'student'").df()
+        except MetricsError as error:
+            raise DataError(str(error)) from None
+        finally:
+            asof.drop_cells(con)
+
+
+def _kept_nightly(con: duckdb.DuckDBPyConnection, level: str, entity_id: str, period: str) -> bool:
+    """Whether mart.metric_cells holds this entity's cells of `period` (a month's end)."""
+    return con.execute("SELECT count(*) > 0 FROM mart.metric_cells WHERE level = $l AND entity_id = $e "
+                       "AND period = $p", {"l": level, "e": entity_id, "p": period}).fetchall()[0][0]
+
+
+@cached
+def scorecard_as_of(viewer: Viewer, level: str, entity_id: str, day: dt.date, *,
+                    warehouse: str | Path | None = None, prior: dt.date | None = None, public: bool = False,
+                    group: str = "all") -> pd.DataFrame:
+    """One entity's scorecard with each metric's year to date through `day` (the school year
+    `day` falls in, later rows ignored), beside its year to date through `prior` (default: the
+    same day a year earlier; a team page passes its last meeting) and the change between them,
+    only between equal versions. The cells are the nightly ones when the build kept that day (a
+    month's end), else computed on request; hidden by the viewer's audience as scorecard() is.
+    Columns of scorecard() with `as_of` and `prior_as_of` in place of the trend."""
+    prior = prior or asof.same_day_a_year_earlier(day)
+    with connect(warehouse, *CARD_TABLES) as con:
+        gate = Gate(con, viewer, public)
+        gate.entity(level, entity_id)
+        check_group(con, group)
+        periods = {d: metric_periods.year_to_date(d).period for d in (day, prior)}
+        kept = [p for d, p in periods.items() if _kept_nightly(con, level, entity_id, p)]
+        computed = [cells_computed(Viewer.analyst(), d, warehouse=warehouse)
+                    for d, p in periods.items() if p not in kept]
+        frame = pd.concat(computed, ignore_index=True) if computed else pd.DataFrame(columns=ASOF_COLUMNS.split(", "))
+        con.register("asof_cells", frame)
+        try:
+            return gate.run(read("card_as_of.sql"), {
+                "level": level, "entity": entity_id, "group": group, "year": metric_periods.school_year_of(day),
+                "period": periods[day], "prior_period": periods[prior], "mart_periods": kept or [""],
+                "day": day, "prior_day": prior, "data_date": data_date(con),
+            }).df()
+        finally:
+            con.unregister("asof_cells")
 
 
 def _metric_row(con: duckdb.DuckDBPyConnection, metric_id: str) -> dict:

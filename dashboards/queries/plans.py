@@ -16,6 +16,7 @@ from assets.plans import engine
 from dashboards.queries.access import DataError, Gate, Viewer
 from dashboards.queries.connection import connect
 from dashboards.queries.exports import Out, write_rows
+from dashboards.queries.metrics import cells_computed
 from dashboards.queries.sqlfiles import read
 from data_contracts.vocabulary import ORG_LEVELS
 
@@ -52,17 +53,23 @@ def plan_alignment(viewer: Viewer, *, warehouse: str | Path | None = None, as_of
 
 
 def goal_progress(viewer: Viewer, as_of=None, *, warehouse: str | Path | None = None, public: bool = False,
-                  band: float | None = None) -> pd.DataFrame:
+                  band: float | None = None, to_date: bool = False) -> pd.DataFrame:
     """Each visible goal's current, expected and projected value and status as of `as_of`
     (default today), the current value hidden by the viewer's audience (status 'suppressed'),
     its supporting goals counted among the visible ones, and `scorecard_target`: the target of
-    the goal's metric on its owner's scorecard."""
+    the goal's metric on its owner's scorecard. `to_date`: the as-of year's value is its year to
+    date through `as_of` (computed on request for the organisation's entities, as
+    metrics.scorecard_as_of), not the whole year's."""
+    day = _as_of(as_of)
     try:
-        sql, params = _visible(engine.goal_progress_query(_as_of(as_of), band))
+        sql, params = _visible(engine.goal_progress_query(day, band, to_date_cells="asof_cells" if to_date else None))
     except engine.PlansError as error:
         raise DataError(str(error)) from None
+    cells = cells_computed(Viewer.analyst(), day, warehouse=warehouse) if to_date else None
     with connect(warehouse, *PLAN_TABLES, "mart.metric_values", "mart.metric_value_counts",
                  "mart.metric_catalog", "mart.scorecard", "staging.department_kpis") as con:
+        if cells is not None:
+            con.register("asof_cells", cells)
         return Gate(con, viewer, public).run(fill(read("goal_progress.sql"), {"visible": sql}), params).df()
 
 
@@ -86,6 +93,12 @@ def plan_schedule(viewer: Viewer, *, warehouse: str | Path | None = None, as_of=
     in days per task and per stage, as of `as_of` (default today)."""
     return _scoped(viewer, engine.plan_schedule_query(_as_of(as_of)),
                    "plan_id, stage, expected_date NULLS LAST, task", warehouse=warehouse)
+
+
+def roadmap(viewer: Viewer, *, warehouse: str | Path | None = None, as_of=None) -> pd.DataFrame:
+    """The five roadmap phases of each visible plan that has reviews: reviewed or not, the
+    latest answers, and whether the follow-up is past due as of `as_of` (default today)."""
+    return _scoped(viewer, engine.roadmap_query(_as_of(as_of)), "plan_id, phase_order", warehouse=warehouse)
 
 
 def meeting_cadence(viewer: Viewer, *, warehouse: str | Path | None = None, year: int | None = None) -> pd.DataFrame:

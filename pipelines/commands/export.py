@@ -152,15 +152,14 @@ def _run_as_of(args: argparse.Namespace) -> int:
                 cells = asof.metric_values_as_of(con, args.as_of, metric=args.metric)
                 kinds = _kinds(con)
             _write_values_csv(_analyst_values(cells, kinds, args.level, args.public), args.out)
-        else:
-            with _warehouse(args.warehouse, "mart.scorecard", "mart.metric_catalog", "staging.org_hierarchy") as con:
-                known = con.execute("SELECT count(*) FROM staging.org_hierarchy WHERE entity_level = ? AND entity_id = ?",
-                                    [args.level, args.entity]).fetchone()[0]
-                if not known:
-                    raise _Unanswerable(f"unknown {args.level} {args.entity!r}")
-                card = asof.scorecard_as_of(con, args.level, args.entity, args.as_of)
-                kinds = _kinds(con)
-            card = _analyst_card(card, kinds, args.public)
+        else:  # the query layer's scorecard as of the day, by the analyst's audience rules
+            from dashboards import queries
+
+            try:
+                card = queries.scorecard_as_of(queries.Viewer.analyst(may_see_students=not args.public), args.level,
+                                               args.entity, args.as_of, warehouse=args.warehouse, public=args.public)
+            except queries.DataError as error:
+                raise _Unanswerable(str(error)) from None
             if args.out:
                 _write_scorecard_csv(card, args.out)
             else:
@@ -194,22 +193,6 @@ def _analyst_values(cells, kinds: dict, level: str | None, public: bool):
     for column in ("numerator", "denominator", "value"):
         cells[column] = cells[column].where(~cells["suppressed"])
     return cells
-
-
-def _analyst_card(card, kinds: dict, public: bool):
-    """The scorecard as the analyst may export it: with --public, suppressed values blank, status
-    'suppressed', and no classroom-level systems metrics."""
-    if not public:
-        return card
-    family = card["metric_id"].str.split(".").str[0]
-    card = card[~((card["level"] == "classroom") & (family.map(kinds) == "systems"))].copy()
-    hidden, prior_hidden = card["suppressed"], card["prior_suppressed"]
-    for column in ("value", "numerator", "denominator", "n"):
-        card[column] = card[column].where(~hidden)
-    card["prior_value"] = card["prior_value"].where(~prior_hidden)
-    card["change_vs_prior"] = card["change_vs_prior"].where(~(hidden | prior_hidden))
-    card["status"] = card["status"].where(~hidden, "suppressed")
-    return card
 
 
 def _write_values_csv(cells, out: str | None) -> None:

@@ -40,8 +40,12 @@ def test_the_packet_says_which_meeting_it_is_for(packet):
     # BLT S1 met 09-03, 09-17, 10-01, 10-15, 11-05: the last before 12-15 is 11-05; biweekly = 14 days on
     assert (packet["meeting_date"], packet["last_meeting_date"], packet["next_meeting_date"]) == (
         DAY, "2025-11-05", "2025-12-29")
-    assert packet["last_meeting"] == {"next_steps": "Walkthroughs on learning targets; bring CFA results",
+    assert packet["last_meeting"] == {"date": "2025-11-05", "metrics_reviewed": "attendance_rate",
+                                      "metrics_reviewed_names": ["Attendance rate"],
+                                      "next_steps": "Walkthroughs on learning targets; bring CFA results",
                                       "decisions": "Keep the attendance plan another month"}
+    # 11-05 + 14 days = 11-19, before 12-15: the cadence was missed
+    assert (packet["next_meeting_due"], packet["cadence_missed"]) == ("2025-11-19", True)
 
 
 def test_the_scorecard_has_the_change_since_the_last_meeting(packet):
@@ -62,7 +66,28 @@ def test_overdue_steps_and_data_notes(packet):
         ("Call families", "2025-12-01", 14)]
     # the newest row by 12-15: the in-school suspension and the coaching session of 12-01
     assert packet["data_notes"]["data_date"] == "2025-12-01"
-    assert {"metric_id": "attendance_rate", "reason": "fewer than 10 students"} in packet["data_notes"]["hidden_cells"]
+    # the analyst may see students: nothing is hidden from them
+    assert packet["data_notes"]["hidden_cells"] == []
+
+
+def test_the_goals_strategies_and_roadmap_of_the_school_plan(packet):
+    # G2 "Attendance at S1" (plan PL2 of S1): baseline 0.90, target 0.95, no dates -> not measurable;
+    # its current value is S1's attendance of the latest year by 12-15: 2025-26, 57 of 65
+    (goal,) = packet["goals"]
+    assert (goal["goal_id"], goal["metric_name"], goal["status"]) == ("G2", "Attendance rate", "not measurable")
+    assert goal["current"] == pytest.approx(57 / 65)
+    # (57/65 - 0.90) / (0.95 - 0.90) = (0.876923 - 0.9) / 0.05 = -0.4615: behind the baseline
+    assert goal["progress"] == pytest.approx((57 / 65 - 0.9) / 0.05)
+    # ST1's evidence: attendance on the scorecard, oss_rate too, grit_score named by no catalog metric
+    (strategy,) = packet["strategies"]
+    assert [(e["metric_id"], e["metric_name"]) for e in strategy["evidence"]] == [
+        ("attendance_rate", "Attendance rate"), ("oss_rate", "Out-of-school suspension rate"),
+        ("grit_score", "grit_score")]
+    assert strategy["evidence"][2]["value_text"] == "no data"
+    # the monitor-and-adjust review of PL2 asked for its follow-up by 12-10: past due on 12-15
+    (review,) = [r for r in packet["roadmap"] if r["last_review_date"]]
+    assert (review["phase"], review["still_to_do"], review["by_when"], review["follow_up_past_due"]) == (
+        "Monitor and adjust", "Check walkthrough data", "2025-12-10", True)
 
 
 def test_the_pdf_text_holds_the_values_of_the_json(tmp_path, warehouse, packet):
@@ -72,8 +97,9 @@ def test_the_pdf_text_holds_the_values_of_the_json(tmp_path, warehouse, packet):
     expected = [packet["title"], packet["last_meeting_date"], packet["next_meeting_date"],
                 packet["last_meeting"]["next_steps"], packet["data_notes"]["data_date"]]
     for r in packet["scorecard"]:
-        expected += [r["metric_id"], r["value_text"], r["status"], r["change_text"]]
+        expected += [r["metric_label"], r["value_text"], r["status"], r["change_text"]]
     expected += [a["description"] for a in packet["overdue_action_steps"]]
+    expected += [g["title"] for g in packet["goals"]] + [packet["strategies"][0]["if_we"], "Monitor and adjust"]
     missing = [e for e in expected if re.sub(r"\s+", "", e) not in text]
     assert missing == []
 
@@ -89,11 +115,12 @@ def test_html_and_public_packets(tmp_path, warehouse, capsys):
     attendance = row(public, "attendance_rate")
     assert (attendance["value"], attendance["value_text"], attendance["status"], attendance["n"]) == (
         None, "hidden", "hidden", None)
+    assert {"metric_id": "attendance_rate", "reason": "fewer than 10 students"} in public["data_notes"]["hidden_cells"]
 
 
 def test_errors_are_one_line_with_exit_codes(tmp_path, warehouse, capsys):
     assert main(["report", "team", "BLT:S9", "--warehouse", str(warehouse)]) == 1
-    assert capsys.readouterr().err.strip() == "alignboard report: unknown team 'BLT:S9' (staging.teams)"
+    assert capsys.readouterr().err.strip() == "alignboard report: unknown team 'BLT:S9'"
     assert main(["report", "team", "BLT:S1", "--warehouse", str(warehouse), "--out", str(tmp_path / "x.doc")]) == 2
     assert main(["report", "team", "BLT:S1", "--warehouse", str(tmp_path / "none.duckdb")]) == 1
     assert capsys.readouterr().err.strip().endswith("(run `alignboard load` first)")

@@ -307,3 +307,21 @@ def test_a_principal_gets_counts_of_flagged_students_and_no_names_or_ids(site):
     assert "Counts only" in text and "ews-csv" not in text
     refused = ews_download(principal, base, "")
     assert refused.status_code == 403 and not _student_ids(refused.text, warehouse)
+
+
+def test_a_team_page_and_packet_answer_the_same_for_an_unknown_team_and_one_outside_the_scope(site):
+    base, warehouse, _ = site
+    principal = login(base, "principal")
+    (other,) = rows(warehouse, "SELECT min(team_id) FROM staging.teams WHERE owner_level = 'school' AND owner_id <> $s",
+                    {"s": SCHOOL})[0]
+    pages, pdfs = [], []
+    for team in (other, "BLT:no-such-id"):
+        drawn = page(principal, base, "/team", f"?team={team}")
+        pages.append((drawn.status_code, drawn.text.replace(team, "ID")))
+        got = principal.get(base + "/export/team-packet.pdf", params={"team": team}, timeout=60)
+        pdfs.append((got.status_code, got.headers["Content-Type"], got.text.replace(team, "ID")))
+    assert pages[0] == pages[1] and "ID" in pages[0][1] and "not in your scope" in pages[0][1]
+    assert pdfs[0] == pdfs[1] == (403, "text/plain; charset=utf-8", "team 'ID' is not in your scope\n")
+    # their own team's packet is a PDF
+    own = principal.get(base + "/export/team-packet.pdf", params={"team": f"BLT:{SCHOOL}"}, timeout=120)
+    assert own.status_code == 200 and own.content.startswith(b"%PDF")

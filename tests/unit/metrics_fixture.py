@@ -88,6 +88,12 @@ PLAN_TABLES = {
     "action_steps": "action_id VARCHAR, goal_id VARCHAR, strategy_id VARCHAR, step_number INTEGER, "
                     "description VARCHAR, owner VARCHAR, start_date DATE, due_date DATE, completed_date DATE, "
                     "status VARCHAR",
+    "plan_strategies": "strategy_id VARCHAR, goal_id VARCHAR, if_we VARCHAR, then_adults VARCHAR, and_students VARCHAR, "
+                       "evidence_metric_ids VARCHAR",
+    "plan_schedule": "plan_id VARCHAR, stage VARCHAR, task VARCHAR, responsibility VARCHAR, expected_date DATE, "
+                     "completed_date DATE",
+    "roadmap_reviews": "plan_id VARCHAR, phase VARCHAR, review_date DATE, done VARCHAR, stakeholders_engaged VARCHAR, "
+                       "still_to_do VARCHAR, by_when DATE, responsible VARCHAR",
 }
 RAW_STUDENTS = (
     "student_id VARCHAR, school_id VARCHAR, school_year INTEGER, grade_level VARCHAR, sex VARCHAR, "
@@ -319,7 +325,8 @@ def build_district(con: duckdb.DuckDBPyConnection, with_plans: bool = False) -> 
 
 
 def add_plans(con: duckdb.DuckDBPyConnection) -> None:
-    """Plans for action_steps_on_time: a district plan and a school plan (S1)."""
+    """Plans for action_steps_on_time: a district plan and a school plan (S1), with a strategy
+    and a roadmap review of the school plan."""
     _create(con, "staging.plans", PLAN_TABLES["plans"],
             [("PL1", "district", "D1", "Strategic plan", 2026, 2028), ("PL2", "school", "S1", "SIP", 2026, 2026)])
     _create(con, "staging.plan_goals", PLAN_TABLES["plan_goals"], [
@@ -332,6 +339,16 @@ def add_plans(con: duckdb.DuckDBPyConnection) -> None:
         ("A3", "G1", None, 3, "Review data", "DLT", D(2025, 8, 1), D(2026, 5, 1), None, "in_progress"),
         ("A4", "G2", None, 1, "Call families", "BLT", D(2025, 8, 1), D(2025, 12, 1), None, "in_progress"),
         ("A5", "G2", None, 2, "Incentives", "BLT", D(2025, 8, 1), D(2026, 3, 1), D(2026, 1, 10), "complete"),
+    ])
+    # the school plan's theory of action and its monitor-and-adjust review (the team page and packet)
+    _create(con, "staging.plan_strategies", PLAN_TABLES["plan_strategies"], [
+        ("ST1", "G2", "call families after the second absence", "every absent student is known by name",
+         "students come to school more", "attendance_rate|oss_rate|grit_score"),
+    ])
+    _create(con, "staging.plan_schedule", PLAN_TABLES["plan_schedule"], [])
+    _create(con, "staging.roadmap_reviews", PLAN_TABLES["roadmap_reviews"], [
+        ("PL2", "monitor_adjust", D(2025, 11, 5), "Reviewed attendance", "Families", "Check walkthrough data",
+         D(2025, 12, 10), "Principal"),
     ])
 
 

@@ -171,3 +171,24 @@ def test_users_command(tmp_path, monkeypatch, capsys, warehouse):
     assert main(["users", "remove", "nobody", "--file", str(path)]) == 1
     assert main(["users", "remove", "lee", "--file", str(path)]) == 0
     assert auth.load_users(path) == {}
+
+
+def test_the_team_packet_pdf_is_the_viewers_and_refused_outside_their_scope(warehouse, users, monkeypatch):
+    from pypdf import PdfReader
+
+    client = make_app(warehouse, monkeypatch)
+    assert client.get("/export/team-packet.pdf?team=BLT:S1").status_code == 401  # anonymous: no packet
+    login(client, "pat")
+    ok = client.get("/export/team-packet.pdf?team=BLT:S1")
+    assert ok.status_code == 200 and ok.mimetype == "application/pdf"
+    assert ok.headers["Cache-Control"] == "no-store"
+    assert ok.headers["Content-Disposition"] == "attachment; filename=BLT-S1-packet.pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(ok.data)).pages)
+    # BLT S1's last meeting (2025-11-05) and what it agreed
+    assert "BLT Maple Elementary: meeting packet" in text and "2025-11-05" in text
+    assert "Walkthroughs on learning targets" in text
+    # the transportation department's team is outside a principal's scope: the same words as an unknown team
+    outside, unknown = client.get("/export/team-packet.pdf?team=OLT:TRN"), client.get("/export/team-packet.pdf?team=X")
+    assert (outside.status_code, outside.get_data(as_text=True)) == (403, "team 'OLT:TRN' is not in your scope\n")
+    assert (unknown.status_code, unknown.get_data(as_text=True)) == (403, "team 'X' is not in your scope\n")
+    assert client.get("/export/team-packet.pdf").status_code == 400
