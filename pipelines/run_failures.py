@@ -10,6 +10,8 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
+import dagster as dg
+
 from assets.warehouse import MEMORY_LIMIT, TEMP_LIMIT
 
 
@@ -64,16 +66,20 @@ def failure_lines(events) -> list[str]:
     """One line per cause of a run's failure, from its Dagster events (a run's result or its event
     log): the steps each cause failed, or the run's own error. A blocking check that failed is left
     out: its file's quality row says why."""
-    lines, failed_steps = [], {}  # cause -> the steps it failed, so one cause is one line
+    lines, failed_steps, resources = [], {}, []  # cause -> the steps it failed, so one cause is one line
     for event in events:
-        if event.event_type_value == "STEP_FAILURE":
+        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
             error = event.step_failure_data.error
             if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
                 continue
             failed_steps.setdefault(root_cause(error), []).append(event.step_key)
-        if event.event_type_value == "RUN_FAILURE" and not failed_steps:
+        if event.event_type == dg.DagsterEventType.RESOURCE_INIT_FAILURE:  # e.g. a damaged warehouse
+            resources.append(root_cause(event.engine_event_data.error))
+        if event.event_type == dg.DagsterEventType.RUN_FAILURE and not failed_steps:
             error = event.event_specific_data.error if event.event_specific_data else None
-            if error is None or "DagsterAssetCheckFailedError" not in root_cause(error):
+            if resources:
+                lines.append(f"load failed: {resources[0]}")
+            elif error is None or "DagsterAssetCheckFailedError" not in root_cause(error):
                 lines.append(f"load failed: {root_cause(error)}")
     lines += [f"{'step' if len(steps) == 1 else 'steps'} {', '.join(steps)} failed: {cause}"
               for cause, steps in failed_steps.items()]

@@ -53,7 +53,7 @@ def namespace(k: int) -> str:
 
 
 def generate_state(out_root: str | os.PathLike, districts: int, students: int, seed: int = 42, years: int = 3,
-                   end_year: int = 2026, log: Callable[[str], None] | None = None,
+                   end_year: int | None = None, log: Callable[[str], None] | None = None,
                    size_spread: float = SIZE_SPREAD) -> list[StateDistrict]:
     """Write `districts` district folders under out_root, named by district id."""
     if not 1 <= districts <= 999:

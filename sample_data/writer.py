@@ -26,7 +26,7 @@ FLUSH_ROWS = 250_000
 NAMESPACED = frozenset({
     "district_id", "school_id", "department_id", "staff_id", "observer_staff_id", "plc_id", "section_id",
     "student_id", "response_id", "incident_id", "walkthrough_id", "cfa_id", "activity_id", "owner_id",
-    "plan_id", "goal_id", "parent_goal_id", "strategy_id", "action_id",
+    "plan_id", "goal_id", "parent_goal_id", "strategy_id", "action_id", "team_id",
 })
 _PLAIN = pcsv.WriteOptions(include_header=False, quoting_style="none")
 _QUOTED = pcsv.WriteOptions(include_header=False, quoting_style="needed")

@@ -269,7 +269,8 @@ CADENCE_COLUMNS = [grids.column("year", "School year", maxWidth=120), grids.colu
                    grids.column("periods", "Periods", "integer", maxWidth=110),
                    grids.column("value", "Share met", "percent", maxWidth=120),
                    grids.column("cadence_text", "Cadence", maxWidth=110)]
-CADENCE_MISSED = {"plans-overdue": "params.data.cadence === 'missed'"}
+# rows not yet fetched (the infinite row model) have no data
+CADENCE_MISSED = {"plans-overdue": "params.data != null && params.data.cadence === 'missed'"}
 
 
 @context.cached_page  # every team of the district: thousands of rows, a page at a time to the grid
