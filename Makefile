@@ -7,10 +7,13 @@ WAREHOUSE ?= data/warehouse.duckdb
 DEMO_STUDENTS ?= 3000
 HOST ?= 127.0.0.1
 PORT ?= 8050
+# The demo district ends in today's school year (July to June, named by the year it ends in), so
+# the teacher's classroom is one of this year's sections.
+SCHOOL_YEAR := $(shell date +'%Y %m' | awk '{print $$1 + ($$2 >= 7)}')
 # The demo logins (name scope [--students]); their password is demo-<name>-2026 (at least 12
 # characters, as `users add` asks). Demo only.
 DEMO_USERS := "analyst district --students" "principal school:01001" "depthead department:TRN" \
-	"plclead plc:01001-grade_03" "teacher classroom:01001-2026-0041 --students"
+	"plclead plc:01001-grade_03" "teacher classroom:01001-$(SCHOOL_YEAR)-0041 --students"
 
 LOCK := requirements.lock
 
@@ -46,7 +49,7 @@ demo: install
 	@echo "  principal / demo-principal-2026  principal of school 01001"
 	@echo "  depthead  / demo-depthead-2026   head of the Transportation department"
 	@echo "  plclead   / demo-plclead-2026    lead of the Grade 3 PLC of school 01001"
-	@echo "  teacher   / demo-teacher-2026    teacher of classroom 01001-2026-0041, may see its students"
+	@echo "  teacher   / demo-teacher-2026    teacher of classroom 01001-$(SCHOOL_YEAR)-0041, may see its students"
 	$(BIN)/alignboard dashboard --warehouse $(WAREHOUSE) --host $(HOST) --port $(PORT)
 
 # Debian's chromium and chromedriver, for the browser tests in tests/e2e, and poppler's pdftotext

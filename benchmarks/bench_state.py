@@ -35,7 +35,7 @@ def generate(work: Path, districts: int, students: int, years: int) -> Path:
         return root
     shutil.rmtree(root, ignore_errors=True)
     t0 = time.perf_counter()
-    generate_state(root, districts=districts, students=students, seed=42, years=years, size_spread=0.0,
+    generate_state(root, districts=districts, students=students, seed=42, years=years, end_year=2026, size_spread=0.0,
                    log=lambda m: print(m, flush=True))
     (root / ".complete").touch()
     print(f"generated {districts} districts of {students:,} students in {time.perf_counter() - t0:.0f} s", flush=True)

@@ -181,8 +181,11 @@ def team_packet(viewer: Viewer, team_id: str, day: dt.date, *, warehouse: str | 
     last_day = last["meeting_date"] if last else None
     cadence = dt.timedelta(days=int(info["cadence_days"])) if info["cadence_days"] else None
     due = last_day + cadence if last_day and cadence else None
-    scorecard = _scorecard(viewer, info, day, last_day, public, warehouse)
-    goals = _goals(viewer, info, day, public, warehouse) if has_plans else []
+    # the values are as of the newest data on or before the meeting (a year whose data ended in
+    # June is shown through June, not as an empty year to date of the year after)
+    values_day = data_date or day
+    scorecard = _scorecard(viewer, info, values_day, last_day, public, warehouse)
+    goals = _goals(viewer, info, values_day, public, warehouse) if has_plans else []
     reviewed = [m.strip() for m in ((last or {}).get("metrics_reviewed") or "").split("|") if m.strip()]
     with connect(warehouse, *TEAM_TABLES, "mart.metric_catalog") as con:
         strategies = _strategies(Gate(con, viewer, public), [g["goal_id"] for g in goals], scorecard)
@@ -196,7 +199,7 @@ def team_packet(viewer: Viewer, team_id: str, day: dt.date, *, warehouse: str | 
         "team": {k: info[k] for k in ("team_id", "team_type", "team_name", "owner_level", "owner_id", "owner_name",
                                       "cadence", "members")},
         "meeting_date": day.isoformat(),
-        "as_of": day.isoformat(),
+        "as_of": values_day.isoformat(),
         "last_meeting_date": last_day.isoformat() if last_day else None,
         "meetings_this_year": sum(1 for m in meetings if school_year_of(m["meeting_date"]) == school_year_of(day)),
         "next_meeting_date": (day + cadence).isoformat() if cadence else None,

@@ -33,7 +33,7 @@ OFFICE_STAFF = "split_part(metric_id, '.', 1) NOT IN ('mandatory_pd_hours', 'pd_
 @pytest.fixture(scope="module")
 def state_root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("state") / "landing"
-    generate_state(root, districts=DISTRICTS, students=STUDENTS, seed=11, years=2)
+    generate_state(root, districts=DISTRICTS, students=STUDENTS, seed=11, years=2, end_year=2026)
     return root
 
 
