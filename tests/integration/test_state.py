@@ -26,8 +26,9 @@ STUDENTS = 120  # per district: sizes vary around it (lognormal), at least 50
 ATTENDED = ("present", "tardy", "early_departure")
 # staff.csv has no district_id: district-office staff (no school, no department) of a warehouse
 # holding several districts belong to none of them, while each district's own load counts its
-# own; these two families differ at the district level for that reason alone
-OFFICE_STAFF = "split_part(metric_id, '.', 1) NOT IN ('mandatory_pd_hours', 'pd_feedback_favorable')"
+# own; the families of professional learning differ at the district level for that reason alone
+OFFICE_STAFF = ("split_part(metric_id, '.', 1) NOT IN ('mandatory_pd_hours', 'mandatory_pd_hours_by_setting', "
+                "'pd_feedback_favorable', 'pd_feedback_response_rate')")
 
 
 @pytest.fixture(scope="module")
