@@ -130,6 +130,12 @@ class Gate:
             raise self.refuse(f"{level} {entity_id!r}", "an ancestor: aggregates only" if visible else "outside")
         return name
 
+    def in_scope(self, level: str, entity_id: str) -> bool:
+        """Whether the entity is the scope or below it (not an ancestor): where a viewer with
+        student access sees everything."""
+        return self.run("SELECT ($level, $id) IN (SELECT level, entity_id FROM below)",
+                        {"level": level, "id": entity_id}).fetchone()[0]
+
     def students_of(self, level: str, entity_id: str) -> str:
         """Check a read of the students of an entity: the viewer may see students, and the entity
         is in their scope (not an ancestor). Returns its name."""

@@ -53,8 +53,7 @@ def cfa_mastery(viewer: Viewer, level: str, entity_id: str, *, warehouse: str | 
                  "staging.org_hierarchy") as con:
         gate = Gate(con, viewer)
         gate.entity(level, entity_id)
-        in_scope = gate.run("SELECT ($level, $id) IN (SELECT level, entity_id FROM below)",
-                            {"level": level, "id": entity_id}).fetchone()[0]
+        in_scope = gate.in_scope(level, entity_id)
         sections = _sections(con, level, entity_id)
         return gate.run(read("cfa_mastery.sql"), {"sections": sections, "year": _year(con, "mart", sections, year),
                                                   "in_scope": in_scope}).df()
@@ -79,8 +78,7 @@ def cfa_by_classroom(viewer: Viewer, level: str, entity_id: str, *, warehouse: s
                  "staging.org_hierarchy") as con:
         gate = Gate(con, viewer)
         gate.entity(level, entity_id)
-        in_scope = gate.run("SELECT ($level, $id) IN (SELECT level, entity_id FROM below)",
-                            {"level": level, "id": entity_id}).fetchone()[0]
+        in_scope = gate.in_scope(level, entity_id)
         sections = _sections(con, level, entity_id)
         return gate.run(read("cfa_by_classroom.sql"), {
             "sections": sections, "year": _year(con, "mart", sections, year), "in_scope": in_scope,
