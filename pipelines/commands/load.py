@@ -39,7 +39,8 @@ def run(args) -> int:
     except InstanceError as exc:  # a setting to fix, not the data
         print(f"alignboard load: {exc}", file=sys.stderr)
         return 2
-    print_table(outcome.quality)
+    if outcome.quality:  # a load that failed before reading any file has nothing to list
+        print_table(outcome.quality)
     print_notes([q for q in outcome.quality if q["status"] not in ("rejected", "not_run")])  # errors say why
     for error in outcome.errors:
         print(f"alignboard load: {error}", file=sys.stderr)
