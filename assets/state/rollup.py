@@ -17,6 +17,7 @@ the thin wrapper.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ import duckdb
 
 from assets.equity import engine as disparity_engine
 from assets.equity.settings import Settings
+from assets.metrics import sqltext
+from assets.state import months
 from data_contracts.row_rules import literal, quote
 
 SQL_DIR = Path(__file__).parent
@@ -88,9 +91,12 @@ def sql_text(name: str) -> str:
 
 
 def publish_state(out_path: str | Path, results: list[DistrictResult], settings: Settings,
-                  allow_missing: bool = False, temp_dir: str | Path | None = None) -> RollupResult:
+                  allow_missing: bool = False, temp_dir: str | Path | None = None,
+                  as_of: dt.date | None = None) -> RollupResult:
     """Build the state warehouse from the districts' published warehouses and publish it at
-    out_path; refuse (RollupRefused) when a district is missing, unless allow_missing."""
+    out_path; refuse (RollupRefused) when a district is missing, unless allow_missing. `as_of`
+    (default today) is the day of the districts' loads, for the months the roll-up computes
+    (months.py)."""
     t0 = time.perf_counter()
     missing = [r for r in results if not r.published]
     if missing and not allow_missing:
@@ -107,7 +113,7 @@ def publish_state(out_path: str | Path, results: list[DistrictResult], settings:
         with duckdb.connect(str(build)) as con:
             if temp_dir is not None:
                 con.execute(f"SET temp_directory = {literal(str(temp_dir))}")
-            rollup(con, present, settings)
+            rollup(con, present, settings, as_of or dt.date.today())
             record_districts(con, results)
         os.replace(build, out_path)
     finally:
@@ -116,15 +122,18 @@ def publish_state(out_path: str | Path, results: list[DistrictResult], settings:
                         time.perf_counter() - t0)
 
 
-def rollup(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult], settings: Settings) -> None:
+def rollup(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult], settings: Settings,
+           as_of: dt.date) -> None:
     """Fill the (empty) state warehouse on `con` from the districts' warehouses, BATCH at a time:
     their mart and organisation tables into `con`, the columns of their students that the
     disparity counts read into a separate in-memory database (student rows never enter the
-    state warehouse)."""
+    state warehouse); then the months of the year in progress a district's load has not
+    computed yet, as of `as_of` (months.py)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS mart")
     con.execute("CREATE SCHEMA IF NOT EXISTS staging")
     con.execute("SET preserve_insertion_order = false")  # tables are copied whole: any order will do
     [(temp_dir,)] = con.execute("SELECT current_setting('temp_directory')").fetchall()
+    last_months: dict[str, dt.date | None] = {}
     with duckdb.connect() as work:
         if temp_dir:
             work.execute(f"SET temp_directory = {literal(temp_dir)}")
@@ -136,6 +145,8 @@ def rollup(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult], sett
             try:
                 _copy_tables(con, batch, first == 0)
                 _copy_students(work, batch, first == 0)
+                for alias, district in batch:
+                    last_months[district.district_id] = months.last_month_end(con, f"{alias}.mart.metric_values")
             finally:
                 for db in (con, work):
                     for alias, _ in batch:
@@ -145,6 +156,7 @@ def rollup(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult], sett
         cursor = work.execute("SELECT * FROM state_counts")
         names = [d[0] for d in cursor.description]
         state_counts = cursor.fetchall()  # a few hundred rows a year: years x categories x groups
+    _add_lacking_months(con, districts, last_months, as_of, temp_dir)
     con.execute(
         "INSERT INTO staging.org_hierarchy BY NAME SELECT 'state' AS entity_level, ? AS entity_id, "
         "'State' AS entity_name", [STATE_ENTITY])
@@ -154,6 +166,25 @@ def rollup(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult], sett
     con.executemany(f"INSERT INTO mart.disparity_counts ({columns}) VALUES ({', '.join('?' * len(names))})",
                     state_counts)
     disparity_engine.build_disparity(con, "mart.disparity_counts", "staging.state_counts", "mart.disparity", settings)
+
+
+def _add_lacking_months(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult],
+                        last_months: dict[str, dt.date | None], as_of: dt.date, temp_dir: str) -> None:
+    """Each district's months (alone and to date) of the year in progress up to the newest any
+    district's load computed, when its own load stopped at an earlier month."""
+    state_last = max((day for day in last_months.values() if day is not None), default=None)
+    if state_last is None:
+        return  # no year in progress
+    for district in districts:
+        lacking = months.lacking(last_months[district.district_id], state_last)
+        if not lacking:
+            continue
+        cells = months.compute_months(district.warehouse, lacking, as_of, temp_dir or None)
+        con.register("district_months", cells)
+        try:
+            sqltext.run_script(con, sql_text("district_months.sql"))
+        finally:
+            con.unregister("district_months")
 
 
 def _tables(con: duckdb.DuckDBPyConnection, alias: str) -> list[str]:

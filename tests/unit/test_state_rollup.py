@@ -6,6 +6,7 @@ District A (schools A1) and district B (school B1), school year 2024, grades sta
   m  A1 02 black  IDEA SLD  and  m  B1 02 black  IDEA SLD: one student who moved from A to B
 Attendance rate, group all: A 90 of 100 days, B 180 of 200 days.
 """
+import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -13,6 +14,7 @@ import pytest
 
 from assets.equity import engine
 from assets.equity.settings import load_settings
+from assets.state import months
 from assets.state.rollup import DistrictResult, RollupRefused, publish_state
 
 DISTRICTS = {
@@ -126,3 +128,16 @@ def test_a_missing_district_stops_the_roll_up_unless_allowed_and_is_named(distri
     assert query(state, "SELECT district_id, status, message, rolled_up FROM mart.state_districts ORDER BY 1") == [
         ("A", "loaded", "", True), ("B", "missing", "its step did not finish", False)]
     assert query(state, "SELECT DISTINCT lea_id FROM mart.disparity_counts WHERE lea_level = 'district'") == [("A",)]
+
+
+def test_a_district_whose_months_stop_earlier_lacks_the_later_months_alone_and_to_date():
+    # its load kept months to February 2026 (ytd:2026-02-28), another's to March: it lacks March
+    # alone (March 1-31) and the year to date at March's end (July 1, 2025 - March 31, 2026)
+    lacking = months.lacking(dt.date(2026, 2, 28), dt.date(2026, 3, 31))
+    assert [(p.period, p.start, p.end) for p in lacking] == [
+        ("month:2026-03", dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+        ("ytd:2026-03-31", dt.date(2025, 7, 1), dt.date(2026, 3, 31))]
+    assert months.lacking(dt.date(2026, 3, 31), dt.date(2026, 3, 31)) == []
+    # no months at all (its data ends in 2024-25): every month of 2025-26 to March, 9 x 2 periods
+    assert len(months.lacking(None, dt.date(2026, 3, 31))) == 18
+    assert len(months.lacking(dt.date(2025, 6, 30), dt.date(2026, 3, 31))) == 18
