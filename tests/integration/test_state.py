@@ -266,8 +266,10 @@ def published_run(warehouse: Path) -> str:
 
 
 def kill_during_load(client, out: Path, district: str, kills: int, log: list) -> None:
-    """SIGKILL the worker running `district`'s step as soon as its load has opened a build file
-    (a new one each time: each attempt's load makes its own), `kills` times."""
+    """SIGKILL the worker running `district`'s step while its load has a build file open (a new
+    one each time: each attempt's load makes its own), `kills` times. The worker is stopped
+    (SIGSTOP) before the build file is looked at, so the attempt cannot publish between the look
+    and the kill: a kill always lands mid-load."""
     key = f"state_load.{step_name(district)}"
     seen = set((out / "districts").glob(f"{district}.duckdb.build-*"))
     for _ in range(kills):
@@ -277,12 +279,13 @@ def kill_during_load(client, out: Path, district: str, kills: int, log: list) ->
             workers = [w for w, keys in client.processing().items() if key in keys]
             if building and workers:
                 pid = client.run(os.getpid, workers=workers)[workers[0]]
-                if not any(path.exists() for path in building):
-                    continue  # that attempt already published or failed: wait for the next
-                os.kill(pid, signal.SIGKILL)
-                log.append(pid)
-                seen |= building
-                break
+                os.kill(pid, signal.SIGSTOP)
+                if any(path.exists() for path in building):
+                    os.kill(pid, signal.SIGKILL)
+                    log.append(pid)
+                    seen |= building
+                    break
+                os.kill(pid, signal.SIGCONT)  # that attempt already published or failed: wait for the next
             time.sleep(0.2)
 
 
