@@ -8,8 +8,14 @@ rows, plus the state's own:
   mart.disparity         recomputed for every LEA with the state's counts as the comparison of
                          the alternate risk ratio (34 CFR 300.647(b)(3)-(4))
   mart.metric_values     the state's values (level 'state') from the districts' numerators and
-                         denominators (state_metric_values.sql)
+                         denominators (state_metric_values.sql), and a district's months of the
+                         year in progress its own load had not reached yet (months.py)
+  mart.scorecard,        the state's scorecard and its cells (state_scorecard.sql), above its
+  mart.metric_cells      districts (their parent in staging.org_hierarchy is the state)
+  mart.group_codes       the student groups of the state's values (the students stay behind)
+  mart.data_dates        each school year's newest data date of all its districts' (data_dates.py)
   mart.state_districts   what happened to each district this run (loaded, or missing and why)
+Student rows (mart.early_warning, rows of level 'student') stay in the districts' warehouses.
 History tables (mart.data_quality, mart.gx_results, mart.acceptances) gain a district_id column;
 the metric catalog, the same for every district, is kept once. The file is written beside the
 published one and replaced with one atomic rename. No Dagster here: pipelines/state_job.py is
@@ -28,8 +34,10 @@ import duckdb
 from assets.equity import engine as disparity_engine
 from assets.equity.settings import Settings
 from assets.metrics import sqltext
-from assets.state import months
+from assets.metrics.entity_cells import CELLS_SELECT
+from assets.state import data_dates, months
 from data_contracts.row_rules import literal, quote
+from data_contracts.vocabulary import STATE
 
 SQL_DIR = Path(__file__).parent
 HISTORY = ("mart.data_quality", "mart.gx_results", "mart.acceptances")
@@ -48,10 +56,10 @@ STUDENT_COLUMNS = {
     "mtss_interventions": "student_id, school_year, area, tier",
 }
 BATCH = 32  # district warehouses attached at once
-# tables with student-level rows (level 'student'): those stay in the districts' warehouses, with
-# the student-level staging tables they go with
-STUDENT_LEVEL = ("mart.metric_values", "mart.metric_value_counts")
-STATE_ENTITY = "state"
+# Student rows stay in the districts' warehouses, with the student-level staging tables they go
+# with: a table of them is not copied, and the rows of level 'student' of the others (a
+# student's metric values, a student's goals) are left out.
+STUDENT_TABLES = ("mart.early_warning",)
 
 
 class RollupRefused(RuntimeError):
@@ -134,6 +142,7 @@ def rollup(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult], sett
     con.execute("SET preserve_insertion_order = false")  # tables are copied whole: any order will do
     [(temp_dir,)] = con.execute("SELECT current_setting('temp_directory')").fetchall()
     last_months: dict[str, dt.date | None] = {}
+    dates: list[tuple[int, dt.date]] = []
     with duckdb.connect() as work:
         if temp_dir:
             work.execute(f"SET temp_directory = {literal(temp_dir)}")
@@ -147,6 +156,7 @@ def rollup(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult], sett
                 _copy_students(work, batch, first == 0)
                 for alias, district in batch:
                     last_months[district.district_id] = months.last_month_end(con, f"{alias}.mart.metric_values")
+                    dates += data_dates.district_data_dates(con, alias, as_of)
             finally:
                 for db in (con, work):
                     for alias, _ in batch:
@@ -157,10 +167,15 @@ def rollup(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult], sett
         names = [d[0] for d in cursor.description]
         state_counts = cursor.fetchall()  # a few hundred rows a year: years x categories x groups
     _add_lacking_months(con, districts, last_months, as_of, temp_dir)
+    data_dates.write_data_dates(con, dates)
     con.execute(
-        "INSERT INTO staging.org_hierarchy BY NAME SELECT 'state' AS entity_level, ? AS entity_id, "
-        "'State' AS entity_name", [STATE_ENTITY])
+        "INSERT INTO staging.org_hierarchy BY NAME SELECT ? AS entity_level, ? AS entity_id, "
+        "'State' AS entity_name", [STATE, STATE])
     con.execute(sql_text("state_metric_values.sql"))
+    con.execute(sqltext.read("scorecard_status.sql"))
+    sqltext.run_script(con, sql_text("state_scorecard.sql"))
+    con.execute("INSERT INTO mart.metric_cells BY NAME" + CELLS_SELECT + "AND v.level = 'state'\n"
+                "ORDER BY v.student_group, v.metric_id, v.school_year, v.period")
     con.execute("DELETE FROM mart.disparity_counts WHERE lea_level = 'state'")  # a district that held several
     columns = ", ".join(quote(n) for n in names)
     con.executemany(f"INSERT INTO mart.disparity_counts ({columns}) VALUES ({', '.join('?' * len(names))})",
@@ -187,23 +202,23 @@ def _add_lacking_months(con: duckdb.DuckDBPyConnection, districts: list[District
             con.unregister("district_months")
 
 
-def _tables(con: duckdb.DuckDBPyConnection, alias: str) -> list[str]:
+def _tables(con: duckdb.DuckDBPyConnection, alias: str) -> list[tuple[str, bool]]:
+    """(name, whether it has a level column) of the warehouse's tables the state copies."""
     rows = con.execute(
-        "SELECT name FROM (SELECT schema_name || '.' || table_name AS name, schema_name, database_name "
-        "FROM duckdb_tables() UNION ALL SELECT schema_name || '.' || view_name, schema_name, database_name "
-        "FROM duckdb_views()) WHERE database_name = ? AND (schema_name = 'mart' OR name IN ?) ORDER BY 1",
+        "SELECT schema_name || '.' || table_name AS name, bool_or(column_name = 'level') FROM duckdb_columns() "
+        "WHERE database_name = ? AND (schema_name = 'mart' OR name IN ?) GROUP BY ALL ORDER BY 1",
         [alias, list(COPIED_STAGING)]).fetchall()
-    return [name for (name,) in rows if name not in REBUILT]
+    return [(name, has_level) for name, has_level in rows if name not in REBUILT + STUDENT_TABLES]
 
 
 def _copy_tables(con: duckdb.DuckDBPyConnection, batch: list[tuple[str, DistrictResult]], first: bool) -> None:
     """Each mart and organisation table of the batch's warehouses: one statement per table."""
     sources: dict[str, list[str]] = {}
     for alias, district in batch:
-        for name in _tables(con, alias):
+        for name, has_level in _tables(con, alias):
             schema, table = name.split(".")
             extra = f", {literal(district.district_id)} AS district_id" if name in HISTORY else ""
-            where = " WHERE level <> 'student'" if name in STUDENT_LEVEL else ""
+            where = " WHERE level IS DISTINCT FROM 'student'" if has_level else ""
             sources.setdefault(name, []).append(
                 f"SELECT *{extra} FROM {alias}.{quote(schema)}.{quote(table)}{where}")
     con.execute("BEGIN")

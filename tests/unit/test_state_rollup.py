@@ -14,6 +14,10 @@ import pytest
 
 from assets.equity import engine
 from assets.equity.settings import load_settings
+from assets.metrics.catalog import load_catalog
+from assets.metrics.engine import write_catalog_table
+from assets.metrics.entity_cells import build_metric_cells
+from assets.metrics.scorecard import build_scorecard
 from assets.state import months
 from assets.state.rollup import DistrictResult, RollupRefused, publish_state
 
@@ -61,8 +65,17 @@ def build_district(path: Path, district_id: str, spec: dict) -> None:
                     "n BIGINT)")
         con.execute("INSERT INTO mart.metric_value_counts VALUES ('attendance_rate', 1, 2024, 'year', 'district', ?, "
                     "'all', 3)", [district_id])
-        con.execute("CREATE TABLE mart.metric_catalog(family VARCHAR, min_n INTEGER, n_unit VARCHAR)")
-        con.execute("INSERT INTO mart.metric_catalog VALUES ('attendance_rate', 5, 'students')")
+        # the catalog as a load writes it, with a minimum n of 5 for attendance; the scorecard and
+        # its cells built from these values as a load builds them
+        write_catalog_table(con, load_catalog(), {})
+        con.execute("UPDATE mart.metric_catalog SET min_n = 5 WHERE family = 'attendance_rate'")
+        con.execute("CREATE TABLE staging.sections(section_id VARCHAR, school_year INTEGER)")
+        con.execute("CREATE TABLE staging.department_kpis(department_id VARCHAR, kpi_id VARCHAR, kpi_name VARCHAR, "
+                    "period_end DATE, target DOUBLE, direction VARCHAR, school_year INTEGER)")
+        build_scorecard(con)
+        build_metric_cells(con)
+        con.execute("CREATE TABLE mart.early_warning(student_id VARCHAR, attendance BOOLEAN)")  # a student's row
+        con.execute("INSERT INTO mart.early_warning VALUES (?, true)", [spec["students"][0][0]])
         con.execute("CREATE TABLE mart.data_quality(file VARCHAR, status VARCHAR)")
         con.execute("INSERT INTO mart.data_quality VALUES ('students.csv', 'loaded')")
 
@@ -115,6 +128,24 @@ def test_the_states_attendance_rate_is_every_attended_day_over_every_enrolled_da
                         "WHERE level = 'state'") == [(270.0, 300.0, 0.9, False)]
     assert query(state, "SELECT n FROM mart.metric_value_counts WHERE level = 'state'") == [(6,)]
     assert query(state, "SELECT DISTINCT district_id FROM mart.data_quality ORDER BY 1") == [("A",), ("B",)]
+
+
+def test_the_states_scorecard_holds_its_districts_metrics_with_the_states_value_and_status(districts, tmp_path):
+    state = tmp_path / "state.duckdb"
+    publish_state(state, districts, load_settings())
+    # attendance (90 + 180) / (100 + 200) = 0.9 against the catalog's target 0.95, near within 0.02:
+    # 0.05 short, so off; no 2023 value, so no prior
+    assert query(state, "SELECT school_year, metric_id, entity_name, value, target, status, prior_value "
+                        "FROM mart.scorecard WHERE level = 'state'") == [
+        (2024, "attendance_rate", "State", 0.9, 0.95, "off", None)]
+    # its cell, which the dashboard reads: n = 3 + 3 students, the same status
+    assert query(state, "SELECT student_group, period, value, n, status FROM mart.metric_cells "
+                        "WHERE level = 'state'") == [("all", "year", 0.9, 6, "off")]
+    # the districts are the state's layer below; the groups of its values; no student's row
+    assert query(state, "SELECT entity_id, parent_level, parent_id FROM staging.org_hierarchy "
+                        "WHERE entity_level = 'district' ORDER BY 1") == [("A", "state", "state"), ("B", "state", "state")]
+    assert query(state, "SELECT student_group FROM mart.group_codes") == [("all",)]
+    assert query(state, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'early_warning'") == [(0,)]
 
 
 def test_a_missing_district_stops_the_roll_up_unless_allowed_and_is_named(districts, tmp_path):

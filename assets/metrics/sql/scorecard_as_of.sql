@@ -1,7 +1,7 @@
 -- One entity's balanced scorecard as of a day (asof.py): the rows of mart.scorecard for the
 -- school year of the day ($year; which metrics, their targets, directions and status bands),
 -- each with its year-to-date cell ($period, all students) from the temp table metric_cells, its
--- status by the scorecard's rule (the scorecard_status macro of scorecard.sql), and the change
+-- status by the scorecard's rule (the scorecard_status macro of scorecard_status.sql), and the change
 -- since the same day a year earlier ($prior_period), only between equal versions.
 WITH cells AS (
     SELECT * FROM metric_cells
