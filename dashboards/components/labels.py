@@ -5,10 +5,10 @@ as spaces (code_label)."""
 from __future__ import annotations
 
 from dashboards import queries
-from data_contracts.vocabulary import LEVELS
+from data_contracts.vocabulary import LEVELS, STATE
 
 # 'district' -> 'District', 'plc' -> 'PLC' (an acronym): the layers' codes as people read them.
-LEVEL_NAMES = {code: code.upper() if code == "plc" else code.capitalize() for code in LEVELS}
+LEVEL_NAMES = {code: code.upper() if code == "plc" else code.capitalize() for code in (STATE, *LEVELS)}
 
 
 def level_label(code) -> str:

@@ -29,7 +29,9 @@ def layout(**_):
     newest = files["last_good_load"].dropna()
     fresh = (f"Last good load {newest.max():%Y-%m-%d %H:%M} UTC "
              f"({files['age_hours'].min():.0f} hours ago)") if len(newest) else "No file has loaded yet."
+    by_district = files["district"].notna().any()  # a state warehouse: every district's files
     columns = [
+        *([grids.column("district_name", "District", minWidth=200)] if by_district else []),
         grids.column("file", "Landing file", minWidth=200),
         grids.column("status_text", "Status", minWidth=190, maxWidth=210),
         grids.column("rows_read", "Read", "integer", minWidth=110, maxWidth=130),
@@ -46,9 +48,10 @@ def layout(**_):
     body = [
         html.H1("Data quality"),
         html.P(fresh, className="subtitle", id="quality-freshness"),
-        html.Div(quarantine_chart(files), className="card"),
-        html.H2("Every landing file, last load"),
-        grids.grid("quality-files", files, columns, page_size=len(files) or 1,  # one row per contract: all on one page
+        html.Div(district_chart(files) if by_district else quarantine_chart(files), className="card"),
+        html.H2("Every district's landing files, last load" if by_district else "Every landing file, last load"),
+        grids.grid("quality-files", files, columns,  # one row per contract: a district's on one page
+                   **({} if by_district else {"page_size": len(files) or 1}),
                    row_class_rules={"flagged-row": "params.data.status === 'rejected'",
                                     "warning-row": "params.data.status === 'loaded_with_warnings'"}),
         html.H2("Failed checks (latest validation)"),
@@ -59,6 +62,31 @@ def layout(**_):
         if len(failures) else html.P("No failed runs recorded.", className="note"),
     ]
     return html.Div(body)
+
+
+def district_chart(files: pd.DataFrame):
+    """A state warehouse's: the share of each district's rows quarantined at its files' last
+    loads (every file together), red for a district with a rejected file."""
+    districts = files.groupby(["district", "district_name"], as_index=False, dropna=False).agg(
+        rows_read=("rows_read", "sum"), rows_quarantined=("rows_quarantined", "sum"),
+        rejected=("status", lambda s: (s == "rejected").sum()))
+    districts["share"] = [q / r * 100 if r else 0.0 for q, r in zip(districts["rows_quarantined"], districts["rows_read"])]
+    shown, note = figures.extremes(districts, "share")
+    shown = shown.sort_values("share", ascending=True)
+    bar = {"type": "bar", "orientation": "h", "y": shown["district_name"].tolist(), "x": shown["share"].tolist(),
+           "marker": {"color": [figures.OFF if r else figures.BLUE for r in shown["rejected"]]},
+           "customdata": [[int(q), int(r), int(j)] for q, r, j in
+                          zip(shown["rows_quarantined"], shown["rows_read"], shown["rejected"])],
+           "hovertemplate": "%{y}: %{x:.1f}% quarantined (%{customdata[0]:,} of %{customdata[1]:,} rows), "
+                            "%{customdata[2]} files rejected<extra></extra>"}
+    figure = {"data": [bar], "layout": figures.base_layout(
+        f"Share of rows quarantined per district, last loads ({note or 'every district'}; "
+        f"n = {int(districts['rows_read'].sum()):,} rows read)",
+        x_title="% of the district's rows quarantined", height=max(300, 80 + 24 * len(shown)))}
+    figure["layout"]["xaxis"].update(rangemode="tozero", ticksuffix="%")
+    figure["layout"]["yaxis"]["automargin"] = True
+    figure["layout"]["showlegend"] = False
+    return figures.graph("quality-chart", figure)
 
 
 def quarantine_chart(files: pd.DataFrame):

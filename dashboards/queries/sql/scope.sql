@@ -1,7 +1,8 @@
 -- The viewer's scope, prefixed to every query of the query layer by access.Gate ($scope_level,
--- $scope_id; $scope_id NULL = every district, an analyst):
+-- $scope_id; $scope_id NULL = every district, an analyst, or the state viewer of a state warehouse):
 --   below             the scope and every entity under it: what the viewer may open and drill;
---   above             the scope's ancestors: readable as aggregates only, never their students;
+--   above             the scope's ancestors: readable as aggregates only, never their students
+--                     (in a state warehouse the state, whose parent is none, is above everyone);
 --   visible_org       below and above;
 --   visible_students  (school_year, student_id) of the students enrolled that year at a school in
 --                     `below` or in a classroom (section) in `below`: the only students a
@@ -27,6 +28,8 @@ WITH scope AS (
     SELECT 'school', school_id FROM scope WHERE entity_level IN ('plc', 'classroom')
     UNION ALL
     SELECT parent_level, parent_id FROM scope WHERE entity_level = 'classroom' AND parent_level = 'plc'
+    UNION ALL
+    SELECT h.entity_level, h.entity_id FROM staging.org_hierarchy AS h, scope WHERE h.entity_level = 'state'
 ), visible_org AS (
     SELECT level, entity_id FROM below UNION SELECT level, entity_id FROM above
 ), visible_students AS (
