@@ -37,6 +37,18 @@ def race_label(code: str) -> str:
     return label[:1].upper() + label[1:]
 
 
+# why a disproportionality row has no ratio (mart.disparity.na_reason), and its ratio types
+NO_RATIO = {
+    "group_count_below_min_cell": "fewer in the group with the outcome than the minimum cell",
+    "group_population_below_min_n": "the group is smaller than the minimum n",
+    "group_population_zero": "no student in the group",
+    "comparison_below_minimums_no_state_data": "the other groups are under the minimums and there are no state counts",
+    "state_comparison_below_minimums": "the other groups are under the minimums, and so are the state's",
+    "comparison_risk_zero": "no student of the other groups has the outcome",
+}
+RATIO_TYPES = {"RR": "RR", "ARR": "ARR", "NA": "no ratio"}
+
+
 # --- the codes of the student folder (landing-files.md), as people read them -------------------
 ACTIONS = {"oss": "Out-of-school suspension", "iss": "In-school suspension", "expulsion": "Expulsion",
            "iaes": "Interim alternative educational setting", "other": "Other action"}

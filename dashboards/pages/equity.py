@@ -16,7 +16,7 @@ from dashboards.components import context, figures, grids, sections
 from dashboards.components.breadcrumbs import breadcrumbs
 from dashboards.components.labels import LEVEL_NAMES
 from dashboards.components.controls import select, year_select
-from dashboards.components.labels import category_label, race_label
+from dashboards.components.labels import NO_RATIO, RATIO_TYPES, category_label, code_label, race_label
 from dashboards.components.state import href, parse, school_year_label, year_of
 from dashboards.pages.needs import needs_entity
 from data_contracts.vocabulary import STATE
@@ -104,7 +104,7 @@ def determinations(rows: pd.DataFrame, year) -> html.Div:
     columns = [grids.column("lea_name", "District (click to open)", minWidth=220),
                grids.column("category_label", "Category", minWidth=230),
                grids.column("group_label", "Group", minWidth=150),
-               grids.column("ratio_type", "Type", maxWidth=100),
+               grids.column("type_label", "Type", maxWidth=100),
                grids.column("ratio", "Ratio", "decimal", valueFormatter=RATIO, minWidth=100),
                grids.column("threshold", "Threshold", "decimal", minWidth=110),
                grids.column("years_over_threshold", "Years over it", "integer", minWidth=120),
@@ -171,10 +171,12 @@ RATIO = {"function": "params.value == null ? '' : d3.format('.2f')(params.value)
 
 
 def labelled(rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows with the words the grids show: category, group, CI and flag."""
+    """The rows with the words the grids show: category, group, ratio type, why no ratio, CI and flag."""
     categories, groups = rows["category"].unique(), rows["group"].unique()  # a few codes, thousands of rows
     return rows.assign(category_label=rows["category"].map(dict(zip(categories, map(category_label, categories)))),
                        group_label=rows["group"].map(dict(zip(groups, map(race_label, groups)))),
+                       type_label=rows["ratio_type"].map(RATIO_TYPES),
+                       why_no_ratio=[code_label(r, NO_RATIO) for r in rows["na_reason"]],
                        ci=[None if pd.isna(lo) else f"{lo:.2f}–{hi:.2f}" for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
                        flag=["⚑ flagged" if f else "" for f in rows["flagged"].fillna(False)])
 
@@ -186,14 +188,14 @@ def measure_columns() -> list[dict]:
         grids.column("population", "n", "integer", minWidth=110),
         grids.column("risk", "Risk", "percent", minWidth=110),
         grids.column("comparison_risk", "Comparison risk", "percent", minWidth=150),
-        grids.column("ratio_type", "Type", minWidth=110),
+        grids.column("type_label", "Type", minWidth=110),
         grids.column("ratio", "Ratio", "decimal", valueFormatter=RATIO, minWidth=110),
         grids.column("weighted_risk_ratio", "Weighted RR", "decimal", valueFormatter=RATIO, minWidth=120),
         grids.column("ci", "95% CI", minWidth=120),
         grids.column("risk_difference", "Risk difference", "percent", minWidth=130),
         grids.column("flag", "Flag", minWidth=110),
         grids.column("years_over_threshold", "Consecutive years", "integer", minWidth=130),
-        grids.column("na_reason", "Why no ratio", minWidth=200),
+        grids.column("why_no_ratio", "Why no ratio", minWidth=260),
         grids.column("suppression_reason", "Hidden because", minWidth=160),
     ]
 
@@ -288,7 +290,7 @@ def schools_chart(graph_id: str, rows: pd.DataFrame, order: list[str], title: st
         "type": "bar", "name": race_label(group), "x": part["lea_name"].tolist(), "y": nulls(part["ratio"]),
         "marker": {"color": figures.SERIES[i % len(figures.SERIES)]},
         "customdata": [list(c) for c in zip(part["lea_level"], part["lea_id"], part["population"].fillna(-1),
-                                            part["na_reason"].fillna(""))],
+                                            [code_label(r, NO_RATIO) for r in part["na_reason"]])],
         "hovertemplate": "%{x} · %{fullData.name}: ratio %{y:.2f}, n = %{customdata[2]}"
                          "<br>%{customdata[3]}<extra></extra>",
     } for i, (group, part) in enumerate(rows.groupby("group", sort=True))]

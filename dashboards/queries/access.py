@@ -23,13 +23,15 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from assets.metrics.sqltext import bind
+from assets.metrics.sqltext import bind, fill
 from dashboards.queries.audience import Audience, audience_params
 from dashboards.queries.sqlfiles import read
 from data_contracts.vocabulary import LEVELS, SCOPE_LEVELS, STATE
 
 log = logging.getLogger("alignboard.access")
 _LEADING_WITH = re.compile(r"\A((?:\s*--[^\n]*\n)*\s*)WITH\b", re.IGNORECASE)
+# scope.sql's visible_students in a warehouse without students (a state's: they stay in its districts')
+NO_STUDENTS = "SELECT NULL::INTEGER AS school_year, NULL::VARCHAR AS student_id WHERE false"
 
 
 class DataError(Exception):
@@ -73,7 +75,7 @@ class Viewer:
         return self.level, self.entity_id, self.may_see_students
 
 
-def check_level(level: str | None, allowed: tuple[str, ...] = LEVELS) -> None:
+def check_level(level: str | None, allowed: tuple[str, ...] = (STATE, *LEVELS)) -> None:
     if level is not None and level not in allowed:
         raise DataError(f"level must be one of {', '.join(allowed)}, not {level!r}")
 
@@ -86,6 +88,7 @@ class Gate:
         self.con = con
         self.viewer = viewer
         self.audience = Audience.of(viewer, public)
+        self._scope: str | None = None
 
     @property
     def students(self) -> bool:
@@ -96,11 +99,16 @@ class Gate:
         return {"scope_level": self.viewer.level, "scope_id": self.viewer.entity_id,
                 **audience_params(self.audience)}
 
-    @staticmethod
-    def text(sql: str) -> str:
+    def text(self, sql: str) -> str:
         """`sql` behind the scope relations: it may name scope, below, above, visible_org and
         visible_students, and starts with SELECT, or with WITH or ', name AS (...)' to add CTEs."""
-        return read("scope.sql") + "\n" + _LEADING_WITH.sub(r"\1,", sql, count=1)
+        if self._scope is None:
+            [(students,)] = self.con.execute(
+                "SELECT count(*) > 0 FROM information_schema.tables WHERE table_catalog = current_database() "
+                "AND table_schema = 'staging' AND table_name = 'students'").fetchall()
+            self._scope = fill(read("scope.sql"), {"visible_students": read("visible_students.sql")
+                                                   if students else NO_STUDENTS})
+        return self._scope + "\n" + _LEADING_WITH.sub(r"\1,", sql, count=1)
 
     def run(self, sql: str, params: dict | None = None) -> duckdb.DuckDBPyConnection:
         """Execute `sql` (see text()) for this viewer."""

@@ -10,18 +10,19 @@
 ), good AS (
     SELECT district, file, max(loaded_at) AS last_good_load FROM records
     WHERE list_contains($loaded, status) GROUP BY ALL
-), districts AS (
+), districts AS (  -- with no record yet, one district whose files are all missing
     SELECT DISTINCT district FROM records
+    UNION ALL SELECT NULL WHERE NOT EXISTS (SELECT 1 FROM records)
 )
 SELECT d.district, {{district_name}} AS district_name, c.file AS contract,
-       coalesce(l.source_file, c.file || '.csv') AS file,
-       coalesce(l.status, 'missing') AS status, coalesce(l.rows_read, 0) AS rows_read,
-       coalesce(l.rows_loaded, 0) AS rows_loaded, coalesce(l.rows_quarantined, 0) AS rows_quarantined,
-       CAST(l.reasons AS VARCHAR) AS reasons, l.checks_passed, l.checks_failed,
-       coalesce(l.message, CASE WHEN l.file IS NULL THEN 'never loaded' END) AS message,
-       l.loaded_at, g.last_good_load
+       coalesce(q.source_file, c.file || '.csv') AS file,
+       coalesce(q.status, 'missing') AS status, coalesce(q.rows_read, 0) AS rows_read,
+       coalesce(q.rows_loaded, 0) AS rows_loaded, coalesce(q.rows_quarantined, 0) AS rows_quarantined,
+       CAST(q.reasons AS VARCHAR) AS reasons, q.checks_passed, q.checks_failed,
+       coalesce(q.message, CASE WHEN q.file IS NULL THEN 'never loaded' END) AS message,
+       q.loaded_at, g.last_good_load
 FROM (SELECT unnest($files::VARCHAR[]) AS file) AS c
 CROSS JOIN districts AS d
-LEFT JOIN latest AS l ON l.file = c.file AND l.district IS NOT DISTINCT FROM d.district
+LEFT JOIN latest AS q ON q.file = c.file AND q.district IS NOT DISTINCT FROM d.district
 LEFT JOIN good AS g ON g.file = c.file AND g.district IS NOT DISTINCT FROM d.district
 ORDER BY district_name, d.district, c.file
