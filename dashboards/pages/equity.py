@@ -106,7 +106,7 @@ def determinations(rows: pd.DataFrame, year) -> html.Div:
                grids.column("group_label", "Group", minWidth=150),
                grids.column("type_label", "Type", maxWidth=100),
                grids.column("ratio", "Ratio", "decimal", valueFormatter=RATIO, minWidth=100),
-               grids.column("threshold", "Threshold", "decimal", minWidth=110),
+               grids.column("threshold", "Threshold", "decimal", minWidth=130),
                grids.column("years_over_threshold", "Years over it", "integer", minWidth=120),
                grids.column("significant_text", "Significantly disproportionate", minWidth=200)]
     return html.Div([html.H2("The state's determinations"), html.P(summary, className="note"),
