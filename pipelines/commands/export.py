@@ -16,10 +16,8 @@ answered (no warehouse, unknown entity, metric or school), 2 usage error.
 from __future__ import annotations
 
 import argparse
-import csv
 import math
 import sys
-from pathlib import Path
 
 from data_contracts.vocabulary import LEVELS, ORG_LEVELS
 from pipelines.commands.plans import add_as_of, iso_date
@@ -119,13 +117,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-EARLY_WARNING_COLUMNS = (
-    "student_id", "school_id", "grade_level", "attendance", "behavior", "course", "assessment", "flags",
-    "supports", "enrolled_days", "absent_days", "absence_rate", "removals", "incidents", "grading_period",
-    "failing_marks", "failing_core_marks", "benchmark_date", "benchmark_not_proficient",
-)
-
-
 def _early_warning(args: argparse.Namespace) -> int:
     """The early-warning indicators of every student as of --as-of (default today), as CSV."""
     prog = f"{PROG} early-warning"
@@ -135,57 +126,23 @@ def _early_warning(args: argparse.Namespace) -> int:
         return 2
     import datetime as dt
 
-    import duckdb
+    from dashboards import queries
 
-    from assets.early_warning.indicators import INPUTS, early_warning
-    from assets.early_warning.settings import EarlyWarningError
-    from assets.metrics.catalog import CatalogError
-    from assets.warehouse import default_path, existing_tables, open_read_only
-
-    path = Path(args.warehouse or default_path())
     as_of = args.as_of or dt.date.today()
-    if not path.is_file():
-        print(f"{prog}: warehouse not found: {path} (run `alignboard load` first)", file=sys.stderr)
-        return 1
     try:
-        with open_read_only(path) as con:
-            missing = [table for table in (*INPUTS, "staging.schools") if table not in existing_tables(con)]
-            if missing:
-                raise LookupError(f"the warehouse {path} has no {missing[0]}; run `alignboard load` first")
-            if args.school and not con.execute("SELECT count(*) FROM staging.schools WHERE school_id = ?",
-                                               [args.school]).fetchone()[0]:
-                raise LookupError(f"no school {args.school!r} in the warehouse {path}")
-            rows = early_warning(con, as_of, school=args.school)
-    except duckdb.Error as error:
-        print(f"{prog}: cannot open warehouse {path}: {str(error).splitlines()[0]}", file=sys.stderr)
-        return 1
-    except (LookupError, EarlyWarningError, CatalogError) as error:
+        rows = queries.write_early_warning_csv(queries.Viewer.analyst(), args.out, as_of=as_of, school=args.school,
+                                               warehouse=args.warehouse)
+    except queries.DataError as error:
         print(f"{prog}: {error}", file=sys.stderr)
         return 1
-    if not rows:
-        print(f"{prog}: no students in the school year of {as_of}; choose a date with --as-of", file=sys.stderr)
-    try:
-        handle = open(args.out, "w", newline="", encoding="utf-8") if args.out else sys.stdout
+    except BrokenPipeError:
+        raise  # the reader stopped (`| head`): pipelines/cli.py ends the command quietly
     except OSError as error:
         print(f"{prog}: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
         return 1
-    try:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(EARLY_WARNING_COLUMNS)
-        writer.writerows([_ews_cell(row[c]) for c in EARLY_WARNING_COLUMNS] for row in rows)
-    finally:
-        if args.out:
-            handle.close()
+    if not rows:
+        print(f"{prog}: no students in the school year of {as_of}; choose a date with --as-of", file=sys.stderr)
     return 0
-
-
-def _ews_cell(value) -> str:
-    """A rate with four decimals, blank for unknown, everything else as text."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    return str(value)
 
 
 def _write_scorecard_csv(card, out: str) -> None:
