@@ -104,6 +104,6 @@ def test_goal_status_as_of_a_day_uses_the_year_to_date_of_that_day(warehouse):
     # G2, S1's attendance: by 2025-09-05 34 of 35 days (the whole of 2025-26 is 57 of 65)
     assert (goal["goal_id"], goal["current_year"]) == ("G2", 2026)
     assert goal["current"] == pytest.approx(34 / 35)
-    # the plans page's default reads the whole year's value
+    # without to_date (the goals export) goal_progress reads the whole year's value
     year = queries.goal_progress(ANALYST, D(2025, 9, 5), warehouse=warehouse)
     assert year[year.goal_id == "G2"].current_value.iloc[0] == pytest.approx(57 / 65)
