@@ -80,11 +80,12 @@ def layout(level=None, entity=None, year=None, group="all", asof=None, **_):
         body = [context.message(f"No scorecard for {info['entity_name']} in {school_year_label(shown_year)}.")]
     else:
         body = perspective_sections(card, link_for, n_units(wh))
-    return html.Div(header + body + children_section(viewer, wh, level, entity, shown_year, group, card))
+    return html.Div(header + body + children_section(viewer, wh, level, entity, shown_year, group, card, day))
 
 
-def children_section(viewer, wh, level, entity, year, group, card: pd.DataFrame) -> list:
-    cells = queries.scorecard_children(viewer, level, entity, warehouse=wh, year=year, group=group)
+def children_section(viewer, wh, level, entity, year, group, card: pd.DataFrame, day: dt.date | None = None) -> list:
+    """The layer below: each child's value of the year, or its year to date as of `day`."""
+    cells = queries.scorecard_children(viewer, level, entity, warehouse=wh, year=year, group=group, as_of=day)
     if cells.empty:
         kids = queries.children(viewer, level, entity, warehouse=wh, year=year)
         if kids.empty:
@@ -103,8 +104,10 @@ def children_section(viewer, wh, level, entity, year, group, card: pd.DataFrame)
     not_shown = ", ".join(fmt.metric_name(names.get(m, m)) for m in left_out)
     frame, columns = children_table(cells, card)
     hidden = int(cells["suppressed"].sum())
-    return [html.H2(f"The layer below ({len(frame):,}), metric by metric"),
-            html.P(f"{school_year_label(year)} · {queries.group_label(group)} · each child's value of this "
+    to_date = f"year to date as of {day:%Y-%m-%d}" if day else None
+    return [html.H2(f"The layer below ({len(frame):,}), metric by metric" + (f", {to_date}" if to_date else "")),
+            html.P(f"{school_year_label(year)} · " + (f"{to_date} · " if to_date else "")
+                   + f"{queries.group_label(group)} · each child's value of this "
                    "scorecard's metrics, with its status (✓ on target, ● near, ✗ off); sort by a column, click "
                    "a row to open that scorecard. "
                    + (f"{hidden:,} cells are hidden from you, each saying why. " if hidden else "")
@@ -169,9 +172,10 @@ def as_of_picker(viewer, wh, day: dt.date | None, year: int | None):
 
 
 def open_child(row_id: str, state: dict) -> str:
-    """A row of the layer below was clicked: its scorecard, same year and group."""
+    """A row of the layer below was clicked: its scorecard, same year (or as-of day) and group."""
     level, _, entity = row_id.partition("|")
-    return href("/", level=level, entity=entity, year=state.get("year"), group=state.get("group"))
+    return href("/", level=level, entity=entity, year=state.get("year"), asof=state.get("asof"),
+                group=state.get("group"))
 
 
 grids.open_on_click(CHILDREN_GRID, open_child)

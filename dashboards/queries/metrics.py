@@ -322,16 +322,20 @@ def metric_children(viewer: Viewer, level: str, entity_id: str, metric_id: str, 
 
 @cached
 def scorecard_children(viewer: Viewer, level: str, entity_id: str, *, warehouse: str | Path | None = None,
-                       year: int | None = None, group: str = "all") -> pd.DataFrame:
+                       year: int | None = None, group: str = "all", as_of: dt.date | None = None) -> pd.DataFrame:
     """The layer below a scorecard, metric by metric (sql/children_metrics.sql): one row per child
     the viewer may open (as children()) and metric of the entity's own scorecard that year, in
     the children's and the scorecard's order: level, entity_id, entity_name, metric_id, value, n,
-    status, suppressed, suppression_reason, value_range. One query for every child."""
+    status, suppressed, suppression_reason, value_range. One query for every child. `as_of`:
+    each child's year to date through that day (its school year; `year` ignored), as
+    scorecard_as_of() reads the entity's own: the nightly cells when the build kept that day for
+    every child, else computed on request; status by each child's scorecard rule."""
     with connect(warehouse, *CARD_TABLES, "staging.sections") as con:
         gate = Gate(con, viewer)
         gate.entity(level, entity_id)
         check_group(con, group)
-        school_year = school_year_of(con, level, entity_id, year)
+        school_year = (metric_periods.school_year_of(as_of) if as_of is not None
+                       else school_year_of(con, level, entity_id, year))
         kids = children_of(gate, level, entity_id, school_year)
         metrics = [m for (m,) in con.execute(
             """SELECT s.metric_id FROM mart.scorecard AS s
@@ -339,11 +343,34 @@ def scorecard_children(viewer: Viewer, level: str, entity_id: str, *, warehouse:
                WHERE s.level = $level AND s.entity_id = $id AND s.school_year = $year
                ORDER BY c.perspective_order, s.metric_id""",
             {"level": level, "id": entity_id, "year": school_year}).fetchall()]
-        frame = gate.run(read("children_metrics.sql"), {
-            "levels": list(kids.level), "ids": list(kids.entity_id), "metrics": metrics,
-            "year": school_year, "group": group}).df()
+        params = {"levels": list(kids.level), "ids": list(kids.entity_id), "metrics": metrics,
+                  "year": school_year, "group": group}
+        if as_of is None:
+            frame = gate.run(read("children_year.sql") + read("children_metrics.sql"), params).df()
+        else:
+            frame = _children_as_of(gate, kids, params, as_of, warehouse)
     frame.insert(0, "school_year", school_year)
     return frame
+
+
+def _children_as_of(gate: Gate, kids: pd.DataFrame, params: dict, day: dt.date,
+                    warehouse: str | Path | None) -> pd.DataFrame:
+    """sql/children_as_of.sql: the children's cells of the year to date through `day`."""
+    period = metric_periods.year_to_date(day).period
+    # the nightly build keeps a month's end for every entity of a level (all students, district
+    # to PLC): a child of such a level without a cell of it has no data
+    from_mart = all(gate.con.execute(
+        "SELECT count(*) > 0 FROM (SELECT 1 FROM mart.metric_cells WHERE level = $level AND period = $period "
+        "AND student_group = $group LIMIT 1)", {"level": kid_level, "period": period, "group": params["group"]},
+    ).fetchall()[0][0] for kid_level in set(kids.level))
+    cells = (pd.DataFrame(columns=ASOF_COLUMNS.split(", ")) if from_mart
+             else cells_computed(Viewer.analyst(), day, warehouse=warehouse))
+    gate.con.register("asof_cells", cells)
+    try:
+        return gate.run(read("children_as_of.sql") + read("children_metrics.sql"),
+                        {**params, "period": period, "from_mart": from_mart}).df()
+    finally:
+        gate.con.unregister("asof_cells")
 
 
 def metric_detail(viewer: Viewer, level: str, entity_id: str, metric_id: str, *,
