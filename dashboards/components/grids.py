@@ -160,8 +160,9 @@ def open_on_click(grid_id: str, target: Callable[[str, dict], str]) -> None:
 def server_grid(grid_id, columns: list[dict], *, row_class_rules: dict | None = None, row_id: str | None = None,
                 clickable: bool = False, page_size: int = PAGE_SIZE) -> dag.AgGrid:
     """A sortable, filterable, paginated grid filled page by page by serve_rows(grid_id, ...)."""
+    # one request at a time: dash-ag-grid answers the latest getRowsRequest only
     options = {"pagination": True, "paginationPageSize": page_size, "paginationPageSizeSelector": False,
-               "cacheBlockSize": page_size, "domLayout": "autoHeight"}
+               "cacheBlockSize": page_size, "maxConcurrentDatasourceRequests": 1, "domLayout": "autoHeight"}
     if row_class_rules:
         options["rowClassRules"] = row_class_rules
     extra = {"getRowId": row_id} if row_id else {}

@@ -126,6 +126,37 @@ def test_printing_shows_whole_tables_without_controls(browser, site):
     assert browser.find_elements("css selector", "table.print-table") == []
 
 
+def test_the_layer_below_prints_one_table_per_perspective_and_the_print_button_prints_every_child(browser, site):
+    """Printed, the layer below (a page at a time from the server) is one table per perspective
+    (the grid's column groups), names first. Ctrl+P prints the rows loaded and says how many
+    there are; the Print button first loads the rest, then the grid is as it was."""
+    login(browser, "principal")
+    view(browser, f"{SCHOOL}: balanced scorecard")
+    wait(browser, lambda d: d.find_elements("css selector", "#scorecard-children .ag-row"), "the layer below")
+    api = "dash_ag_grid.getApi('scorecard-children')"
+    first = wait(browser, lambda d: grid_column(d, "scorecard-children", "entity_name"), "the first page")
+    total = browser.execute_script(f"return {api}.paginationGetRowCount()")
+    assert len(first) == 20 and total > 40, "the school's PLCs and classrooms fill more than two grid pages"
+    groups = browser.execute_script(f"return {api}.getColumnDefs().filter(c => c.children).map(c => c.headerName)")
+    assert "Student Learning" in groups
+    printed = ("return [...document.querySelectorAll('#scorecard-children ~ table.print-table')].map(t => "
+               "[t.caption.innerText, t.tHead.rows[0].cells[0].innerText, "
+               " [...t.tBodies[0].rows].map(r => r.cells[0].innerText), t.tFoot ? t.tFoot.innerText : null])")
+    browser.execute_script("window.dispatchEvent(new Event('beforeprint'))")
+    note = f"the 20 of {total} rows loaded on screen; the Print button at the top prints them all"
+    assert browser.execute_script(printed) == [[group, "Name (click to open)", first, note] for group in groups]
+    browser.execute_script("window.dispatchEvent(new Event('afterprint'))")
+    browser.execute_async_script("window.alignboardPrint.loadEveryRow().then(arguments[0])")
+    every = grid_column(browser, "scorecard-children", "entity_name")
+    assert len(every) == total and every[:20] == first
+    browser.execute_script("window.dispatchEvent(new Event('beforeprint'))")
+    assert browser.execute_script(printed) == [[group, "Name (click to open)", every, None] for group in groups]
+    browser.execute_script("window.dispatchEvent(new Event('afterprint'))")
+    assert browser.execute_script(f"return [{api}.getGridOption('paginationPageSize'), "
+                                  f"{api}.paginationGetCurrentPage()]") == [20, 0]
+    assert console_errors(browser) == []
+
+
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="reading the PDF needs pdftotext (make browsers)")
 def test_a_printed_page_has_every_row_and_no_top_bar_or_buttons(browser, site, tmp_path):
     from selenium.webdriver.common.print_page_options import PrintOptions
