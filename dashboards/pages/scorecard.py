@@ -1,6 +1,7 @@
 """The balanced scorecard of one entity (district, department, school, PLC or classroom): tiles
 grouped by the five perspectives, re-cut by year and student group, and the layer below it as a
-children-by-metrics table (each child's value of every metric of this scorecard, sortable)."""
+children-by-metrics table (each child's value of every metric of this scorecard, sortable), whose
+rows stay on the server and come a page at a time (a district has hundreds of schools)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -145,8 +146,8 @@ def children_rows(view) -> pd.DataFrame:
 
 def children_table(cells: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
     """The long cells (child x metric) as one row per child: for metric i of `metrics`, `m{i}`
-    its value (null when hidden or missing), `m{i}_note` what shows instead ('fewer than 10
-    students', 'no data') and `m{i}_c` its status; `level_name` the child's layer."""
+    its value (null when hidden or missing), `m{i}_note` what shows instead ('hidden: fewer
+    than 10 students', 'no data') and `m{i}_c` its status; `level_name` the child's layer."""
     rows = cells.drop_duplicates(["level", "entity_id"])[["level", "entity_id", "entity_name"]].reset_index(drop=True)
     keys = list(zip(rows["level"], rows["entity_id"]))
     for i, metric in enumerate(metrics):
