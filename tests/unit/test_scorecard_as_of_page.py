@@ -25,26 +25,40 @@ def page(warehouse):
         yield scorecard
 
 
-def children_grid(drawn):
-    (grid,) = [c for c in components(drawn) if getattr(c, "id", None) == "scorecard-children"]
-    return grid
+def by_id(drawn) -> dict:
+    return {c.id: c for c in components(drawn) if isinstance(getattr(c, "id", None), str)}
+
+
+def attendance_of(page, drawn, entity_id: str) -> tuple:
+    """(value, status) of a child's attendance in the layer below, as its rows callback serves it."""
+    parts = by_id(drawn)
+    leaves = [leaf for group in parts["scorecard-children"].columnDefs[2:] for leaf in group["children"]]
+    (field,) = [leaf["field"] for leaf in leaves if leaf["headerTooltip"].endswith("(attendance_rate)")]
+    rows = page.children_rows(parts["scorecard-children-view"].data)
+    (row,) = rows[rows.entity_id == entity_id].to_dict("records")
+    return row[field], row[field + "_c"]
 
 
 def test_the_layer_below_as_of_a_day_is_each_childs_year_to_date_and_its_title_says_so(page):
     drawn = page.layout(level="district", entity="D1", asof="2025-09-05")
     # NUT, TRN, S1, S2
     assert "The layer below (4), metric by metric, year to date as of 2025-09-05" in text(drawn)
-    grid = children_grid(drawn)
-    attendance = next(i for i, group in enumerate(c for p in grid.columnDefs[2:] for c in p["children"])
-                      if group["headerTooltip"].endswith("(attendance_rate)"))
-    s1 = next(r for r in grid.rowData if r["entity_id"] == "S1")
-    # S1 by 2025-09-05: 34 of 35 days, on target (the whole year's 57 of 65 is off)
-    assert s1[f"m{attendance}"] == pytest.approx(34 / 35) and s1[f"m{attendance}_c"] == "on_target"
-    # without a day, the school year's values
+    assert by_id(drawn)["scorecard-children-view"].data == {
+        "level": "district", "entity": "D1", "year": 2026, "group": "all", "asof": "2025-09-05"}
+    # S1 by 2025-09-05: 34 of 35 days, on target (95%); the whole year's 57 of 65 is off
+    value, status = attendance_of(page, drawn, "S1")
+    assert value == pytest.approx(34 / 35) and status == "on_target"
     year = page.layout(level="district", entity="D1", year="2026")
     assert "year to date" not in text(year).split("The layer below")[1]
-    s1_year = next(r for r in children_grid(year).rowData if r["entity_id"] == "S1")
-    assert s1_year[f"m{attendance}"] == pytest.approx(57 / 65)
+    value, status = attendance_of(page, year, "S1")
+    assert value == pytest.approx(57 / 65) and status == "off"
+
+
+def test_a_layer_below_asked_for_with_a_malformed_day_is_a_bad_request(page):
+    view = {"level": "district", "entity": "D1", "year": 2026, "group": "all"}
+    for asof in ("2025-13-01", 20250905, ""):
+        with pytest.raises(page.grids.BadRequest):
+            page.children_rows({**view, "asof": asof})
 
 
 def test_a_child_opened_from_the_layer_below_keeps_the_day():
