@@ -82,11 +82,12 @@ def layout(level=None, entity=None, year=None, group="all", asof=None, **_):
         body = [context.message(f"No scorecard for {info['entity_name']} in {school_year_label(shown_year)}.")]
     else:
         body = perspective_sections(card, link_for, n_units(wh))
-    return html.Div(header + body + children_section(viewer, wh, level, entity, shown_year, group, card))
+    return html.Div(header + body + children_section(viewer, wh, level, entity, shown_year, group, card, day))
 
 
-def children_section(viewer, wh, level, entity, year, group, card: pd.DataFrame) -> list:
-    cells = queries.scorecard_children(viewer, level, entity, warehouse=wh, year=year, group=group)
+def children_section(viewer, wh, level, entity, year, group, card: pd.DataFrame, day: dt.date | None = None) -> list:
+    """The layer below: each child's value of the year, or its year to date as of `day`."""
+    cells = queries.scorecard_children(viewer, level, entity, warehouse=wh, year=year, group=group, as_of=day)
     if cells.empty:
         kids = queries.children(viewer, level, entity, warehouse=wh, year=year)
         if kids.empty:
@@ -102,9 +103,13 @@ def children_section(viewer, wh, level, entity, year, group, card: pd.DataFrame)
     not_shown = ", ".join(fmt.metric_name(names.get(m, m)) for m in left_out)
     hidden = int(cells.loc[cells["metric_id"].isin(metrics), "suppressed"].sum())
     view = {"level": level, "entity": entity, "year": year, "group": group}
+    if day is not None:
+        view["asof"] = day.isoformat()
     rows = layer_below(**view)  # drawn now, so the grid's first page comes from the cache
-    return [html.H2(f"The layer below ({len(rows):,}), metric by metric"),
-            html.P(f"{school_year_label(year)} · {queries.group_label(group)} · each child's value of this "
+    to_date = f"year to date as of {day:%Y-%m-%d}" if day else None
+    return [html.H2(f"The layer below ({len(rows):,}), metric by metric" + (f", {to_date}" if to_date else "")),
+            html.P(f"{school_year_label(year)} · " + (f"{to_date} · " if to_date else "")
+                   + f"{queries.group_label(group)} · each child's value of this "
                    "scorecard's metrics, with its status (✓ on target, ● near, ✗ off); sort by a column, click "
                    "a row to open that scorecard. "
                    + (f"{hidden:,} cells are hidden from you, each saying why. " if hidden else "")
@@ -127,21 +132,32 @@ def shown_metrics(cells: pd.DataFrame) -> tuple[list[str], list[str]]:
 
 
 @context.cached_page  # reshaping every child's cells (326 schools x 20 metrics) costs more than serving a page
-def layer_below(level: str, entity: str, year: int | None, group: str) -> pd.DataFrame:
+def layer_below(level: str, entity: str, year: int | None, group: str, asof: str | None = None) -> pd.DataFrame:
     """The layer below as its grid's rows, for the viewer (queries.scorecard_children: scoped and
-    hidden by the viewer's rules), in the children's order."""
+    hidden by the viewer's rules), in the children's order; with `asof`, each child's year to date."""
     cells = queries.scorecard_children(context.viewer(), level, entity, warehouse=context.warehouse(),
-                                       year=year, group=group)
+                                       year=year, group=group, as_of=day_of(asof))
     return children_table(cells, shown_metrics(cells)[0])
 
 
 def children_rows(view) -> pd.DataFrame:
-    """Every row of the layer below the page shows (its Store: level, entity, year, group), for
-    serve_rows; BadRequest for a view of another shape (the page never sends one)."""
+    """Every row of the layer below the page shows (its Store: level, entity, year, group and,
+    as of a day, asof), for serve_rows; BadRequest for a view of another shape (the page never
+    sends one)."""
     if (not isinstance(view, dict) or not all(isinstance(view.get(k), str) for k in ("level", "entity", "group"))
-            or not (view.get("year") is None or type(view.get("year")) is int)):
-        raise grids.BadRequest("the layer below is named by its level, entity and group (text) and year (a number)")
-    return layer_below(level=view["level"], entity=view["entity"], year=view["year"], group=view["group"])
+            or not (view.get("year") is None or type(view.get("year")) is int)
+            or not (view.get("asof") is None or _is_day(view.get("asof")))):
+        raise grids.BadRequest("the layer below is named by its level, entity and group (text), year (a number) "
+                               "and, as of a day, asof (YYYY-MM-DD)")
+    return layer_below(level=view["level"], entity=view["entity"], year=view["year"], group=view["group"],
+                       asof=view.get("asof"))
+
+
+def _is_day(text) -> bool:
+    try:
+        return isinstance(text, str) and day_of(text) is not None
+    except queries.DataError:
+        return False
 
 
 def children_table(cells: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
@@ -208,9 +224,10 @@ def as_of_picker(viewer, wh, day: dt.date | None, year: int | None):
 
 
 def open_child(row_id: str, state: dict) -> str:
-    """A row of the layer below was clicked: its scorecard, same year and group."""
+    """A row of the layer below was clicked: its scorecard, same year (or as-of day) and group."""
     level, _, entity = row_id.partition("|")
-    return href("/", level=level, entity=entity, year=state.get("year"), group=state.get("group"))
+    return href("/", level=level, entity=entity, year=state.get("year"), asof=state.get("asof"),
+                group=state.get("group"))
 
 
 grids.open_on_click(CHILDREN_GRID, open_child)
