@@ -131,10 +131,13 @@ def write_metric_values_csv(viewer: Viewer, out: Out = None, *, warehouse: str |
                                CSV_SELECT, METRIC_VALUE_COLUMNS, out)
 
 
+@cached
 def metric_values_csv(viewer: Viewer, *, warehouse: str | Path | None = None, level: str | None = None,
                       entity: str | None = None, metric: str | None = None, year: int | None = None,
                       group: str | None = None, period: str | None = "year") -> str:
-    """The CSV text of GET /export/metrics.csv: `alignboard export metrics` for this viewer."""
+    """The CSV text of GET /export/metrics.csv: `alignboard export metrics` for this viewer. Kept
+    until the next load per access and request (queries.cache): its query over every entity of
+    the scope costs more than any page's."""
     out = io.StringIO()
     write_metric_values_csv(viewer, out, warehouse=warehouse, level=level, metric=metric, year=year,
                             entity=entity, group=group, period=period)

@@ -175,3 +175,24 @@ def test_drawn_pages_are_kept_per_access_and_warehouse_version(tmp_path):
         with mock.patch("dashboards.auth.current_viewer", return_value=principal):
             page(level="school", entity="S1")
             assert len(drawn) == 5
+
+
+def test_a_kept_page_is_sent_exactly_as_it_was_drawn():
+    """A kept page hands Dash its JSON form made once: the same text Dash makes from its components."""
+    import math
+
+    import plotly.graph_objects as go
+    from dash import dcc, html
+    from plotly.io.json import to_json_plotly
+
+    from dashboards.components import context
+
+    page = html.Div([html.H1("Attendance"), html.P("n = 7", className="note"),
+                     dcc.Graph(id="g", figure=go.Figure(go.Bar(x=["S1", "S2"], y=[57 / 65, math.nan])))])
+    drawn = to_json_plotly(page)
+    assert context.sent_as_drawn(page) is page  # the page itself is kept: its parts can still be read
+    assert to_json_plotly({"response": {"content": page}}) == '{"response":{"content":' + drawn + "}}"
+    # the figure's missing value is sent as JSON null, as Dash sends it
+    assert '"y":[0.8769230769230769,null]' in drawn
+    assert page.children[1].children == "n = 7"
+    assert context.sent_as_drawn("a string") == "a string"  # rows and text are kept as they are
