@@ -229,10 +229,11 @@ def page_of(frame: pd.DataFrame, request: dict) -> dict:
     return {"rowData": records(frame.iloc[start:end]), "rowCount": len(frame)}
 
 
-def serve_rows(grid_id: str, rows_for: Callable[..., pd.DataFrame], *states: State, fields: list[str]) -> None:
+def serve_rows(grid_id: str, rows_for: Callable[..., pd.DataFrame], *states: State, fields: list[str] | None) -> None:
     """Register the callback that fills server_grid `grid_id`: rows_for(*values of `states`)
     gives every row (through the query layer: scoped and suppressed for the viewer), page_of cuts the
-    page, sending only `fields`. A refusal gives no rows (the query layer has logged it)."""
+    page, sending only `fields` (None: every column rows_for gives, for a grid whose columns vary
+    with its rows). A refusal gives no rows (the query layer has logged it)."""
     from dashboards import queries  # noqa: PLC0415 (data imports nothing of the components)
 
     @callback(Output(grid_id, "getRowsResponse"), Input(grid_id, "getRowsRequest"), *states,
@@ -245,6 +246,6 @@ def serve_rows(grid_id: str, rows_for: Callable[..., pd.DataFrame], *states: Sta
         except (queries.DataError, PermissionError):
             return {"rowData": [], "rowCount": 0}
         try:
-            return page_of(frame[[f for f in fields if f in frame.columns]], request)
+            return page_of(frame if fields is None else frame[[f for f in fields if f in frame.columns]], request)
         except BadRequest as error:
             raise queries.DataError(f"bad grid request: {error}") from None
