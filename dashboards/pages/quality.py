@@ -26,7 +26,7 @@ BAR_COLOURS = {"rejected": figures.OFF, "loaded_with_warnings": figures.NEAR}
 EVERY_REASON = "all"
 ROWS_DRAWN = 200  # a file's quarantined rows sent with the page; more come a page at a time
 # hours since the file's last good load, counted in the browser so that a drawn page can be kept
-AGE_HOURS = {"function": "params.data.last_good_ms == null ? null : (Date.now() - params.data.last_good_ms) / 3600000"}
+AGE_HOURS = {"function": "hoursSince(params.data.last_good_ms)"}  # static/grid_functions.js
 
 
 @context.safe
@@ -53,7 +53,9 @@ def quality_page(file, reason):
     `file` for `reason`, the failed checks."""
     viewer, wh = context.viewer(), context.warehouse()
     files = queries.data_quality(viewer, warehouse=wh)
+    row, reason = chosen(files, file, reason)
     files = files.assign(
+        chosen=files["contract"] == (row["contract"] if row is not None else None),
         reasons_text=[", ".join(f"{k} {v:,}" for k, v in sorted(r.items(), key=lambda kv: -kv[1])) or ""
                       for r in files["reasons"]],
         status_text=[STATUS_TEXT.get(s, s) for s in files["status"]],
@@ -71,16 +73,21 @@ def quality_page(file, reason):
         grids.column("age_hours", "Hours since good load", "decimal", maxWidth=150, valueGetter=AGE_HOURS),
         grids.column("message", "Message", minWidth=200),
     ]
+    counts = grids.grid("quality-files", files.drop(columns="age_hours"), columns,
+                        page_size=len(files) or 1,  # one row per contract: all on one page
+                        row_id="params.data.contract", clickable=True,
+                        row_class_rules={"flagged-row": "params.data.status === 'rejected'",
+                                         "warning-row": "params.data.status === 'loaded_with_warnings'",
+                                         "chosen-row": "params.data.chosen"})
+    if row is not None:  # the file whose rows are shown below, marked and in sight
+        counts.scrollTo = {"rowId": row["contract"], "rowPosition": "middle"}
     checks = queries.failed_checks(viewer, warehouse=wh)
     return html.Div([
         html.Div(quarantine_chart(files), className="card"),
         html.H2("Every landing file, last load"),
-        grids.grid("quality-files", files.drop(columns="age_hours"), columns, page_size=len(files) or 1,  # one row per contract: all on one page
-                   row_id="params.data.contract", clickable=True,
-                   row_class_rules={"flagged-row": "params.data.status === 'rejected'",
-                                    "warning-row": "params.data.status === 'loaded_with_warnings'"}),
+        counts,
         html.H2("Quarantined rows", id="quarantined-rows"),
-        *quarantine_part(viewer, wh, files, file, reason),
+        *quarantine_part(viewer, wh, files, row, reason),
         html.H2("Failed checks (latest validation)"),
         grids.grid("quality-checks", checks, [grids.column(c, c.replace("_", " ").capitalize()) for c in checks.columns])
         if len(checks) else html.P("No failed checks.", className="note"),
@@ -100,10 +107,10 @@ def command(row: pd.Series, reason: str | None) -> str:
     return f"alignboard quarantine {row['file']}" + (f" --reason {reason}" if reason else "")
 
 
-def quarantine_part(viewer, wh, files: pd.DataFrame, file, reason) -> list:
-    """For a viewer with student access, one file's quarantined rows for one reason, those of
-    their scope, and their CSV; for anyone else, who can see them and how."""
-    row, reason = chosen(files, file, reason)
+def quarantine_part(viewer, wh, files: pd.DataFrame, row: pd.Series | None, reason: str | None) -> list:
+    """For a viewer with student access, the quarantined rows of one file (`row` of `files`)
+    for one reason (None: every reason), those of their scope, and their CSV; for anyone else,
+    who can see them and how."""
     if row is None:
         return [html.P("No file has quarantined rows at its last load.", className="note")]
     if not viewer.may_see_students:
@@ -138,14 +145,14 @@ def quarantine_part(viewer, wh, files: pd.DataFrame, file, reason) -> list:
 
 def rows_counted(shown: int, total: int | None, file: str, reason: str | None) -> str:
     """How many quarantined rows the grid holds, and why fewer than the file's count."""
-    rows = f"quarantined row{'' if total == 1 else 's'} of {file}" + (f" with reason {reason}" if reason else "")
+    rows = f"row{'' if total == 1 else 's'} quarantined" + (f" with reason {reason}" if reason else "")
     if total is None:  # a reason typed into the URL: no count to compare with
-        return f"{shown:,} {rows} in your scope."
+        return f"{file}, last load: {shown:,} {rows} in your scope."
     if shown == total:
-        return f"{'The' if total == 1 else f'All {total:,}'} {rows}, at its last load."
-    return (f"{shown:,} of the {total:,} {rows} {'is' if shown == 1 else 'are'} in your scope: a row is shown "
-            "when every school, classroom and student it names is yours; the others are left to a district-wide "
-            "viewer.")
+        return f"{file}, last load: {'the' if total == 1 else f'all {total:,}'} {rows}."
+    return (f"{file}, last load: {shown:,} of the {total:,} {rows} {'is' if shown == 1 else 'are'} in your "
+            "scope (a row is shown when every school, classroom and student it names is yours; the others are "
+            "left to a district-wide viewer).")
 
 
 def rows_grid(rows: pd.DataFrame):

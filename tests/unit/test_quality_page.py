@@ -95,8 +95,8 @@ def test_a_viewer_with_student_access_sees_their_rows_of_the_chosen_file_and_rea
     page = quality.quality_page(file="attendance_daily", reason="unknown_code:status")
     # lines 32-34 have unknown_code:status; S2 has 33 (S2, its student 00104) only
     assert [r["line"] for r in by_id(page, "quality-rows").rowData] == [33]
-    assert ("1 of the 3 quarantined rows of attendance_daily.csv with reason unknown_code:status is in your scope"
-            in text(by_id(page, "quarantine-count")))
+    assert ("attendance_daily.csv, last load: 1 of the 3 rows quarantined with reason unknown_code:status is in "
+            "your scope" in text(by_id(page, "quarantine-count")))
     assert by_id(page, "quarantine-export").href == "/export/quarantine.csv?file=attendance_daily&reason=unknown_code%3Astatus"
     reason = by_id(page, {"type": "state", "key": "reason"})
     # every reason of the file with its rows (6 quarantined: 3 + 1 + 1 + 1)
@@ -111,7 +111,9 @@ def test_without_a_file_in_the_url_the_page_shows_the_file_with_the_most_quarant
     # attendance_daily 6, special_education 4, students 1
     assert by_id(page, {"type": "state", "key": "file"}).value == "attendance_daily"
     assert [r["line"] for r in by_id(page, "quality-rows").rowData] == [32, 33, 34, 35, 36, 37]
-    assert "All 6 quarantined rows of attendance_daily.csv, at its last load." in text(by_id(page, "quarantine-count"))
+    assert "attendance_daily.csv, last load: all 6 rows quarantined." in text(by_id(page, "quarantine-count"))
+    chosen = [r["file"] for r in by_id(page, "quality-files").rowData if r["chosen"]]
+    assert chosen == ["attendance_daily.csv"]  # marked in the counts table
 
 
 def test_staff_see_the_counts_and_who_may_see_the_rows_never_the_rows(page_as):
@@ -154,5 +156,5 @@ def test_the_page_is_kept_until_the_next_load_and_its_ages_are_counted_in_the_br
     assert quality.quality_page(file="students", reason=None) is not first
     files = by_id(first, "quality-files")
     (age,) = [c for c in files.columnDefs if c["field"] == "age_hours"]
-    assert "Date.now()" in age["valueGetter"]["function"]
+    assert age["valueGetter"]["function"] == "hoursSince(params.data.last_good_ms)"  # static/grid_functions.js
     assert all("age_hours" not in r and "last_good_ms" in r for r in files.rowData)
