@@ -17,6 +17,7 @@ from dashboards.queries.classroom import cfa_by_classroom, cfa_entities, cfa_mas
 from dashboards.queries.connection import warehouse_version
 from dashboards.queries.early_warning import (
     INDICATORS, early_warning_counts, early_warning_csv, early_warning_dates, early_warning_students, month_end,
+    write_early_warning_csv,
 )
 from dashboards.queries.equity import equity, equity_categories, equity_schools
 from dashboards.queries.exports import csv_text
@@ -50,5 +51,5 @@ __all__ = [
     "recent_failures", "banner", "quarantined_rows", "quarantined_rows_csv", "GOAL_PROGRESS_COLUMNS", "plan_alignment", "goal_progress",
     "write_goal_progress_csv", "action_steps", "plan_schedule", "meeting_cadence", "roadmap",
     "INDICATORS", "early_warning_dates", "month_end", "early_warning_counts", "early_warning_students",
-    "early_warning_csv", "scorecard_as_of", "values_as_of", "teams", "team_packet", "check_team_id",
+    "early_warning_csv", "write_early_warning_csv", "scorecard_as_of", "values_as_of", "teams", "team_packet", "check_team_id",
 ]

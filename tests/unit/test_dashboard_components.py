@@ -114,6 +114,22 @@ def test_grid_rows_are_plain_json_and_long_lists_are_paged():
     assert len(long.rowData) == 21  # every row is in the grid, a page at a time on screen
 
 
+def test_a_server_grid_filters_each_column_of_a_column_group_as_page_of_can():
+    from dashboards.components import grids
+
+    grouped = grids.server_grid("g", [grids.column("name", "Name"), {"headerName": "Student Learning", "children": [
+        grids.column("m0", "Attendance", "percent"), {"field": "m1", "headerName": "Look-fors", "filter": False}]}])
+    name, group = grouped.columnDefs
+    assert name["filter"] == "agTextColumnFilter" and name["filterParams"]["maxNumConditions"] == 1
+    # the group stays a group, with no filter of its own; its number column keeps the number
+    # filter (one condition), its unfiltered column stays unfiltered
+    assert set(group) == {"headerName", "children"}
+    attendance, lookfors = group["children"]
+    assert attendance["filter"] == "agNumberColumnFilter" and attendance["filterParams"]["maxNumConditions"] == 1
+    assert "contains" not in attendance["filterParams"]["filterOptions"]
+    assert lookfors["filter"] is False
+
+
 def test_drawn_pages_are_kept_per_access_and_warehouse_version(tmp_path):
     """A page is drawn once per (URL arguments, viewer's access, warehouse version); a refusal is
     never kept, so it reaches the query layer (and its access log) every time."""
