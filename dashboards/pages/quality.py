@@ -62,7 +62,7 @@ def quality_page(file, reason):
         last_good_ms=[int(t.timestamp() * 1000) if pd.notna(t) else None for t in files["last_good_load"]],
     )
     columns = [
-        grids.column("file", "Landing file (click to see its quarantined rows)", minWidth=200),
+        grids.column("file", "Landing file (click: its quarantined rows below)", minWidth=200),
         grids.column("status_text", "Status", minWidth=190, maxWidth=210),
         grids.column("rows_read", "Read", "integer", minWidth=110, maxWidth=130),
         grids.column("rows_loaded", "Loaded", "integer", minWidth=120, maxWidth=140),
