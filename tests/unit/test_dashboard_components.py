@@ -25,6 +25,11 @@ def test_a_selector_writes_the_url_only_when_it_changes_the_view():
     # another entity forgets the student that was open
     assert changed_view("/student", "?level=school&entity=01001&student=S9", "entity", "03001", shown="01001") \
         == "/student?level=school&entity=03001"
+    # another landing file forgets the quarantine reason, which was one of the first file's
+    assert changed_view("/quality", "?file=students&reason=unknown_code%3Agrade_level", "file", "attendance_daily",
+                        shown="students") == "/quality?file=attendance_daily"
+    assert changed_view("/quality", "?file=students", "reason", "missing:sex", shown="all") \
+        == "/quality?file=students&reason=missing%3Asex"
 
 
 def test_tabs_open_on_the_first_part_and_leave_out_empty_ones():
