@@ -4,8 +4,8 @@
     python benchmarks/bench_concurrency.py                 # generates and loads 20,000 students first
     python benchmarks/bench_concurrency.py --server flask  # Flask's own server (`alignboard dashboard`)
 
-The server runs as production runs it: gunicorn with the dashboard unit's options (deploy/systemd,
-`--workers`/`--threads` override them), or Flask's threaded server. Then, for N = 1, 10, 20 and 40
+The server runs as production runs it: gunicorn with the dashboard unit's command (deploy/systemd;
+`--workers`/`--threads` override its options), or Flask's threaded server. Then, for N = 1, 10, 20 and 40
 users (`--users`), N threads each log in with their own session (district analysts who may see
 students, and principals of one school, alternately) and browse for `--seconds` (60) without
 pausing: each page as the browser asks for it (the page callback and the frame callback, POST
@@ -45,13 +45,26 @@ FLASK_APP = ("import sys; from dashboards.app import create_app; "
              "create_app(sys.argv[1], warm_up=True).run(host='127.0.0.1', port=int(sys.argv[2]), threaded=True)")
 
 
-def unit_option(name: str, default: str) -> str:
-    """An option of the dashboard unit's gunicorn command (the production settings)."""
-    if not DASHBOARD_UNIT.exists():  # an older checkout, measured for comparison
-        return default
+def unit_arguments() -> list[str]:
+    """The dashboard unit's gunicorn options and application (the production settings), without
+    the program; an older checkout without the unit: gunicorn's defaults."""
+    if not DASHBOARD_UNIT.exists():
+        return ["dashboards.app:server()"]
     line = next(l for l in DASHBOARD_UNIT.read_text().splitlines() if l.startswith("ExecStart="))
-    words = shlex.split(line)
+    return shlex.split(line.removeprefix("ExecStart="))[1:]
+
+
+def unit_option(name: str, default: str) -> str:
+    words = unit_arguments()
     return words[words.index(name) + 1] if name in words else default
+
+
+def with_option(words: list[str], name: str, value: str) -> list[str]:
+    """`words` with option `name` set to `value` (replaced, or added in front)."""
+    if name in words:
+        index = words.index(name)
+        return words[:index + 1] + [value] + words[index + 2:]
+    return [name, value, *words]
 
 
 def browse_plan(e: dict, analyst: bool) -> list[tuple[str, str, object]]:
@@ -215,8 +228,10 @@ def start_server(args, warehouse: Path, workdir: Path, port: int) -> subprocess.
     if args.server == "flask":
         command = [sys.executable, "-c", FLASK_APP, str(warehouse), str(port)]
     else:
-        command = [sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--threads", str(args.threads),
-                   "--bind", f"127.0.0.1:{port}", "dashboards.app:server()"]
+        words = unit_arguments()
+        for name, value in (("--workers", args.workers), ("--threads", args.threads), ("--bind", f"127.0.0.1:{port}")):
+            words = with_option(words, name, str(value))
+        command = [sys.executable, "-m", "gunicorn", *words]
     print(f"server: {' '.join(command[2:] if args.server != 'flask' else ['Flask threaded server'])}", flush=True)
     log = (workdir / "server.log").open("w")
     return subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)

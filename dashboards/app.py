@@ -12,6 +12,7 @@ the data-quality banner and a loading state around every page.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import dash
@@ -146,24 +147,36 @@ def shell() -> html.Div:
 )
 def frame(pathname, search):
     """The top bar's links keep the entity and year of the current view; the banner says when
-    the data is stale or a file was rejected."""
-    state = parse(search)
-    links = []
+    the data is stale or a file was rejected. Every page change asks for it, so what it reads is
+    drawn once (nav_links, banner_text) and the request adds the user's name and logout token."""
     name = auth.current_user_name()
-    nav = NAV if not (name and auth.current_viewer().may_see_students) else NAV[:5] + (SEARCH,) + NAV[5:]
-    for path, label, keep in nav:
-        active = (pathname or "/") == path or (path == "/" and pathname == "/metric")
-        links.append(dcc.Link(label, href=href(path, **{k: state.get(k) for k in keep}),
-                              className="active" if active else ""))
-    links += my_team_links(pathname, state) if name else []
+    if name is None:  # the login guard answers 401 first; nothing to show without a user
+        return [], [], []
     # logout is a POST with the session's CSRF token (a link or an image cannot sign anyone out)
     user = [html.Span(f"Signed in as {name}"),
             html.Form(html.Button("Log out", type="submit", name="csrf_token", value=auth.csrf_token(),
                                   id="logout-button"),
-                      method="post", action="/logout", className="logout")] if name else []
-    text = queries.banner(warehouse=context.warehouse(),
-                       max_age_hours=flask.current_app.config.get("ALIGNBOARD_STALE_HOURS"))
-    return links, user, banner(text)
+                      method="post", action="/logout", className="logout")]
+    return (nav_links(pathname=pathname or "/", search=search or ""), user,
+            banner(banner_text(minute=int(time.time() // 60))))
+
+
+@context.cached_page  # the same links for every user of an access on this view, until the next load
+def nav_links(pathname, search):
+    state = parse(search)
+    nav = NAV[:5] + (SEARCH,) + NAV[5:] if context.viewer().may_see_students else NAV
+    links = []
+    for path, label, keep in nav:
+        active = pathname == path or (path == "/" and pathname == "/metric")
+        links.append(dcc.Link(label, href=href(path, **{k: state.get(k) for k in keep}),
+                              className="active" if active else ""))
+    return links + my_team_links(pathname, state)
+
+
+@context.cached_page  # the load records change with a load; the data's age is worded by the hour, so once a minute
+def banner_text(minute):
+    return queries.banner(warehouse=context.warehouse(),
+                          max_age_hours=flask.current_app.config.get("ALIGNBOARD_STALE_HOURS")) or ""
 
 
 def my_team_links(pathname, state: dict) -> list:

@@ -1,4 +1,5 @@
-"""Who may use the dashboard: a users file, Flask-Login, and the HTTP exports (metrics CSV, a team's packet PDF).
+"""Who may use the dashboard: a users file, Flask-Login, and the HTTP exports (metrics CSV, a team's packet PDF,
+a file's quarantined rows).
 
 - Users live in a YAML file (`$ALIGNBOARD_USERS`, default data/users.yaml) with werkzeug password
   hashes; `alignboard users` edits it. Each user has one scope (LEVEL or LEVEL:ENTITY_ID) and may
@@ -459,6 +460,10 @@ def install_auth(server: flask.Flask, warehouse: str | Path | None = None, host:
     def export_team_packet():
         return packet_response(current_viewer(), flask.request.args, warehouse)
 
+    @server.route("/export/quarantine.csv")
+    def export_quarantine():
+        return quarantine_response(current_viewer(), flask.request.args, warehouse)
+
 
 def _period(text: str | None) -> str | None:
     """The export's period: the school year unless asked (`all`: every period)."""
@@ -506,4 +511,21 @@ def packet_response(viewer: queries.Viewer, args, warehouse: str | Path | None =
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", team).strip("-") or "team"
     return flask.Response(pdf_bytes(packet), mimetype="application/pdf",
                           headers={"Content-Disposition": f"attachment; filename={name}-packet.pdf",
+                                   "Cache-Control": "no-store"})
+
+
+def quarantine_response(viewer: queries.Viewer, args, warehouse: str | Path | None = None) -> flask.Response:
+    """GET /export/quarantine.csv?file=&reason=: a landing file's quarantined rows as `alignboard
+    quarantine FILE --reason CODE` writes them, those of the viewer's scope (403 without student
+    access, 400 for a name that is not a landing file; no rows either way)."""
+    file, reason = args.get("file") or "", args.get("reason") or None
+    try:
+        text = queries.quarantined_rows_csv(viewer, file, reason, warehouse=warehouse)
+    except queries.AccessDenied as error:
+        return flask.Response(f"{error}\n", status=403, mimetype="text/plain")
+    except queries.DataError as error:
+        return flask.Response(f"{error}\n", status=400, mimetype="text/plain")
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", "_".join(filter(None, ("quarantine", Path(file).stem, reason)))).strip("-")
+    return flask.Response(text, mimetype="text/csv",
+                          headers={"Content-Disposition": f"attachment; filename={name}.csv",
                                    "Cache-Control": "no-store"})

@@ -1,8 +1,8 @@
-"""The district's plans: a strategic plan shaped like seed 002 (four goals, objectives, numbered
+"""The district's plans: a strategic plan shaped like a real district's (four goals, objectives, numbered
 action steps), department plans on their KPIs, school improvement plans whose goals serve district
 goals, PLC and classroom SMART goals on catalog metrics with student groups, strategies as
-theories of action (If / Then / And), the plan-development schedule in the stages of seed 003 and
-roadmap reviews in the phases of seed 001.
+theories of action (If / Then / And), the plan-development schedule in its stages (prepare, then
+stages 1-4) and roadmap reviews in the roadmap's five phases.
 
 Plans are written by people, so a few realistic flaws are built in (each listed in FLAWS and
 found by `alignboard plans check`): a school without a plan, a PLC without a SMART goal, a PLC
@@ -24,7 +24,7 @@ FLAWS = (
     "action_step_overdue",
 )
 
-# seed 002: the district's four goals, their objectives and the metric that tracks each goal
+# the district's four goals, their objectives and the metric that tracks each goal
 DISTRICT_GOALS = (
     ("Maintain our professional learning focus on the Strategic Plan.",
      "walkthrough_lookfor_rate.empowered_learning", 0.48, 0.70, (
@@ -68,7 +68,7 @@ DISTRICT_GOALS = (
              "Schedule instructional coaches into classrooms weekly",)))),
 )
 
-# seed 003: the plan-development schedule, by stage
+# the plan-development schedule, by stage
 SCHEDULE = (
     ("prepare", ("Introductory session with superintendent", "DLT orientation")),
     ("stage_1", ("Review structure and organization of the district framework", "Collect, organize and summarize data",
@@ -146,7 +146,7 @@ def build(district: District, end_year: int, sections_by_school: dict[int, list[
                 done, status = None, "in_progress" if year_start <= last_day else "not_started"
             steps.append((f"{goal_id}-A{n}", goal_id, strategy_id, n, text, owner, year_start, due, done, status))
 
-    # --- the strategic plan (seed 002)
+    # --- the strategic plan
     out.plan("SP", "district", did, f"Strategic Plan {start - 1}-{end}", start, end)
     strategies = []
     for g, (title, metric, baseline, target, objectives) in enumerate(DISTRICT_GOALS, start=1):

@@ -1,8 +1,8 @@
 """The early-warning indicators of every student, as of any date, and mart.early_warning.
 
-Plain functions over a DuckDB connection (no Dagster here): `early_warning` answers one date
-(the CLI export), `build_early_warning` writes the indicators at each month end of the school
-years loaded. Both run the same SQL over a table of dates, so a month end in the mart and the
+Plain functions over a DuckDB connection (no Dagster here): `computed` answers one date (the
+query layer's export, which keeps the students its viewer may see), `build_early_warning` writes
+the indicators at each month end of the school years loaded. Both run the same SQL over a table of dates, so a month end in the mart and the
 same date asked for later give the same rows.
 
 The attendance indicator is the chronic_absence_rate metric's own rule: its SQL file and its
@@ -12,6 +12,8 @@ the date; `severe` is the same rule at the early-warning share.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -85,18 +87,28 @@ def _drop_work(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def early_warning(con: duckdb.DuckDBPyConnection, as_of: dt.date, school: str | None = None,
-                  settings: Settings | None = None) -> list[dict]:
-    """One row per student of as_of's school year (of one school if given), flagged or not,
-    ordered by school and student: the indicators as of that date and the values behind them."""
+@contextmanager
+def computed(con: duckdb.DuckDBPyConnection, as_of: dt.date, school: str | None = None,
+             settings: Settings | None = None) -> Iterator[str]:
+    """The name of a temp table (the columns of COLUMNS) holding one row per student of as_of's
+    school year (of one school if given), flagged or not: the indicators as of that date and the
+    values behind them; dropped on leaving. Readers choose and order its rows (the query layer
+    keeps those the viewer may see)."""
     settings = settings or load_settings()
     try:
         _judge(con, [as_of], school, settings, absence_metric())
-        cursor = con.execute("SELECT * FROM ews_result ORDER BY school_id, student_id")
-        names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        yield "ews_result"
     finally:
         _drop_work(con)
+
+
+def early_warning(con: duckdb.DuckDBPyConnection, as_of: dt.date, school: str | None = None,
+                  settings: Settings | None = None) -> list[dict]:
+    """The rows of computed(), ordered by school and student."""
+    with computed(con, as_of, school, settings) as table:
+        cursor = con.execute(f"SELECT * FROM {table} ORDER BY school_id, student_id")
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 def month_ends(con: duckdb.DuckDBPyConnection, today: dt.date) -> list[dt.date]:

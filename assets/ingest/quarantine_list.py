@@ -31,8 +31,12 @@ def quarantined_rows(con: duckdb.DuckDBPyConnection, file: str, reason: str | No
     """Columns line, reasons (joined by '; '), every column of the file's header as received,
     raw_line; one row per quarantined row, in file order. `reason` keeps the rows with that reason
     (`unknown_code:status`) or kind of reason (`unknown_code`)."""
-    table = f"quarantine.{file}"
-    if table not in existing_tables(con):
+    if f"quarantine.{file}" not in existing_tables(con):
         raise NotQuarantined(f"{file}: no quarantine in this warehouse (the file was never loaded)")
-    sql = fill((SQL_DIR / "quarantined_rows.sql").read_text(), {"table": f"quarantine.{quote(file)}"})
-    return con.execute(sql, {"reason": reason}).df()
+    return con.execute(rows_sql(file), {"reason": reason}).df()
+
+
+def rows_sql(file: str) -> str:
+    """The SELECT of quarantined_rows for `file` (a contract's name), reading $reason: the query
+    layer runs it behind a viewer's scope."""
+    return fill((SQL_DIR / "quarantined_rows.sql").read_text(), {"table": f"quarantine.{quote(file)}"})

@@ -4,8 +4,8 @@ The nightly build keeps the year to date at each month's end (periods.py); any o
 computed here with the same SQL, the same breakdowns and the same suppression as
 mart.metric_values, on temp tables only (a read-only connection will do). Rows dated after the
 day are ignored, and the school year is the one the day falls in; action steps are due and
-meeting periods over as of that day. A scorecard as of a day compares each value with the same
-day a year earlier.
+meeting periods over as of that day. The query layer hides them by the audience rules of the
+nightly values, and compares a scorecard as of a day with the same day a year earlier.
 """
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ import duckdb
 import pandas as pd
 
 from assets.metrics import periods as metric_periods
-from assets.metrics import sqltext
 from assets.metrics.catalog import Catalog, load_catalog
 from assets.metrics.engine import MetricsError, compute_cells, group_dimensions, is_coded
 from assets.metrics.suppression import CodingBand, apply_suppression, load_coding_bands
@@ -90,22 +89,5 @@ def metric_values_as_of(con: duckdb.DuckDBPyConnection, day: dt.date, catalog: C
             f"SELECT {VALUE_COLUMNS} FROM metric_cells "
             "WHERE $metric IS NULL OR metric_id = $metric OR starts_with(metric_id, $metric || '.') "
             "ORDER BY metric_id, school_year, level, entity_id, student_group", {"metric": metric}).df()
-    finally:
-        drop_cells(con)
-
-
-def scorecard_as_of(con: duckdb.DuckDBPyConnection, level: str, entity_id: str, day: dt.date,
-                    catalog: Catalog | None = None, coding_bands: Sequence[CodingBand] | None = None) -> pd.DataFrame:
-    """One entity's balanced scorecard as of `day`: the rows of its mart.scorecard for the school
-    year of the day (metrics, targets, directions), each with its year-to-date value as of the
-    day, its status by the scorecard's rule, and the change since the same day a year earlier
-    (only between equal versions). Needs the metric marts (mart.scorecard, mart.metric_catalog)."""
-    prior = same_day_a_year_earlier(day)
-    compute_as_of(con, [day, prior], catalog, coding_bands=coding_bands)
-    try:
-        return sqltext.run(con, sqltext.read("scorecard_as_of.sql"), {
-            "level": level, "entity": entity_id, "year": metric_periods.school_year_of(day),
-            "period": metric_periods.year_to_date(day).period, "prior_period": metric_periods.year_to_date(prior).period,
-        }).df()
     finally:
         drop_cells(con)

@@ -1,6 +1,6 @@
 """mart.cfa_mastery: common formative assessment mastery by classroom, assessment and standard.
 
-The classroom data center (seed 000: PLCs look at CFA data) shows mastery by standard for a PLC
+The classroom data center (where PLCs look at their CFA data) shows mastery by standard for a PLC
 or a classroom; summing this small mart's rows is fast at any district size, where reading the
 CFA results themselves would scan every student's rows. A student counts once per assessment and
 standard, with their latest result (sql/cfa_latest.sql), in the classroom of that result.

@@ -1,6 +1,6 @@
 """Build mart.needs_assessment: gaps to target and district, group gaps, strengths and needs.
 
-Seed 001 "Assess Needs" starts the plan from student, perception and systems data and looks for
+The "Assess Needs" phase of the improvement roadmap starts the plan from student, perception and systems data and looks for
 systemic inequities; sql/needs_assessment.sql does that from the scorecard and the metric cells.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
--- mart.plan_schedule_status: each task of the plan-development schedule (seed 003) as of
+-- mart.plan_schedule_status: each task of the plan-development schedule (by stage) as of
 -- $as_of, with its slippage: actual minus expected completion in days (a task still open past
 -- its expected date slips by the days since), and its stage's totals.
 WITH tasks AS (

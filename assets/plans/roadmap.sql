@@ -1,4 +1,4 @@
--- mart.roadmap_status: the five phases of the continuous-improvement roadmap (seed 001) for each
+-- mart.roadmap_status: the five phases of the continuous-improvement roadmap for each
 -- plan with any roadmap review, as of $as_of: reviewed or not, the latest review's answers, and
 -- whether its "by when" has passed.
 WITH phases(phase, phase_order) AS (

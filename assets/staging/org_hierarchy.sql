@@ -1,4 +1,4 @@
--- The layers of the alignment model (seed 000): district -> department | school -> plc -> classroom.
+-- The layers of the alignment model: district -> department | school -> plc -> classroom.
 CREATE OR REPLACE TABLE staging.org_hierarchy AS
 SELECT 'district' AS entity_level, district_id AS entity_id, district_name AS entity_name,
        NULL::VARCHAR AS parent_level, NULL::VARCHAR AS parent_id, district_id, NULL::VARCHAR AS school_id

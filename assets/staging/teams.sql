@@ -1,6 +1,6 @@
 -- The teams that meet: the rows of teams.csv when the file has any, else one team per owner in
--- team_meetings (id TYPE:OWNER, named after the entity it owns) with the seed cadence of its type
--- (seed 000: DLT quarterly, OLT 1-2 a month -> monthly, BLT 2-3 and PLC 2-4 a month -> biweekly,
+-- team_meetings (id TYPE:OWNER, named after the entity it owns) with the usual cadence of its type
+-- (DLT quarterly, OLT 1-2 a month -> monthly, BLT 2-3 and PLC 2-4 a month -> biweekly,
 -- CLC 4 a month -> weekly). cadence_days is the expected time between meetings, for the next
 -- meeting date: weekly 7, biweekly 14, monthly 30, quarterly 91, "every N days" N.
 CREATE OR REPLACE TABLE staging.teams AS

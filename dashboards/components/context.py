@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import logging
 
 import flask
 from dash import html
+from dash.development.base_component import Component
+from plotly.io.json import to_json_plotly
 
 from dashboards import auth, queries
 from dashboards.queries import cache
@@ -73,7 +76,20 @@ def cached_page(render):
         key = (f"{render.__module__}.{render.__qualname__}", base, tuple(str(kwargs.get(name)) for name in reads))
         page = cache.PAGES.get(key)
         if page is None:
-            page = render(**kwargs)
+            page = sent_as_drawn(render(**kwargs))
             cache.PAGES.put(key, page)
         return page
     return wrapper
+
+
+def sent_as_drawn(page):
+    """A kept page is sent again and again as it was drawn. Dash's encoder asks every component
+    of an answer for its properties each time (most of the time of a request for a large kept
+    page), so a page's JSON form is made once, here, and is what the page hands the encoder."""
+    if isinstance(page, Component):
+        page.to_plotly_json = functools.partial(_json_form, json.loads(to_json_plotly(page)))
+    return page
+
+
+def _json_form(form: dict) -> dict:
+    return form

@@ -15,6 +15,9 @@ from dashboards.components.state import href, parse, school_year_label
 # center compares its classrooms on one assessment or on one standard; a scorecard shows a
 # school year, or the year to date as of a day).
 EXCLUSIVE = {"cfa": "standard", "standard": "cfa", "year": "asof", "asof": "year"}
+# Keys that name something of another: choosing the other clears them (a student is one of an
+# entity's; a quarantine reason one of a file's).
+DEPENDENT = {"level": ("student",), "entity": ("student",), "file": ("reason",)}
 
 
 def select(key: str, label: str, options: list[dict], value, *, width: int = 220) -> html.Label:
@@ -89,8 +92,8 @@ def changed_view(pathname: str | None, search: str | None, key: str, value, show
         return None
     state = parse(search)
     state[key] = value
-    if key in ("level", "entity"):
-        state.pop("student", None)
+    for dependent in DEPENDENT.get(key, ()):
+        state.pop(dependent, None)
     if key in EXCLUSIVE:
         state.pop(EXCLUSIVE[key], None)
     return href(pathname or "/", **state)

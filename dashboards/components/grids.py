@@ -160,25 +160,35 @@ def open_on_click(grid_id: str, target: Callable[[str, dict], str]) -> None:
 def server_grid(grid_id, columns: list[dict], *, row_class_rules: dict | None = None, row_id: str | None = None,
                 clickable: bool = False, page_size: int = PAGE_SIZE) -> dag.AgGrid:
     """A sortable, filterable, paginated grid filled page by page by serve_rows(grid_id, ...)."""
+    # one request at a time: dash-ag-grid answers the latest getRowsRequest only
     options = {"pagination": True, "paginationPageSize": page_size, "paginationPageSizeSelector": False,
-               "cacheBlockSize": page_size, "domLayout": "autoHeight"}
+               "cacheBlockSize": page_size, "maxConcurrentDatasourceRequests": 1, "domLayout": "autoHeight"}
     if row_class_rules:
         options["rowClassRules"] = row_class_rules
     extra = {"getRowId": row_id} if row_id else {}
-    text_filter = {"filter": "agTextColumnFilter", "filterParams": {"filterOptions": ["contains", "equals"],
-                                                                    "maxNumConditions": 1}}
-    number_options = ["equals", "greaterThan", "greaterThanOrEqual", "lessThan", "lessThanOrEqual"]
-    columns = [{**text_filter, **c} if c.get("filter") != "agNumberColumnFilter"
-               else {**c, "filterParams": {"filterOptions": number_options, "maxNumConditions": 1}}
-               for c in columns]
     return dag.AgGrid(
-        id=grid_id, rowModelType="infinite", columnDefs=columns,
+        id=grid_id, rowModelType="infinite", columnDefs=[_server_column(c) for c in columns],
         defaultColDef={"sortable": True, "resizable": True, "flex": 1, "minWidth": 100,
                        "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={**options, "animateRows": False, "tooltipShowDelay": 300, "theme": THEME},
         className="grid" + (" clickable" if clickable else ""),
         **extra,
     )
+
+
+_TEXT_FILTER = {"filter": "agTextColumnFilter", "filterParams": {"filterOptions": ["contains", "equals"],
+                                                                 "maxNumConditions": 1}}
+_NUMBER_OPTIONS = ["equals", "greaterThan", "greaterThanOrEqual", "lessThan", "lessThanOrEqual"]
+
+
+def _server_column(spec: dict) -> dict:
+    """A column with only the filters page_of can apply (one condition; text contains or equals,
+    number compared); a column group (`children`) with each of its columns so."""
+    if "children" in spec:
+        return {**spec, "children": [_server_column(c) for c in spec["children"]]}
+    if spec.get("filter") == "agNumberColumnFilter":
+        return {**spec, "filterParams": {"filterOptions": _NUMBER_OPTIONS, "maxNumConditions": 1}}
+    return {**_TEXT_FILTER, **spec}
 
 
 _NUMBER_TESTS = {
@@ -229,10 +239,13 @@ def page_of(frame: pd.DataFrame, request: dict) -> dict:
     return {"rowData": records(frame.iloc[start:end]), "rowCount": len(frame)}
 
 
-def serve_rows(grid_id: str, rows_for: Callable[..., pd.DataFrame], *states: State, fields: list[str]) -> None:
+def serve_rows(grid_id: str, rows_for: Callable[..., pd.DataFrame], *states: State,
+               fields: list[str] | None = None) -> None:
     """Register the callback that fills server_grid `grid_id`: rows_for(*values of `states`)
     gives every row (through the query layer: scoped and suppressed for the viewer), page_of cuts the
-    page, sending only `fields`. A refusal gives no rows (the query layer has logged it)."""
+    page, sending only `fields` (None: every column rows_for gives). A refusal gives no rows (the
+    query layer has logged it); a request that cannot be read (BadRequest, from page_of or from
+    rows_for reading the states) answers 400."""
     from dashboards import queries  # noqa: PLC0415 (data imports nothing of the components)
 
     @callback(Output(grid_id, "getRowsResponse"), Input(grid_id, "getRowsRequest"), *states,
@@ -242,9 +255,9 @@ def serve_rows(grid_id: str, rows_for: Callable[..., pd.DataFrame], *states: Sta
             return no_update
         try:
             frame = rows_for(*values)
-        except (queries.DataError, PermissionError):
-            return {"rowData": [], "rowCount": 0}
-        try:
-            return page_of(frame[[f for f in fields if f in frame.columns]], request)
+            shown = frame if fields is None else frame[[f for f in fields if f in frame.columns]]
+            return page_of(shown, request)
         except BadRequest as error:
             raise queries.DataError(f"bad grid request: {error}") from None
+        except (queries.DataError, PermissionError):
+            return {"rowData": [], "rowCount": 0}

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlencode
 
 # The order keys appear in a URL, so the same view always has the same URL.
 KEYS = ("level", "entity", "metric", "year", "group", "category", "cfa", "standard", "student", "as_of",
-        "indicator", "grade", "teacher")
+        "indicator", "grade", "teacher", "file", "reason")
 
 
 def href(path: str, **state) -> str:

@@ -1,4 +1,4 @@
-"""The classroom data center (seed 000: PLCs look at their common formative assessments): CFA
+"""The classroom data center (where PLCs look at their common formative assessments): CFA
 mastery by standard and assessment for a school, PLC or classroom; aggregates only, unless the
 viewer may see students, who then also get the roster (to the student folders) and the results."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Early warning for MTSS teams (seed 002: identify students and interventions): how many students
+"""Early warning for MTSS teams (to identify students and interventions): how many students
 each indicator flags, by school, grade, group and month, for everyone (aggregates, by the audience
 rules); for a viewer who may see the students of the entity, the students behind the flags with
 their values and current interventions, the two lists a team works from (flagged without support

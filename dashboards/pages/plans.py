@@ -36,12 +36,13 @@ def layout(goal=None, **_):
 @context.cached_page  # statuses are judged as of today: a drawn page holds for the day (and the load)
 def plans_page(goal, today):
     viewer, wh, as_of = context.viewer(), context.warehouse(), date.fromisoformat(today)
-    goals = queries.goal_progress(viewer, as_of, warehouse=wh)
+    goals = queries.goal_progress(viewer, as_of, warehouse=wh, to_date=True)  # this year's value: to date
     problems = queries.plan_alignment(viewer, warehouse=wh, as_of=as_of)
     header = [html.H1("Plans: goals, alignment and execution"),
               html.P(f"As of {today} · every goal on a catalog metric is "
-                     "tracked on the warehouse's own numbers · status against a straight line from "
-                     "baseline to target", className="subtitle")]
+                     "tracked on the warehouse's own numbers, this school year's as its year to date "
+                     f"through {today} · status against a straight line from baseline to target",
+                     className="subtitle")]
     if goals.empty:
         return html.Div(header + [context.message("No plans are loaded for what you may see.")])
     catalog = queries.metric_definitions(warehouse=wh)

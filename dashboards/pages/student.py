@@ -1,4 +1,4 @@
-"""One student's data folder (seed 000: the classroom layer's student SMART goals): classes,
+"""One student's data folder (the classroom layer's student SMART goals): classes,
 attendance, assessments, CFA by standard, discipline, interventions and the early-warning
 indicators at each month end, newest year first, codes in words. The query layer answers only a viewer who may see that student; anyone else, however
 the URL was made, gets a refusal and no data."""

@@ -17,6 +17,7 @@ from dashboards.queries.classroom import cfa_by_classroom, cfa_entities, cfa_mas
 from dashboards.queries.connection import is_state, warehouse_version
 from dashboards.queries.early_warning import (
     INDICATORS, early_warning_counts, early_warning_csv, early_warning_dates, early_warning_students, month_end,
+    write_early_warning_csv,
 )
 from dashboards.queries.equity import equity, equity_categories, equity_schools
 from dashboards.queries.exports import csv_text
@@ -33,7 +34,9 @@ from dashboards.queries.plans import (
     GOAL_PROGRESS_COLUMNS, action_steps, goal_progress, meeting_cadence, plan_alignment, plan_schedule, roadmap,
     write_goal_progress_csv,
 )
-from dashboards.queries.quality import banner, data_quality, failed_checks, recent_failures
+from dashboards.queries.quality import (
+    banner, data_quality, failed_checks, quarantined_rows, quarantined_rows_csv, recent_failures,
+)
 from dashboards.queries.teams import check_team_id, team_packet, teams
 from dashboards.queries.students import SEARCH_LIMIT, student_folder, student_search
 
@@ -45,8 +48,8 @@ __all__ = [
     "metric_definitions", "needs_assessment", "needs_heatmap", "equity", "equity_categories", "equity_schools",
     "cfa_mastery", "cfa_students", "cfa_by_classroom", "cfa_entities", "reteach_groups", "roster", "student_folder",
     "student_search", "SEARCH_LIMIT", "data_quality", "failed_checks",
-    "recent_failures", "banner", "GOAL_PROGRESS_COLUMNS", "plan_alignment", "goal_progress",
+    "recent_failures", "banner", "quarantined_rows", "quarantined_rows_csv", "GOAL_PROGRESS_COLUMNS", "plan_alignment", "goal_progress",
     "write_goal_progress_csv", "action_steps", "plan_schedule", "meeting_cadence", "roadmap",
     "INDICATORS", "early_warning_dates", "month_end", "early_warning_counts", "early_warning_students",
-    "early_warning_csv", "scorecard_as_of", "values_as_of", "teams", "team_packet", "check_team_id",
+    "early_warning_csv", "write_early_warning_csv", "scorecard_as_of", "values_as_of", "teams", "team_packet", "check_team_id",
 ]

@@ -149,6 +149,13 @@ class Gate:
         return self.run("SELECT ($level, $id) IN (SELECT level, entity_id FROM below)",
                         {"level": level, "id": entity_id}).fetchone()[0]
 
+    def whole(self) -> bool:
+        """Whether nothing of the warehouse lies outside the scope (every district in it is the
+        scope or below it): who may read a record that names no place, or an unknown one."""
+        return self.run("""SELECT count(*) = 0 FROM (
+                               SELECT entity_level, entity_id FROM staging.org_hierarchy WHERE entity_level = 'district'
+                               EXCEPT SELECT level, entity_id FROM below)""").fetchone()[0]
+
     def students_of(self, level: str, entity_id: str) -> str:
         """Check a read of the students of an entity: the viewer may see students, and the entity
         is in their scope (not an ancestor). Returns its name."""

@@ -1,6 +1,8 @@
 """Early warning for MTSS teams (mart.early_warning, one row per student at each month end):
 flagged and supported students counted by school, grade, group and month for every viewer, by
-the audience rules; the students behind the flags, with names, only for a viewer who may see them."""
+the audience rules; the students behind the flags, with names, only for a viewer who may see them;
+and the export of every student's indicators as of any day (`alignboard export early-warning`),
+computed on request, for a viewer who may see those students."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,11 +10,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from assets.early_warning import indicators
 from assets.early_warning.indicators import absence_metric
+from assets.early_warning.settings import EarlyWarningError
+from assets.metrics.catalog import CatalogError
+from assets.metrics.sqltext import fill
 from dashboards.queries.access import DataError, Gate, Viewer
 from dashboards.queries.cache import cached
 from dashboards.queries.connection import connect
-from dashboards.queries.exports import csv_text
+from dashboards.queries.exports import Out, csv_text, write_rows
 from dashboards.queries.names import names_sql
 from dashboards.queries.sqlfiles import read
 
@@ -27,6 +33,13 @@ CSV_COLUMNS = (
     "supports", "unflagged_supports", "interventions", "enrolled_days", "absent_days", "absence_rate",
     "removals", "incidents", "grading_period", "failing_marks", "failing_core_marks", "benchmark_date",
     "benchmark_not_proficient",
+)
+# The columns of `alignboard export early-warning`: who (by id), the flags, the support and the
+# values behind the flags; never a name.
+EXPORT_COLUMNS = (
+    "student_id", "school_id", "grade_level", "attendance", "behavior", "course", "assessment", "flags",
+    "supports", "enrolled_days", "absent_days", "absence_rate", "removals", "incidents", "grading_period",
+    "failing_marks", "failing_core_marks", "benchmark_date", "benchmark_not_proficient",
 )
 
 
@@ -116,3 +129,33 @@ def early_warning_csv(viewer: Viewer, level: str, entity_id: str, as_of, **filte
     """The students of early_warning_students as CSV for a team meeting (refused as it is)."""
     rows = early_warning_students(viewer, level, entity_id, as_of, **filters)
     return csv_text(rows[list(CSV_COLUMNS)])
+
+
+def export_cell(value) -> str:
+    """A cell of the export: a rate with four decimals, blank for unknown, anything else as text."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def write_early_warning_csv(viewer: Viewer, out: Out = None, *, as_of: dt.date, school: str | None = None,
+                            warehouse: str | Path | None = None, public: bool = False) -> int:
+    """Every student of the school year of `as_of` the viewer may see (in their scope, year by
+    year; of one school if given), flagged or not, with the indicators as of that day computed
+    on request (assets/early_warning/indicators.py), as CSV with EXPORT_COLUMNS to a file path or a
+    text stream (default stdout); return the row count. Student-level: refused for the public
+    and for a viewer without student access."""
+    with connect(warehouse, *indicators.INPUTS, "staging.schools", "staging.org_hierarchy") as con:
+        gate = Gate(con, viewer, public)
+        if not gate.students:
+            raise gate.refuse("students' early-warning indicators", "no student access")
+        if school is not None:
+            gate.entity("school", school, drill=True)
+        try:
+            with indicators.computed(con, as_of, school) as table:
+                rows = gate.run(fill(read("ews_export.sql"), {"table": table})).fetchall()
+        except (EarlyWarningError, CatalogError) as error:
+            raise DataError(str(error)) from None
+    return write_rows(EXPORT_COLUMNS, ([export_cell(v) for v in row] for row in rows), out)

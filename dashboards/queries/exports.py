@@ -1,6 +1,7 @@
 """CSV out of the query layer: one formatting rule (whole numbers without '.0', booleans Y/N,
-blank for no data, dates as YYYY-MM-DD, as landing-file CSVs are written) and one writer, to a
-file path or a text stream (default stdout)."""
+blank for no data, dates as YYYY-MM-DD, as landing-file CSVs are written; text that a spreadsheet
+would run as a formula starts with an apostrophe) and one writer, to a file path or a text
+stream (default stdout)."""
 from __future__ import annotations
 
 import csv
@@ -37,7 +38,23 @@ def cell_text(value) -> str:
             return ""
     except (TypeError, ValueError):
         pass
-    return str(value)
+    return _not_a_formula(value) if isinstance(value, str) else str(value)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _not_a_formula(text: str) -> str:
+    """Text as a spreadsheet shows it, never runs it: a cell starting with = + - @ or a tab or
+    carriage return, other than a plain number such as -5, gets a leading apostrophe (a landing
+    file's values reach these files, and a quarantined value may be anything)."""
+    if not text.startswith(FORMULA_START):
+        return text
+    try:
+        float(text)
+        return text
+    except ValueError:
+        return "'" + text
 
 
 def number_text(column: str) -> str:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -27,6 +29,7 @@ METRIC_VALUE_COLUMNS = (
 )
 CARD_TABLES = ("mart.scorecard", "mart.metric_cells", "mart.metric_catalog", "staging.org_hierarchy")
 VALUE_TABLES = ("mart.metric_values", "mart.metric_value_counts", "mart.metric_catalog", "staging.org_hierarchy")
+AS_OF_TABLES = ("mart.metric_catalog", "staging.org_hierarchy")  # values computed on request
 # The export's cells as CSV text: numbers without '.0', booleans Y/N (as landing files are written).
 CSV_SELECT = ("SELECT metric_id, metric_version, school_year, period, level, entity_id, student_group, "
               + ", ".join(number_text(c) for c in ("numerator", "denominator", "value"))
@@ -67,43 +70,73 @@ def check_export_entity(gate: Gate, level: str | None, entity: str | None) -> No
     raise gate.refuse(asked, "outside" if found else "unknown")
 
 
-def _values_params(level, metric, year, entity, group, period) -> dict:
+def _values_params(level, metric, year, entity, group, period, as_of) -> dict:
+    if as_of is not None:  # the year to date through the day, in the school year it falls in
+        year, period = metric_periods.school_year_of(as_of), metric_periods.year_to_date(as_of).period
     return {"level": level, "entity": entity, "group": group, "metric": metric, "year": year, "period": period}
+
+
+@contextmanager
+def _value_cells(con: duckdb.DuckDBPyConnection, metric: str | None, as_of: dt.date | None) -> Iterator[str]:
+    """The SQL naming the cells sql/metric_values.sql reads: the nightly values, or (`as_of`)
+    each metric's year to date through that day, computed on request (assets/metrics/asof.py)
+    into a temp table of this connection, dropped after. Either way the same SQL hides them."""
+    if as_of is None:
+        yield read("values_mart.sql")
+        return
+    try:
+        asof.compute_as_of(con, [as_of], metric=metric)
+    except MetricsError as error:
+        raise DataError(str(error)) from None
+    try:
+        yield read("values_as_of.sql")
+    finally:
+        asof.drop_cells(con)
 
 
 def metric_values(viewer: Viewer, *, warehouse: str | Path | None = None, level: str | None = None,
                   metric: str | None = None, year: int | None = None, public: bool = False,
-                  entity: str | None = None, group: str | None = None, period: str | None = "year") -> pd.DataFrame:
+                  entity: str | None = None, group: str | None = None, period: str | None = "year",
+                  as_of: dt.date | None = None) -> pd.DataFrame:
     """Rows of mart.metric_values the viewer may see, hidden by their audience (sql/macros.sql).
     `metric` is an exact id or a family (proficiency_rate -> every proficiency_rate.*); `period`
-    one period (default the school year) or None for every period."""
+    one period (default the school year) or None for every period. `as_of`: each metric's year
+    to date through that day instead (period ytd:DAY, `year` and `period` ignored), computed on
+    request and hidden by the same rules."""
     check_level(level)
-    with connect(warehouse, *VALUE_TABLES) as con:
+    with connect(warehouse, *(VALUE_TABLES if as_of is None else AS_OF_TABLES)) as con:
         gate = Gate(con, viewer, public)
         check_metric(con, metric)
         check_export_entity(gate, level, entity)
-        return gate.run(read("metric_values.sql"), _values_params(level, metric, year, entity, group, period)).df()
+        with _value_cells(con, metric, as_of) as cells:
+            return gate.run(cells + read("metric_values.sql"),
+                            _values_params(level, metric, year, entity, group, period, as_of)).df()
 
 
 def write_metric_values_csv(viewer: Viewer, out: Out = None, *, warehouse: str | Path | None = None,
                             level: str | None = None, metric: str | None = None, year: int | None = None,
                             public: bool = False, entity: str | None = None, group: str | None = None,
-                            period: str | None = "year") -> int:
+                            period: str | None = "year", as_of: dt.date | None = None) -> int:
     """Write the rows metric_values() returns as CSV with exactly METRIC_VALUE_COLUMNS to a file
     path or a text stream (default stdout); return the row count."""
     check_level(level)
-    with connect(warehouse, *VALUE_TABLES) as con:
+    with connect(warehouse, *(VALUE_TABLES if as_of is None else AS_OF_TABLES)) as con:
         gate = Gate(con, viewer, public)
         check_metric(con, metric)
         check_export_entity(gate, level, entity)
-        return write_query(gate, read("metric_values.sql"), _values_params(level, metric, year, entity, group, period),
-                           CSV_SELECT, METRIC_VALUE_COLUMNS, out)
+        with _value_cells(con, metric, as_of) as cells:
+            return write_query(gate, cells + read("metric_values.sql"),
+                               _values_params(level, metric, year, entity, group, period, as_of),
+                               CSV_SELECT, METRIC_VALUE_COLUMNS, out)
 
 
+@cached
 def metric_values_csv(viewer: Viewer, *, warehouse: str | Path | None = None, level: str | None = None,
                       entity: str | None = None, metric: str | None = None, year: int | None = None,
                       group: str | None = None, period: str | None = "year") -> str:
-    """The CSV text of GET /export/metrics.csv: `alignboard export metrics` for this viewer."""
+    """The CSV text of GET /export/metrics.csv: `alignboard export metrics` for this viewer. Kept
+    until the next load per access and request (queries.cache): its query over every entity of
+    the scope costs more than any page's."""
     out = io.StringIO()
     write_metric_values_csv(viewer, out, warehouse=warehouse, level=level, metric=metric, year=year,
                             entity=entity, group=group, period=period)
@@ -302,16 +335,20 @@ def metric_children(viewer: Viewer, level: str, entity_id: str, metric_id: str, 
 
 @cached
 def scorecard_children(viewer: Viewer, level: str, entity_id: str, *, warehouse: str | Path | None = None,
-                       year: int | None = None, group: str = "all") -> pd.DataFrame:
+                       year: int | None = None, group: str = "all", as_of: dt.date | None = None) -> pd.DataFrame:
     """The layer below a scorecard, metric by metric (sql/children_metrics.sql): one row per child
     the viewer may open (as children()) and metric of the entity's own scorecard that year, in
     the children's and the scorecard's order: level, entity_id, entity_name, metric_id, value, n,
-    status, suppressed, suppression_reason, value_range. One query for every child."""
+    status, suppressed, suppression_reason, value_range. One query for every child. `as_of`:
+    each child's year to date through that day (its school year; `year` ignored), as
+    scorecard_as_of() reads the entity's own: the nightly cells when the build kept that day for
+    every child, else computed on request; status by each child's scorecard rule."""
     with connect(warehouse, *CARD_TABLES, "staging.sections") as con:
         gate = Gate(con, viewer)
         gate.entity(level, entity_id)
         check_group(con, group)
-        school_year = school_year_of(con, level, entity_id, year)
+        school_year = (metric_periods.school_year_of(as_of) if as_of is not None
+                       else school_year_of(con, level, entity_id, year))
         kids = children_of(gate, level, entity_id, school_year)
         metrics = [m for (m,) in con.execute(
             """SELECT s.metric_id FROM mart.scorecard AS s
@@ -319,11 +356,34 @@ def scorecard_children(viewer: Viewer, level: str, entity_id: str, *, warehouse:
                WHERE s.level = $level AND s.entity_id = $id AND s.school_year = $year
                ORDER BY c.perspective_order, s.metric_id""",
             {"level": level, "id": entity_id, "year": school_year}).fetchall()]
-        frame = gate.run(read("children_metrics.sql"), {
-            "levels": list(kids.level), "ids": list(kids.entity_id), "metrics": metrics,
-            "year": school_year, "group": group}).df()
+        params = {"levels": list(kids.level), "ids": list(kids.entity_id), "metrics": metrics,
+                  "year": school_year, "group": group}
+        if as_of is None:
+            frame = gate.run(read("children_year.sql") + read("children_metrics.sql"), params).df()
+        else:
+            frame = _children_as_of(gate, kids, params, as_of, warehouse)
     frame.insert(0, "school_year", school_year)
     return frame
+
+
+def _children_as_of(gate: Gate, kids: pd.DataFrame, params: dict, day: dt.date,
+                    warehouse: str | Path | None) -> pd.DataFrame:
+    """sql/children_as_of.sql: the children's cells of the year to date through `day`."""
+    period = metric_periods.year_to_date(day).period
+    # the nightly build keeps a month's end for every entity of a level (all students, district
+    # to PLC): a child of such a level without a cell of it has no data
+    from_mart = all(gate.con.execute(
+        "SELECT count(*) > 0 FROM (SELECT 1 FROM mart.metric_cells WHERE level = $level AND period = $period "
+        "AND student_group = $group LIMIT 1)", {"level": kid_level, "period": period, "group": params["group"]},
+    ).fetchall()[0][0] for kid_level in set(kids.level))
+    cells = (pd.DataFrame(columns=ASOF_COLUMNS.split(", ")) if from_mart
+             else cells_computed(Viewer.analyst(), day, warehouse=warehouse))
+    gate.con.register("asof_cells", cells)
+    try:
+        return gate.run(read("children_as_of.sql") + read("children_metrics.sql"),
+                        {**params, "period": period, "from_mart": from_mart}).df()
+    finally:
+        gate.con.unregister("asof_cells")
 
 
 def metric_detail(viewer: Viewer, level: str, entity_id: str, metric_id: str, *,

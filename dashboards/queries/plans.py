@@ -75,8 +75,9 @@ def goal_progress(viewer: Viewer, as_of=None, *, warehouse: str | Path | None = 
 
 def write_goal_progress_csv(viewer: Viewer, out: Out = None, *, as_of=None,
                             warehouse: str | Path | None = None, public: bool = False) -> int:
-    """goal_progress() as CSV with exactly GOAL_PROGRESS_COLUMNS; return the row count."""
-    frame = goal_progress(viewer, as_of, warehouse=warehouse, public=public)
+    """goal_progress() as CSV with exactly GOAL_PROGRESS_COLUMNS, the as-of year judged on its
+    year to date as the Plans page judges it; return the row count."""
+    frame = goal_progress(viewer, as_of, warehouse=warehouse, public=public, to_date=True)
     frame = frame[frame["metric_id"].notna()][list(GOAL_PROGRESS_COLUMNS)]
     return write_rows(GOAL_PROGRESS_COLUMNS, frame.itertuples(index=False), out)
 

@@ -1,21 +1,27 @@
 """Data quality: what the latest load did with every landing file, failed checks and runs, and
 the banner every page shows when the data is stale or a file was rejected. Load records hold no
-student rows, so every signed-in viewer sees them."""
+student rows, so every signed-in viewer sees them. The quarantined rows themselves are student
+rows (ids and values as received): only a viewer with student access reads them, those of their
+scope (quarantined_rows)."""
 from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from assets.ingest.baseline import LOADED
+from assets.ingest.quarantine_list import contract_name, rows_sql
 from assets.metrics.sqltext import fill
 from dashboards.queries.access import DataError, Gate, Viewer
 from dashboards.queries.cache import cached
-from dashboards.queries.connection import connect, path_of
+from dashboards.queries.connection import connect, has_table, path_of
+from dashboards.queries.exports import csv_text
 from dashboards.queries.sqlfiles import read
-from data_contracts.contract import load_contracts
+from data_contracts.contract import Contract, load_contracts
+from data_contracts.row_rules import literal, quote, typed_expression
 
 STALE_HOURS = 36.0
 # sql/quality.sql's fragments: a state warehouse's load records by district (the viewer's), or
@@ -118,3 +124,87 @@ def banner(*, warehouse: str | Path | None = None, max_age_hours: float | None =
         if age > max_age_hours:
             messages.append(f"the data is {age:.0f} hours old (last load {loaded.max():%Y-%m-%d %H:%M} UTC)")
     return "; ".join(messages) or None
+
+
+# The columns that place a quarantined row in the organisation, and the layer each names.
+PLACES = {"district_id": "district", "department_id": "department", "school_id": "school", "plc_id": "plc",
+          "section_id": "classroom"}
+_DATE_YEAR = re.compile(r"\s*school_year_of\(\s*([a-z_][a-z0-9_]*)\s*\)\s*\Z")
+
+
+def _named(column: str) -> str:
+    return f"nullif(trim({quote(column)}), '')"
+
+
+def _school_year(contract: Contract, columns: set[str]) -> str | None:
+    """SQL of a quarantined row's school year, read as the load reads it (its school_year, or
+    the date it is derived from), NULL when unreadable; None for a file without school years."""
+    if "school_year" in contract.column_names:
+        return typed_expression(contract.column("school_year")) if "school_year" in columns else "NULL"
+    derived = contract.derived.get("school_year")
+    if derived is None:
+        return None
+    match = _DATE_YEAR.match(derived)
+    if match and match.group(1) in columns:
+        return f"school_year_of({typed_expression(contract.column(match.group(1)))})"
+    return "NULL"
+
+
+def placed_sql(contract: Contract, columns: set[str]) -> str:
+    """SQL: whether a quarantined row (its `columns` as received) lies in the viewer's scope:
+    it names a place (a PLACES column or student_id, not blank) and every place it names is in
+    the scope: the entities in `below`, the student in visible_students in the row's school
+    year (any year of the scope for a file without one). An unknown id, or a school year that
+    cannot be read, is outside every scope but the whole warehouse's."""
+    named, inside = [], []
+    for column, level in PLACES.items():
+        if column in columns:
+            value = _named(column)
+            named.append(f"{value} IS NOT NULL")
+            inside.append(f"coalesce({value} IS NULL OR ({literal(level)}, {value}) IN "
+                          "(SELECT level, entity_id FROM below), false)")
+    if "student_id" in columns:
+        value, year = _named("student_id"), _school_year(contract, columns)
+        seen = (f"{value} IN (SELECT student_id FROM visible_students)" if year is None
+                else f"({year}, {value}) IN (SELECT school_year, student_id FROM visible_students)")
+        named.append(f"{value} IS NOT NULL")
+        inside.append(f"coalesce({value} IS NULL OR {seen}, false)")
+    if not named:
+        return "false"
+    return "(" + " OR ".join(named) + ") AND " + " AND ".join(inside)
+
+
+def _contract(file: str | None) -> str:
+    name = contract_name(file or "")
+    if name is None:
+        raise DataError(f"{str(file)[:80]!r} is not a landing file")
+    return name
+
+
+@cached
+def quarantined_rows(viewer: Viewer, file: str, reason: str | None = None, *,
+                     warehouse: str | Path | None = None) -> pd.DataFrame:
+    """The quarantined rows of one landing file (`attendance_daily` or `attendance_daily.csv`)
+    as `alignboard quarantine FILE [--reason CODE]` lists them (line, reasons, the columns as
+    received, raw_line), those this viewer may read: only with student access (AccessDenied,
+    logged, without), and only the rows placed in their scope (placed_sql) unless the scope is
+    the whole warehouse. No rows for a file never loaded."""
+    name = _contract(file)
+    with connect(warehouse, "staging.org_hierarchy") as con:
+        gate = Gate(con, viewer)
+        if not gate.students:
+            raise gate.refuse(f"quarantined rows of {name}", "no student access")
+        if not has_table(con, f"quarantine.{name}"):
+            return pd.DataFrame(columns=["line", "reasons"])
+        columns = {c for (c,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'quarantine' "
+            "AND table_name = $name", {"name": name}).fetchall()}
+        placed = "true" if gate.whole() else placed_sql(load_contracts()[name], columns)
+        sql = fill(read("quarantined_rows.sql"), {"rows": rows_sql(name), "placed": placed})
+        return gate.run(sql, {"reason": reason or None}).df()
+
+
+def quarantined_rows_csv(viewer: Viewer, file: str, reason: str | None = None, *,
+                         warehouse: str | Path | None = None) -> str:
+    """The CSV text of GET /export/quarantine.csv: quarantined_rows as the CLI writes them."""
+    return csv_text(quarantined_rows(viewer, file, reason or None, warehouse=warehouse))

@@ -5,11 +5,17 @@
 // its rows as sorted and filtered, with its formatted values, row and cell classes, that only
 // print shows (alignboard.css: @media print). Charts are redrawn at the width of the paper, and
 // no taller than a page.
+// A grid whose rows stay on the server (AG Grid's infinite row model) holds only the pages seen
+// on screen. The Print button first asks the server for the rest (up to MOST_ROWS a grid) and
+// prints when they have arrived; Ctrl+P cannot wait, so it prints the rows loaded and says so.
 (function () {
   "use strict";
   var prepared = false;
   var charts = [];
+  var enlarged = [];  // {api, size, page}: server grids shown whole for printing
   var PAGE_HEIGHT = 620;  // px of a landscape page's height a chart may take, with its heading
+  var MOST_ROWS = 2000;  // rows of a server grid the Print button loads (each 20 a request)
+  var LOAD_SECONDS = 60;  // then it prints what has arrived
 
   function gridApi(element) {
     var lib = window.dash_ag_grid;
@@ -101,10 +107,12 @@
         }
       });
     });
-    if (infinite) {
+    var total = infinite ? api.paginationGetRowCount() : rows;
+    if (rows < total) {
       var note = printed.createTFoot().insertRow().insertCell();
       note.colSpan = columns.length;
-      note.textContent = "the " + rows + " rows loaded on screen; the CSV download has them all";
+      note.textContent = "the " + rows + " of " + total + " rows loaded on screen"
+        + (total > MOST_ROWS ? "" : "; the Print button at the top prints them all");
     }
     return printed;
   }
@@ -116,6 +124,54 @@
       var printed = table(api, section, infinite);
       after.insertAdjacentElement("afterend", printed);
       after = printed;
+    });
+  }
+
+  function serverGrids() {
+    var found = [];
+    document.querySelectorAll("div.grid[id]").forEach(function (element) {
+      var api = gridApi(element);
+      if (api && api.getGridOption("rowModelType") === "infinite") {
+        found.push(api);
+      }
+    });
+    return found;
+  }
+
+  function loadedRows(api) {
+    var rows = 0;
+    api.forEachNode(function (node) {
+      if (node.data) {
+        rows += 1;
+      }
+    });
+    return rows;
+  }
+
+  function wanted(api) {
+    return Math.min(api.paginationGetRowCount(), MOST_ROWS);
+  }
+
+  // Every server grid on one grid page of all its rows (up to MOST_ROWS): the grid asks the
+  // server for the blocks it has not loaded, one request at a time. Resolves when they have
+  // arrived (or after LOAD_SECONDS); restore() puts the pages back.
+  function loadEveryRow() {
+    var loading = serverGrids().filter(function (api) { return loadedRows(api) < wanted(api); });
+    loading.forEach(function (api) {
+      enlarged.push({api: api, size: api.getGridOption("paginationPageSize"), page: api.paginationGetCurrentPage()});
+      api.setGridOption("paginationPageSize", wanted(api));
+      api.paginationGoToPage(0);
+    });
+    var deadline = Date.now() + LOAD_SECONDS * 1000;
+    return new Promise(function (resolve) {
+      (function check() {
+        var done = loading.every(function (api) { return loadedRows(api) >= wanted(api); });
+        if (done || Date.now() > deadline) {
+          resolve();
+        } else {
+          window.setTimeout(check, 100);
+        }
+      })();
     });
   }
 
@@ -154,6 +210,15 @@
   }
 
   function restore() {
+    enlarged.forEach(function (saved) {
+      try {
+        saved.api.setGridOption("paginationPageSize", saved.size);
+        saved.api.paginationGoToPage(saved.page);
+      } catch (gone) {
+        // the grid was replaced (another page opened) while the print dialog was open
+      }
+    });
+    enlarged = [];
     if (!prepared) {
       return;
     }
@@ -175,8 +240,8 @@
   window.addEventListener("afterprint", restore);
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) {
-      window.print();
+      loadEveryRow().then(function () { window.print(); });
     }
   });
-  window.alignboardPrint = {prepare: prepare, restore: restore};
+  window.alignboardPrint = {loadEveryRow: loadEveryRow, prepare: prepare, restore: restore};
 })();

@@ -8,7 +8,6 @@ see docs/disparity.md. Exit 0 ok, 1 invalid input data, 2 usage error.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 
 from assets.equity import settings as disparity_settings
@@ -108,17 +107,6 @@ def _overrides(args: argparse.Namespace) -> tuple[dict, dict[str, dict]]:
     return defaults, categories
 
 
-def _text(value: object) -> str:
-    """Numbers unrounded (shortest exact repr), booleans Y/N, undefined blank."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Y" if value else "N"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
 def _error(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
@@ -126,6 +114,7 @@ def _error(message: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from assets.equity.aggregated import OUTPUT_COLUMNS, measure
     from assets.equity.counts_csv import CountsInputError, read_counts
+    from dashboards.queries.exports import write_rows
 
     try:
         defaults, categories = _overrides(args)
@@ -158,10 +147,7 @@ def run(args: argparse.Namespace) -> int:
         _error(f"{args.out}: cannot write: {error.strerror}")
         return 2
     try:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(OUTPUT_COLUMNS)
-        for result in results:
-            writer.writerow([_text(result[column]) for column in OUTPUT_COLUMNS])
+        write_rows(OUTPUT_COLUMNS, ([result[column] for column in OUTPUT_COLUMNS] for result in results), handle)
     finally:
         if args.out:
             handle.close()

@@ -9,17 +9,15 @@ The CLI user is a district-wide analyst who may see students; --public applies t
 public release (suppressed cells blank, coded cells as their range, no student-level rows, no
 classroom-level systems metrics), so the early-warning export, one row per student, refuses it.
 --as-of DATE computes each metric's year to date through DATE (assets/metrics/asof.py: later rows
-ignored, the school year DATE falls in), suppressed as the nightly values are. Exit 0 ok, 1 the
-request cannot be answered (no warehouse, unknown entity, metric or school), 2 usage error.
+ignored, the school year DATE falls in), suppressed as the nightly values are and read through the
+same query-layer SQL, so one set of audience rules hides both. Exit 0 ok, 1 the request cannot be
+answered (no warehouse, unknown entity, metric or school), 2 usage error.
 """
 from __future__ import annotations
 
 import argparse
-import contextlib
-import csv
 import math
 import sys
-from pathlib import Path
 
 from data_contracts.vocabulary import LEVELS, SCOPE_LEVELS, STATE
 from pipelines.commands.plans import add_as_of, iso_date
@@ -85,11 +83,10 @@ def run(args: argparse.Namespace) -> int:
     from dashboards import queries
 
     viewer = queries.Viewer.analyst(may_see_students=not args.public)
-    if args.export != "goals" and args.as_of is not None:
-        if args.year is not None:
-            print(f"{PROG}: give --year or --as-of, not both", file=sys.stderr)
-            return 2
-        return _run_as_of(args)
+    as_of = args.as_of if args.export != "goals" else None
+    if as_of is not None and args.year is not None:
+        print(f"{PROG}: give --year or --as-of, not both", file=sys.stderr)
+        return 2
     try:
         if args.export == "goals":
             queries.write_goal_progress_csv(viewer, args.out, as_of=args.as_of, warehouse=args.warehouse,
@@ -97,14 +94,18 @@ def run(args: argparse.Namespace) -> int:
         elif args.export == "metrics":
             queries.write_metric_values_csv(viewer, args.out, warehouse=args.warehouse, level=args.level,
                                             metric=args.metric, year=args.year, public=args.public,
-                                            period=None if args.period == "all" else args.period)
+                                            period=None if args.period == "all" else args.period, as_of=as_of)
         else:
-            card = queries.scorecard(viewer, args.level, args.entity, warehouse=args.warehouse,
-                                  year=args.year, public=args.public)
+            if as_of is None:
+                card = queries.scorecard(viewer, args.level, args.entity, warehouse=args.warehouse,
+                                         year=args.year, public=args.public)
+            else:
+                card = queries.scorecard_as_of(viewer, args.level, args.entity, as_of, warehouse=args.warehouse,
+                                               public=args.public)
             if args.out:
                 _write_scorecard_csv(card, args.out)
             else:
-                _print_scorecard(card, args.level, args.entity)
+                _print_scorecard(card, args.level, args.entity, as_of=as_of)
     except queries.DataError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 1
@@ -116,99 +117,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-class _Unanswerable(Exception):
-    """The request cannot be answered; the message says why (exit 1)."""
-
-
-@contextlib.contextmanager
-def _warehouse(path: str | None, *tables: str):
-    """A read-only connection to the warehouse, which must hold `tables`."""
-    from assets.warehouse import default_path, existing_tables, open_read_only
-
-    file = Path(path or default_path())
-    if not file.is_file():
-        raise _Unanswerable(f"warehouse not found: {file} (run `alignboard load` first)")
-    try:
-        con = open_read_only(file)
-    except Exception as error:  # duckdb.Error or OSError: a file that is not a warehouse
-        raise _Unanswerable(f"cannot open warehouse {file}: {str(error).splitlines()[0]}") from None
-    try:
-        missing = [t for t in tables if t not in existing_tables(con)]
-        if missing:
-            raise _Unanswerable(f"the warehouse {file} has no {missing[0]}; load and build the marts first")
-        yield con
-    finally:
-        con.close()
-
-
-def _run_as_of(args: argparse.Namespace) -> int:
-    """`export metrics|scorecard --as-of DATE`, computed on request for the analyst."""
-    from assets.metrics import asof
-    from assets.metrics.engine import MetricsError
-
-    try:
-        if args.export == "metrics":
-            with _warehouse(args.warehouse, "mart.metric_catalog", "staging.org_hierarchy") as con:
-                cells = asof.metric_values_as_of(con, args.as_of, metric=args.metric)
-                kinds = _kinds(con)
-            _write_values_csv(_analyst_values(cells, kinds, args.level, args.public), args.out)
-        else:  # the query layer's scorecard as of the day, by the analyst's audience rules
-            from dashboards import queries
-
-            try:
-                card = queries.scorecard_as_of(queries.Viewer.analyst(may_see_students=not args.public), args.level,
-                                               args.entity, args.as_of, warehouse=args.warehouse, public=args.public)
-            except queries.DataError as error:
-                raise _Unanswerable(str(error)) from None
-            if args.out:
-                _write_scorecard_csv(card, args.out)
-            else:
-                _print_scorecard(card, args.level, args.entity, as_of=args.as_of)
-    except (_Unanswerable, MetricsError) as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return 1
-    except OSError as error:
-        print(f"{PROG}: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
-        return 1
-    return 0
-
-
-def _kinds(con) -> dict:
-    """Family -> kind (student, perception, systems), from the catalog the values were built with."""
-    return dict(con.execute("SELECT family, any_value(kind) FROM mart.metric_catalog GROUP BY ALL").fetchall())
-
-
-def _analyst_values(cells, kinds: dict, level: str | None, public: bool):
-    """What the analyst may export of as-of cells, by the audience rules of the nightly export
-    (dashboards/queries/sql/macros.sql): with student access every cell is shown (nothing is
-    hidden from them: suppressed N); with --public, suppressed values blank (a coded cell keeps its
-    range), no student-level rows and no classroom-level systems metrics."""
-    if level is not None:
-        cells = cells[cells["level"] == level]
-    if not public:
-        return cells.assign(suppressed=False, suppression_reason=None, value_range=None)
-    family = cells["metric_id"].str.split(".").str[0]
-    cells = cells[(cells["level"] != "student")
-                  & ~((cells["level"] == "classroom") & (family.map(kinds) == "systems"))].copy()
-    for column in ("numerator", "denominator", "value"):
-        cells[column] = cells[column].where(~cells["suppressed"])
-    return cells
-
-
-def _write_values_csv(cells, out: str | None) -> None:
-    """As-of cells as CSV with the columns of `export metrics` (the query layer's one CSV writer)."""
-    from dashboards.queries.exports import write_rows
-
-    write_rows(cells.columns, cells.itertuples(index=False), out)
-
-
-EARLY_WARNING_COLUMNS = (
-    "student_id", "school_id", "grade_level", "attendance", "behavior", "course", "assessment", "flags",
-    "supports", "enrolled_days", "absent_days", "absence_rate", "removals", "incidents", "grading_period",
-    "failing_marks", "failing_core_marks", "benchmark_date", "benchmark_not_proficient",
-)
-
-
 def _early_warning(args: argparse.Namespace) -> int:
     """The early-warning indicators of every student as of --as-of (default today), as CSV."""
     prog = f"{PROG} early-warning"
@@ -218,57 +126,23 @@ def _early_warning(args: argparse.Namespace) -> int:
         return 2
     import datetime as dt
 
-    import duckdb
+    from dashboards import queries
 
-    from assets.early_warning.indicators import INPUTS, early_warning
-    from assets.early_warning.settings import EarlyWarningError
-    from assets.metrics.catalog import CatalogError
-    from assets.warehouse import default_path, existing_tables, open_read_only
-
-    path = Path(args.warehouse or default_path())
     as_of = args.as_of or dt.date.today()
-    if not path.is_file():
-        print(f"{prog}: warehouse not found: {path} (run `alignboard load` first)", file=sys.stderr)
-        return 1
     try:
-        with open_read_only(path) as con:
-            missing = [table for table in (*INPUTS, "staging.schools") if table not in existing_tables(con)]
-            if missing:
-                raise LookupError(f"the warehouse {path} has no {missing[0]}; run `alignboard load` first")
-            if args.school and not con.execute("SELECT count(*) FROM staging.schools WHERE school_id = ?",
-                                               [args.school]).fetchone()[0]:
-                raise LookupError(f"no school {args.school!r} in the warehouse {path}")
-            rows = early_warning(con, as_of, school=args.school)
-    except duckdb.Error as error:
-        print(f"{prog}: cannot open warehouse {path}: {str(error).splitlines()[0]}", file=sys.stderr)
-        return 1
-    except (LookupError, EarlyWarningError, CatalogError) as error:
+        rows = queries.write_early_warning_csv(queries.Viewer.analyst(), args.out, as_of=as_of, school=args.school,
+                                               warehouse=args.warehouse)
+    except queries.DataError as error:
         print(f"{prog}: {error}", file=sys.stderr)
         return 1
-    if not rows:
-        print(f"{prog}: no students in the school year of {as_of}; choose a date with --as-of", file=sys.stderr)
-    try:
-        handle = open(args.out, "w", newline="", encoding="utf-8") if args.out else sys.stdout
+    except BrokenPipeError:
+        raise  # the reader stopped (`| head`): pipelines/cli.py ends the command quietly
     except OSError as error:
         print(f"{prog}: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
         return 1
-    try:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(EARLY_WARNING_COLUMNS)
-        writer.writerows([_ews_cell(row[c]) for c in EARLY_WARNING_COLUMNS] for row in rows)
-    finally:
-        if args.out:
-            handle.close()
+    if not rows:
+        print(f"{prog}: no students in the school year of {as_of}; choose a date with --as-of", file=sys.stderr)
     return 0
-
-
-def _ews_cell(value) -> str:
-    """A rate with four decimals, blank for unknown, everything else as text."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    return str(value)
 
 
 def _write_scorecard_csv(card, out: str) -> None:

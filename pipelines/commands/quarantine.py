@@ -25,6 +25,8 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from assets.ingest.quarantine_list import NotQuarantined, contract_name, quarantined_rows
     from assets.warehouse import open_read_only
+    from dashboards.queries.access import DataError
+    from dashboards.queries.exports import write_rows
 
     file = contract_name(args.file)
     if file is None:
@@ -41,11 +43,14 @@ def run(args) -> int:
             return 1
     which = f" with reason {args.reason}" if args.reason else ""
     if args.out is None:
-        rows.to_csv(sys.stdout, index=False)
+        write_rows(rows.columns, rows.itertuples(index=False))
         sys.stdout.flush()
     else:
         try:
-            rows.to_csv(args.out, index=False)
+            write_rows(rows.columns, rows.itertuples(index=False), args.out)
+        except DataError as exc:
+            print(f"alignboard quarantine: {exc}", file=sys.stderr)
+            return 1
         except OSError as exc:
             print(f"alignboard quarantine: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
             return 1

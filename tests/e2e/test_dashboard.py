@@ -138,7 +138,7 @@ def test_plans_page_shows_the_district_goals(browser, site):
     login(browser, "analyst")
     goals = mart(site[1], """SELECT goal_id, title, status FROM mart.goal_progress
                              WHERE level = 'district' AND parent_goal_id IS NULL ORDER BY goal_id""")
-    assert len(goals) == 4, "the generated district plan has four goals (seed 002)"
+    assert len(goals) == 4, "the generated district plan has four goals"
     open_path(browser, "/plans")
     view(browser, "Plans")
     district = browser.find_element("id", "plans-district").text

@@ -33,10 +33,14 @@ def main_text(browser) -> str:
 
 
 def grid_column(browser, grid_id: str, field: str) -> list:
-    """A grid's column, rows in the order shown (sorted and filtered)."""
+    """A grid's column, rows in the order shown (sorted and filtered); of a grid whose rows stay
+    on the server (the infinite row model), the rows it has loaded, in the server's order."""
     return browser.execute_script(
         "const api = dash_ag_grid.getApi(arguments[0]); const out = [];"
-        "api.forEachNodeAfterFilterAndSort(n => out.push(n.data[arguments[1]])); return out;", grid_id, field)
+        "const infinite = api.getGridOption('rowModelType') === 'infinite';"
+        "api[infinite ? 'forEachNode' : 'forEachNodeAfterFilterAndSort']("
+        "  n => { if (n.data) out.push(n.data[arguments[1]]); });"
+        "return out;", grid_id, field)
 
 
 def test_the_layer_below_compares_children_metric_by_metric(browser, site):
@@ -59,13 +63,20 @@ def test_the_layer_below_compares_children_metric_by_metric(browser, site):
         f"plc|{PLC_ID}", field)
     icon = {"on_target": "✓", "near": "●", "off": "✗"}[status]
     assert shown == f"{value * 100:.1f}% {icon}"
-    # sortable: a click on the header puts the children in order of their attendance
+    # sortable: a click on the header puts the children in order of their attendance (in their
+    # own order they are not: the sort has something to do)
+    before = [v for v in grid_column(browser, "scorecard-children", field) if v is not None]
+    assert len(before) > 2 and before != sorted(before)
     header = browser.find_element("css selector", f"#scorecard-children .ag-header-cell[col-id='{field}']")
     header.click()
     wait(browser, lambda d: d.find_elements("css selector", f"#scorecard-children .ag-header-cell[col-id='{field}']"
                                                            "[aria-sort='ascending']"), "the sort")
-    values = [v for v in grid_column(browser, "scorecard-children", field) if v is not None]
-    assert len(values) > 2 and values == sorted(values)
+    # (the rows come from the server sorted: wait for that page to replace the unsorted one)
+    def sorted_values(driver):
+        values = [v for v in grid_column(driver, "scorecard-children", field) if v is not None]
+        return values if len(values) > 2 and values == sorted(values) else None
+
+    wait(browser, sorted_values, "the children in order of their attendance")
     assert console_errors(browser) == []
 
 
@@ -113,6 +124,37 @@ def test_printing_shows_whole_tables_without_controls(browser, site):
     assert widths and max(widths) <= 980
     browser.execute_script("window.dispatchEvent(new Event('afterprint'))")
     assert browser.find_elements("css selector", "table.print-table") == []
+
+
+def test_the_layer_below_prints_one_table_per_perspective_and_the_print_button_prints_every_child(browser, site):
+    """Printed, the layer below (a page at a time from the server) is one table per perspective
+    (the grid's column groups), names first. Ctrl+P prints the rows loaded and says how many
+    there are; the Print button first loads the rest, then the grid is as it was."""
+    login(browser, "principal")
+    view(browser, f"{SCHOOL}: balanced scorecard")
+    wait(browser, lambda d: d.find_elements("css selector", "#scorecard-children .ag-row"), "the layer below")
+    api = "dash_ag_grid.getApi('scorecard-children')"
+    first = wait(browser, lambda d: grid_column(d, "scorecard-children", "entity_name"), "the first page")
+    total = browser.execute_script(f"return {api}.paginationGetRowCount()")
+    assert len(first) == 20 and total > 40, "the school's PLCs and classrooms fill more than two grid pages"
+    groups = browser.execute_script(f"return {api}.getColumnDefs().filter(c => c.children).map(c => c.headerName)")
+    assert "Student Learning" in groups
+    printed = ("return [...document.querySelectorAll('#scorecard-children ~ table.print-table')].map(t => "
+               "[t.caption.innerText, t.tHead.rows[0].cells[0].innerText, "
+               " [...t.tBodies[0].rows].map(r => r.cells[0].innerText), t.tFoot ? t.tFoot.innerText : null])")
+    browser.execute_script("window.dispatchEvent(new Event('beforeprint'))")
+    note = f"the 20 of {total} rows loaded on screen; the Print button at the top prints them all"
+    assert browser.execute_script(printed) == [[group, "Name (click to open)", first, note] for group in groups]
+    browser.execute_script("window.dispatchEvent(new Event('afterprint'))")
+    browser.execute_async_script("window.alignboardPrint.loadEveryRow().then(arguments[0])")
+    every = grid_column(browser, "scorecard-children", "entity_name")
+    assert len(every) == total and every[:20] == first
+    browser.execute_script("window.dispatchEvent(new Event('beforeprint'))")
+    assert browser.execute_script(printed) == [[group, "Name (click to open)", every, None] for group in groups]
+    browser.execute_script("window.dispatchEvent(new Event('afterprint'))")
+    assert browser.execute_script(f"return [{api}.getGridOption('paginationPageSize'), "
+                                  f"{api}.paginationGetCurrentPage()]") == [20, 0]
+    assert console_errors(browser) == []
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="reading the PDF needs pdftotext (make browsers)")

@@ -8,8 +8,8 @@ import csv
 import duckdb
 import pytest
 
+from dashboards.queries.early_warning import EXPORT_COLUMNS as EARLY_WARNING_COLUMNS
 from pipelines.cli import main
-from pipelines.commands.export import EARLY_WARNING_COLUMNS
 
 pytestmark = pytest.mark.integration
 MONTH_END = "2026-01-31"

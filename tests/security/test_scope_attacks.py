@@ -177,6 +177,44 @@ def test_bad_input_answers_400_with_one_line_never_500(site):
     assert year.status_code == 400 and year.text.count("\n") == 1
 
 
+def layer_below(session: requests.Session, base: str, view, request: dict | None = None) -> requests.Response:
+    """A page of the scorecard's layer below, asked for as the grid asks (its rows callback), for
+    any view a hand-made request names."""
+    return session.post(base + "/_dash-update-component", timeout=60, json={
+        "output": "scorecard-children.getRowsResponse",
+        "outputs": {"id": "scorecard-children", "property": "getRowsResponse"},
+        "inputs": [{"id": "scorecard-children", "property": "getRowsRequest",
+                    "value": request or {"startRow": 0, "endRow": 20, "sortModel": [], "filterModel": {}}}],
+        "changedPropIds": ["scorecard-children.getRowsRequest"],
+        "state": [{"id": "scorecard-children-view", "property": "data", "value": view}]})
+
+
+def test_the_layer_below_gives_a_principal_only_their_school_and_400_for_a_malformed_request(site):
+    base, warehouse, _ = site
+    principal = login(base, "principal")
+    (district,), = rows(warehouse, "SELECT entity_id FROM staging.org_hierarchy WHERE entity_level = 'district'")
+    others = [s for (s,) in rows(warehouse, "SELECT school_id FROM staging.schools WHERE school_id <> $s",
+                                 {"s": SCHOOL})]
+    assert others  # the attack has something to steal
+    # the district's layer below: of its schools and departments, only the principal's school
+    answer = layer_below(principal, base, {"level": "district", "entity": district, "year": 2026, "group": "all"})
+    assert answer.status_code == 200
+    served = answer.json()["response"]["scorecard-children"]["getRowsResponse"]
+    assert [r["entity_id"] for r in served["rowData"]] == [SCHOOL] and served["rowCount"] == 1
+    assert not [s for s in others if f'"{s}"' in answer.text]
+    # another school's layer below: no rows, as every server grid answers a refusal
+    for school in others:
+        refused = layer_below(principal, base, {"level": "school", "entity": school, "year": 2026, "group": "all"})
+        assert refused.status_code == 200
+        assert refused.json()["response"]["scorecard-children"]["getRowsResponse"] == {"rowData": [], "rowCount": 0}
+    # requests the grid never sends: 400, one line
+    own = {"level": "school", "entity": SCHOOL, "year": 2026, "group": "all"}
+    for bad in (layer_below(principal, base, [SCHOOL]),
+                layer_below(principal, base, own, {"startRow": 0, "endRow": 10**6, "sortModel": [], "filterModel": {}}),
+                layer_below(principal, base, own, {"startRow": 0, "endRow": 20, "sortModel": {"colId": "m0"}})):
+        assert bad.status_code == 400 and bad.text.count("\n") == 1, bad.text[:300]
+
+
 def test_every_student_level_query_joins_the_visible_students():
     """A structural guard: each SQL file of the query layer that reads a student-level table
     restricts it to visible_students (the one relation of the students a viewer may see)."""

@@ -84,6 +84,20 @@ def page(session: requests.Session, base: str, path: str) -> requests.Response:
         "changedPropIds": ["_pages_location.pathname"], "state": []})
 
 
+def layer_below(session: requests.Session, base: str, level: str, entity: str) -> set[str]:
+    """The ids of a scorecard's layer below, asked for as its grid asks (its rows callback)."""
+    answer = session.post(base + "/_dash-update-component", timeout=60, json={
+        "output": "scorecard-children.getRowsResponse",
+        "outputs": {"id": "scorecard-children", "property": "getRowsResponse"},
+        "inputs": [{"id": "scorecard-children", "property": "getRowsRequest",
+                    "value": {"startRow": 0, "endRow": 20, "sortModel": [], "filterModel": {}}}],
+        "changedPropIds": ["scorecard-children.getRowsRequest"],
+        "state": [{"id": "scorecard-children-view", "property": "data",
+                   "value": {"level": level, "entity": entity, "year": 2026, "group": "all"}}]})
+    assert answer.status_code == 200
+    return {row["entity_id"] for row in answer.json()["response"]["scorecard-children"]["getRowsResponse"]["rowData"]}
+
+
 def districts_grid(session: requests.Session, base: str) -> requests.Response:
     """The state equity page's server grid of every district, a page of rows, as AG Grid asks."""
     return session.post(base + "/_dash-update-component", timeout=60, json={
@@ -128,14 +142,17 @@ def test_a_district_login_exports_no_row_of_another_district(site, state):
 def test_a_district_login_reads_the_state_above_it_with_only_its_own_district_below(site, state):
     riverbend = login(site, "riverbend")
     own, other = entities(state, OWN)[OWN], entities(state, OTHER)[OTHER]
-    # the state's scorecard (its layer below), metric detail, needs (a district to choose), the
-    # data quality (each district's files); the equity page's districts come from its grid
+    # the state's scorecard, metric detail (its layer below), needs (a district to choose), the
+    # data quality (each district's files); the layer below of the scorecard and the equity
+    # page's districts come from their grids
     for path in ("/?level=state&entity=state", "/metric?level=state&entity=state&metric=attendance_rate",
                  "/needs?level=state&entity=state", "/quality", "/equity?level=state&entity=state&year=2026"):
         answer = page(riverbend, site, path)
         assert answer.status_code == 200 and "is not in your scope" not in answer.text, path
         assert other not in answer.text, path
-        assert own in answer.text or path.startswith("/equity"), path
+        assert own in answer.text or path.startswith(("/equity", "/?")), path
+    assert layer_below(riverbend, site, "state", "state") == {OWN}
+    assert layer_below(riverbend, site, "district", OTHER) == set()  # refused: no rows
     grid = districts_grid(riverbend, site)
     assert grid.status_code == 200
     assert {row["entity_id"] for row in grid.json()["response"]["equity-districts-grid"]["getRowsResponse"]["rowData"]} \
@@ -148,8 +165,7 @@ def test_the_state_login_lands_on_the_state_and_opens_every_district(site, state
     statewide = login(site, "statewide")
     home = page(statewide, site, "/")
     assert "State: balanced scorecard" in home.text
-    for district in (OWN, OTHER):  # both in the layer below
-        assert entities(state, district)[district] in home.text
+    assert layer_below(statewide, site, "state", "state") == {OWN, OTHER}
     # the values are as of the newest dated row of every district's data (2025-26, to June 30)
     newest = []
     for district in (OWN, OTHER):

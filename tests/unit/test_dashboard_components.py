@@ -25,6 +25,11 @@ def test_a_selector_writes_the_url_only_when_it_changes_the_view():
     # another entity forgets the student that was open
     assert changed_view("/student", "?level=school&entity=01001&student=S9", "entity", "03001", shown="01001") \
         == "/student?level=school&entity=03001"
+    # another landing file forgets the quarantine reason, which was one of the first file's
+    assert changed_view("/quality", "?file=students&reason=unknown_code%3Agrade_level", "file", "attendance_daily",
+                        shown="students") == "/quality?file=attendance_daily"
+    assert changed_view("/quality", "?file=students", "reason", "missing:sex", shown="all") \
+        == "/quality?file=students&reason=missing%3Asex"
 
 
 def test_tabs_open_on_the_first_part_and_leave_out_empty_ones():
@@ -110,6 +115,22 @@ def test_grid_rows_are_plain_json_and_long_lists_are_paged():
     assert len(long.rowData) == 21  # every row is in the grid, a page at a time on screen
 
 
+def test_a_server_grid_filters_each_column_of_a_column_group_as_page_of_can():
+    from dashboards.components import grids
+
+    grouped = grids.server_grid("g", [grids.column("name", "Name"), {"headerName": "Student Learning", "children": [
+        grids.column("m0", "Attendance", "percent"), {"field": "m1", "headerName": "Look-fors", "filter": False}]}])
+    name, group = grouped.columnDefs
+    assert name["filter"] == "agTextColumnFilter" and name["filterParams"]["maxNumConditions"] == 1
+    # the group stays a group, with no filter of its own; its number column keeps the number
+    # filter (one condition), its unfiltered column stays unfiltered
+    assert set(group) == {"headerName", "children"}
+    attendance, lookfors = group["children"]
+    assert attendance["filter"] == "agNumberColumnFilter" and attendance["filterParams"]["maxNumConditions"] == 1
+    assert "contains" not in attendance["filterParams"]["filterOptions"]
+    assert lookfors["filter"] is False
+
+
 def test_drawn_pages_are_kept_per_access_and_warehouse_version(tmp_path):
     """A page is drawn once per (URL arguments, viewer's access, warehouse version); a refusal is
     never kept, so it reaches the query layer (and its access log) every time."""
@@ -160,3 +181,24 @@ def test_drawn_pages_are_kept_per_access_and_warehouse_version(tmp_path):
         with mock.patch("dashboards.auth.current_viewer", return_value=principal):
             page(level="school", entity="S1")
             assert len(drawn) == 5
+
+
+def test_a_kept_page_is_sent_exactly_as_it_was_drawn():
+    """A kept page hands Dash its JSON form made once: the same text Dash makes from its components."""
+    import math
+
+    import plotly.graph_objects as go
+    from dash import dcc, html
+    from plotly.io.json import to_json_plotly
+
+    from dashboards.components import context
+
+    page = html.Div([html.H1("Attendance"), html.P("n = 7", className="note"),
+                     dcc.Graph(id="g", figure=go.Figure(go.Bar(x=["S1", "S2"], y=[57 / 65, math.nan])))])
+    drawn = to_json_plotly(page)
+    assert context.sent_as_drawn(page) is page  # the page itself is kept: its parts can still be read
+    assert to_json_plotly({"response": {"content": page}}) == '{"response":{"content":' + drawn + "}}"
+    # the figure's missing value is sent as JSON null, as Dash sends it
+    assert '"y":[0.8769230769230769,null]' in drawn
+    assert page.children[1].children == "n = 7"
+    assert context.sent_as_drawn("a string") == "a string"  # rows and text are kept as they are

@@ -1,6 +1,7 @@
 """All-or-none disclosure (top and bottom coding, NCES 2011-603) and staff privacy, from the
 suppression step to the exports of the query layer (dashboards/queries)."""
 import csv
+import datetime as dt
 import io
 
 import duckdb
@@ -159,3 +160,79 @@ def test_classroom_systems_metrics_describe_a_teacher_and_are_never_public(wareh
     assert card.metric_id.str.startswith("walkthrough").any()
     assert not public_card.metric_id.str.startswith(("walkthrough", "meeting_cadence", "action_steps")).any()
     assert public_card.metric_id.str.startswith("attendance_rate").any()
+
+
+# -- values as of a day, computed on request: the same rules as the yearly values ---------------
+
+STAFF = Viewer("district", "D1", may_see_students=False)
+
+
+@pytest.fixture
+def same_config(tmp_path, monkeypatch):
+    """The district config the warehouse fixture was built with (mtss_identified_rate min_n 3):
+    values computed on request read the config, as the nightly build does."""
+    config = tmp_path / "alignboard.yaml"
+    config.write_text("metrics:\n  mtss_identified_rate: {min_n: 3}\n")
+    monkeypatch.setenv("ALIGNBOARD_CONFIG", str(config))
+
+
+def _by_group(warehouse, viewer, public, day=None):
+    """The district's mtss_identified_rate rows as the export writes them, by student group:
+    the school year's (day None) or the year to date through `day`."""
+    out = io.StringIO()
+    when = {"year": 2026} if day is None else {"as_of": day}
+    queries.write_metric_values_csv(viewer, out, warehouse=warehouse, metric="mtss_identified_rate",
+                                    level="district", public=public, **when)
+    return {r["student_group"]: r for r in csv.DictReader(io.StringIO(out.getvalue()))}
+
+
+def _shown(row):
+    return row["numerator"], row["denominator"], row["value"], row["suppressed"], row["suppression_reason"], \
+        row["value_range"]
+
+
+def test_the_year_to_date_is_hidden_from_the_public_and_staff_as_the_yearly_value_is(warehouse, same_config):
+    # every tier 2/3 student (s02, s04, s07: all black) was identified on 2025-10-01, so the year
+    # to date through 2025-10-15 equals the whole year: black 3 of 3, white 0 of 3 (s05, s06
+    # tier 1 only, s08 none), English learners no 3 of 7 (s02-s08), yes 1 student (s01)
+    day = dt.date(2025, 10, 15)
+    for viewer, public in ((Viewer.analyst(), True), (STAFF, False)):
+        year, to_date = _by_group(warehouse, viewer, public), _by_group(warehouse, viewer, public, day)
+        assert set(year) == set(to_date)
+        for group in year:
+            assert _shown(to_date[group]) == _shown(year[group]), (public, group)
+        assert {r["period"] for r in to_date.values()} == {"ytd:2025-10-15"}
+    public = _by_group(warehouse, Viewer.analyst(), True, day)
+    # public: 3 of 3 (n 3, band n <= 30: top 90%) shown only as ">=90%"; 0 of 3 as "<=10%";
+    # EL yes (1 student, under 3) hidden, so EL no (= all - EL yes) hidden with it
+    assert _shown(public["race_ethnicity:black"]) == ("", "", "", "Y", "90% or more", ">=90%")
+    assert _shown(public["race_ethnicity:white"]) == ("", "", "", "Y", "10% or less", "<=10%")
+    assert _shown(public["english_learner:yes"]) == ("", "", "", "Y", "fewer than 3 students", "")
+    assert _shown(public["english_learner:no"]) == (
+        "", "", "", "Y", "hidden so another hidden value cannot be worked out", "")
+    # staff: exact wherever n reaches 3, no coding and no complement
+    staff = _by_group(warehouse, STAFF, False, day)
+    assert _shown(staff["race_ethnicity:black"]) == ("3", "3", "1", "N", "", "")
+    assert _shown(staff["race_ethnicity:white"]) == ("0", "3", "0", "N", "", "")
+    assert _shown(staff["english_learner:no"])[:4] == ("3", "7", str(3 / 7), "N")
+    assert _shown(staff["english_learner:yes"]) == ("", "", "", "Y", "fewer than 3 students", "")
+
+
+def test_a_year_to_date_is_judged_on_its_own_value_by_the_same_rules(warehouse, same_config):
+    # through 2025-09-30 nobody is identified yet (identification on 2025-10-01): 0 of 9 at the
+    # district, black 0 of 3. The public sees each coded at the bottom (0% <= 10%, n <= 30) where
+    # the yearly black 3 of 3 was coded at the top; staff see 0 of 9 and 0 of 3 exactly
+    day = dt.date(2025, 9, 30)
+    public = _by_group(warehouse, Viewer.analyst(), True, day)
+    for group in ("all", "race_ethnicity:black"):
+        assert _shown(public[group]) == ("", "", "", "Y", "10% or less", "<=10%")
+    assert _shown(public["race_ethnicity:hispanic_latino"]) == ("", "", "", "Y", "fewer than 3 students", "")
+    staff = _by_group(warehouse, STAFF, False, day)
+    assert _shown(staff["all"]) == ("0", "9", "0", "N", "", "")
+    assert _shown(staff["race_ethnicity:black"]) == ("0", "3", "0", "N", "", "")
+    assert _shown(staff["race_ethnicity:hispanic_latino"]) == ("", "", "", "Y", "fewer than 3 students", "")
+    # the same frame through metric_values(), for a principal's page
+    frame = queries.metric_values(STAFF, warehouse=warehouse, metric="mtss_identified_rate", level="district",
+                                  as_of=day)
+    black = frame[frame.student_group == "race_ethnicity:black"].iloc[0]
+    assert (black.numerator, black.denominator, bool(black.suppressed)) == (0, 3, False)

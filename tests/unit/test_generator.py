@@ -528,7 +528,7 @@ def test_every_student_has_a_name_that_stays_the_same_every_year(clean):
 
 def test_plans_are_shaped_like_the_seeds(clean):
     con = connect(clean)
-    # seed 002: a district plan of four goals, each with objectives and action steps numbered 1..n
+    # a district plan of four goals, each with objectives and action steps numbered 1..n
     assert one(con, "SELECT count(*) FROM plan_goals WHERE plan_id = 'SP' AND kind = 'goal' AND parent_goal_id IS NULL") == 4
     assert one(con, """SELECT min(n) FROM (SELECT g.parent_goal_id, count(*) AS n FROM plan_goals AS g
                        WHERE g.plan_id = 'SP' AND g.kind = 'objective' GROUP BY 1)""") >= 2
@@ -538,7 +538,7 @@ def test_plans_are_shaped_like_the_seeds(clean):
     assert {r[0] for r in con.execute("SELECT DISTINCT level FROM plans").fetchall()} == {
         "district", "department", "school", "plc", "classroom"}
     assert one(con, "SELECT count(*) FROM plan_goals WHERE kind = 'smart_goal' AND student_group IS NULL") == 0
-    # seed 003 stages and seed 001 phases
+    # the schedule's stages and the roadmap's phases
     assert {r[0] for r in con.execute("SELECT DISTINCT stage FROM plan_schedule").fetchall()} == {
         "prepare", "stage_1", "stage_2", "stage_3", "stage_4"}
     assert one(con, "SELECT count(DISTINCT phase) FROM roadmap_reviews") == 4

@@ -174,10 +174,11 @@ def test_several_school_years_side_by_side(con):
 def test_every_value_carries_its_version_and_period(con):
     versions = dict(con.execute(
         "SELECT DISTINCT split_part(metric_id, '.', 1), metric_version FROM mart.metric_values").fetchall())
-    # version 2 (3 for survey_response_rate): the definitions gained months and years to date;
-    # the two new families start at 1
+    # version 2: the definitions gained months and years to date; 3 for survey_response_rate and
+    # meeting_cadence_met (a later change of their definitions); the two new families start at 1
     new = {"mandatory_pd_hours_by_setting", "pd_feedback_response_rate"}
-    assert versions == {f: 1 if f in new else 3 if f == "survey_response_rate" else 2 for f in versions}
+    third = {"survey_response_rate", "meeting_cadence_met"}
+    assert versions == {f: 1 if f in new else 3 if f in third else 2 for f in versions}
     periods = [p for (p,) in con.execute(
         "SELECT DISTINCT period FROM mart.metric_values WHERE school_year = 2025 ORDER BY 1").fetchall()]
     assert periods == ["year"]  # a past year has its whole-year values only

@@ -4,6 +4,7 @@ teams.csv, so one team per owner of team_meetings). Every expected value is work
 the fixture's rows in a comment."""
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from dashboards import queries
@@ -104,6 +105,50 @@ def test_goal_status_as_of_a_day_uses_the_year_to_date_of_that_day(warehouse):
     # G2, S1's attendance: by 2025-09-05 34 of 35 days (the whole of 2025-26 is 57 of 65)
     assert (goal["goal_id"], goal["current_year"]) == ("G2", 2026)
     assert goal["current"] == pytest.approx(34 / 35)
-    # the plans page's default reads the whole year's value
+    # without to_date (the goals export) goal_progress reads the whole year's value
     year = queries.goal_progress(ANALYST, D(2025, 9, 5), warehouse=warehouse)
     assert year[year.goal_id == "G2"].current_value.iloc[0] == pytest.approx(57 / 65)
+
+
+# -- the scorecard's layer below as of a day ----------------------------------------------------
+
+def test_the_layer_below_as_of_a_day_shows_each_childs_year_to_date(warehouse):
+    # 2025-09-05 is no month's end: computed on request. S1 by then 34 of 35 days (7 students);
+    # S2 s07 5/5 and s08 5/5 (s09 arrives on 2025-09-07) = 10 of 10. Against the 95% target both
+    # are on target, where the whole year (S1 57/65, S2 24/26) is off
+    cells = queries.scorecard_children(ANALYST, "district", "D1", warehouse=warehouse, as_of=D(2025, 9, 5))
+    attendance = cells[cells.metric_id == "attendance_rate"].set_index("entity_id")
+    assert set(cells.school_year) == {2026}
+    assert attendance.loc["S1", "value"] == pytest.approx(34 / 35) and attendance.loc["S1", "n"] == 7
+    assert attendance.loc["S2", "value"] == 1.0 and attendance.loc["S2", "n"] == 2
+    assert list(attendance.loc[["S1", "S2"], "status"]) == ["on_target", "on_target"]
+    # no walkthrough before 2026-01-10: no data by 2025-09-05 (the year has S1 3 of 4 = 0.75)
+    walks = cells[cells.metric_id == "walkthrough_lookfor_rate.empowered_learning"].set_index("entity_id")
+    assert walks.loc["S1", "status"] == "no_data" and pd.isna(walks.loc["S1", "value"])
+    # every metric of D1's scorecard, for every child, as on the year's grid
+    year = queries.scorecard_children(ANALYST, "district", "D1", warehouse=warehouse, year=2026)
+    assert list(zip(cells.entity_id, cells.metric_id)) == list(zip(year.entity_id, year.metric_id))
+
+
+def test_the_layer_below_at_a_months_end_reads_the_nightly_cells_and_judges_them_by_each_childs_target(warehouse):
+    # 2025-09-30, kept nightly for schools: S1 57 of 65 days = 87.7% (off); S1's BLT met on
+    # 2025-09-03 and 09-17, at least twice in September: 1 of 1 month = 100% (on target)
+    cells = queries.scorecard_children(ANALYST, "district", "D1", warehouse=warehouse, as_of=D(2025, 9, 30))
+    s1 = cells[cells.entity_id == "S1"].set_index("metric_id")
+    assert s1.loc["attendance_rate", "value"] == pytest.approx(57 / 65)
+    assert s1.loc["attendance_rate", "status"] == "off"
+    assert (s1.loc["meeting_cadence_met", "value"], s1.loc["meeting_cadence_met", "status"]) == (1.0, "on_target")
+    # classrooms are not kept nightly: computed. C2 (s03 10/10, s05 8/10, s06 10/10) = 28 of 30 =
+    # 93.3%, within 0.02 of 95%: near; P1 (s01-s06) 51 of 59 = 86.4%: off
+    below = queries.scorecard_children(ANALYST, "school", "S1", warehouse=warehouse, as_of=D(2025, 9, 30))
+    attendance = below[below.metric_id == "attendance_rate"].set_index("entity_id")
+    assert attendance.loc["C2", "value"] == pytest.approx(28 / 30) and attendance.loc["C2", "status"] == "near"
+    assert attendance.loc["P1", "value"] == pytest.approx(51 / 59) and attendance.loc["P1", "status"] == "off"
+
+
+def test_the_layer_below_as_of_a_day_hides_a_childs_cell_from_staff_as_the_years_grid_does(warehouse):
+    # P1's 6 students by 2025-09-05 (s01-s06: 29 of 30 days), under the minimum n of 10
+    cells = queries.scorecard_children(PRINCIPAL, "school", "S1", warehouse=warehouse, as_of=D(2025, 9, 5))
+    p1 = cells[(cells.entity_id == "P1") & (cells.metric_id == "attendance_rate")].iloc[0]
+    assert (p1.status, p1.suppression_reason, bool(p1.suppressed)) == ("suppressed", "fewer than 10 students", True)
+    assert pd.isna(p1.value) and pd.isna(p1.n)

@@ -1,4 +1,4 @@
--- The needs assessment (seed 001, "Assess Needs") of every school and district, per year.
+-- The needs assessment (the roadmap's "Assess Needs" phase) of every school and district, per year.
 -- row_type 'metric': each metric's value (all students), its gap to target and to the district
 --   (gaps are signed so that positive is better, whatever the metric's direction), assessed as a
 --   strength or a need and ranked by the gap measured in status bands (near_band).

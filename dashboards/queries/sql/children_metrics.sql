@@ -1,8 +1,10 @@
 -- The layer below a scorecard, metric by metric: for each child entity ($levels/$ids zipped) and
--- each of the scorecard's metrics ($metrics), the child's cell of one school year ($year) and
--- student group ($group) from mart.metric_cells, hidden for this viewer by the rules of
--- sql/card.sql (sql/macros.sql; a classroom's systems metrics are never public). Every child has
--- a row for every metric: one without the metric has no value and the status 'no_data'.
+-- each of the scorecard's metrics ($metrics), the child's cell of one student group, hidden for
+-- this viewer by the rules of sql/card.sql (sql/macros.sql; a classroom's systems metrics are
+-- never public). The cells are `child_cells` (level, entity_id, metric_id, value, n, status,
+-- suppressed, suppression_reason, value_range), named by the SQL put in front of this one:
+-- children_year.sql (the school year's) or children_as_of.sql (a year to date through a day).
+-- Every child has a row for every metric: one without the metric has no value and the status 'no_data'.
 , wanted AS (
     SELECT unnest($levels::VARCHAR[]) AS level, unnest($ids::VARCHAR[]) AS entity_id,
            unnest(range(len($ids::VARCHAR[]))) AS child_order
@@ -15,12 +17,11 @@
                          m.n_unit) AS hidden_because,
            shown_range($audience, $staff_public, w.in_scope, v.suppressed, v.value_range, v.n, m.min_n) AS shown_range,
            $audience = 'public' AND v.level = 'classroom' AND m.kind = 'systems' AS one_teacher
-    FROM mart.metric_cells AS v
+    FROM child_cells AS v
     JOIN (SELECT *, (level, entity_id) IN (SELECT level, entity_id FROM below) AS in_scope FROM wanted) AS w
       USING (level, entity_id)
     JOIN mart.metric_catalog AS m ON m.metric_key = split_part(v.metric_id, '.', 1)
-    WHERE v.student_group = $group AND v.period = 'year' AND v.school_year = $year
-      AND v.metric_id IN (SELECT metric_id FROM metrics)
+    WHERE v.metric_id IN (SELECT metric_id FROM metrics)
 )
 SELECT w.level, w.entity_id, h.entity_name, x.metric_id,
        CASE WHEN c.hidden OR c.one_teacher THEN NULL ELSE c.value END AS value,

@@ -1,16 +1,17 @@
--- Rows of mart.metric_values the viewer may see, each hidden or shown by the viewer's audience
+-- Metric values the viewer may see, each hidden or shown by the viewer's audience
 -- (sql/macros.sql): organisation cells in the viewer's visible_org (ancestors as aggregates);
--- student rows only with student access, only for visible_students, year by year. `metric` is
--- an exact id or a family (proficiency_rate -> every proficiency_rate.*); $period one period
--- (year, month:YYYY-MM, ytd:YYYY-MM-DD) or NULL for all.
+-- student rows only with student access, only for visible_students, year by year. The cells are
+-- `value_cells`, the columns of mart.metric_values with their n, named by the SQL put in front
+-- of this one: values_mart.sql (the nightly values) or values_as_of.sql (a year to date computed
+-- on request), so both are hidden by the same rules. `metric` is an exact id or a family
+-- (proficiency_rate -> every proficiency_rate.*); $period one period (year, month:YYYY-MM,
+-- ytd:YYYY-MM-DD) or NULL for all.
 , rows AS (
-    SELECT v.*, k.n, m.min_n, m.n_unit, m.kind,
+    SELECT v.*, m.min_n, m.n_unit, m.kind,
            $scope_id IS NULL OR v.level = 'student'
                OR (v.level, v.entity_id) IN (SELECT level, entity_id FROM below) AS in_scope
-    FROM mart.metric_values AS v
+    FROM value_cells AS v
     JOIN mart.metric_catalog AS m ON m.metric_key = split_part(v.metric_id, '.', 1)
-    LEFT JOIN mart.metric_value_counts AS k
-      USING (metric_id, metric_version, school_year, period, level, entity_id, student_group)
     WHERE (
         (v.level <> 'student' AND ($scope_id IS NULL OR (v.level, v.entity_id) IN (SELECT level, entity_id FROM visible_org)))
         OR (v.level = 'student' AND $audience = 'students'
