@@ -46,7 +46,7 @@ from wtforms.validators import ValidationError
 
 from dashboards import queries
 from dashboards.throttle import LoginThrottle
-from data_contracts.vocabulary import ORG_LEVELS
+from data_contracts.vocabulary import SCOPE_LEVELS, STATE
 
 log = logging.getLogger("alignboard.access")
 
@@ -95,13 +95,17 @@ def users_path() -> Path:
 
 
 def parse_scope(text: str) -> tuple[str, str | None]:
-    """'school:S1' -> ('school', 'S1'); 'district' -> ('district', None) = every district."""
+    """'school:S1' -> ('school', 'S1'); 'district' -> ('district', None) = every district;
+    'state' -> ('state', None) = every district and the state's own rows (a state warehouse)."""
     level, _, entity_id = text.partition(":")
     level, entity_id = level.strip(), entity_id.strip() or None
-    if level not in ORG_LEVELS:
-        raise UsersFileError(f"a scope is LEVEL[:ENTITY_ID] with LEVEL one of {', '.join(ORG_LEVELS)}, not {text!r}")
-    if entity_id is None and level != "district":
+    if level not in SCOPE_LEVELS:
+        raise UsersFileError(f"a scope is LEVEL[:ENTITY_ID] with LEVEL one of {', '.join(SCOPE_LEVELS)}, not {text!r}")
+    if entity_id is None and level not in ("district", STATE):
         raise UsersFileError(f"scope {text!r} needs an entity id ({level}:ID)")
+    if entity_id is not None and level == STATE:
+        raise UsersFileError(f"scope {text!r}: a state warehouse holds one state, so the state scope is `state`, "
+                             "without an id")
     return level, entity_id
 
 

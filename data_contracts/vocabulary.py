@@ -5,6 +5,10 @@ from here instead of typing its own copy."""
 # The layers of the alignment model (DESIGN.md): organisation levels, then students.
 ORG_LEVELS = ("district", "department", "school", "plc", "classroom")
 LEVELS = (*ORG_LEVELS, "student")
+# A state warehouse (`alignboard state load`) has one entity above its districts: level and id "state".
+STATE = "state"
+# What a dashboard viewer's scope, or an entity they open, may be: the state or an org level.
+SCOPE_LEVELS = (STATE, *ORG_LEVELS)
 
 # grade_level codes of students.csv and sections.csv, youngest first.
 GRADES = ("PK", "KG", *(f"{g:02d}" for g in range(1, 13)))

@@ -44,15 +44,28 @@ def compute_as_of(con: duckdb.DuckDBPyConnection, days: Sequence[dt.date], catal
     if len(set(years)) != len(years):
         # attendance is counted by month up to the last day asked for in each school year
         raise ValueError(f"days {', '.join(map(str, days))}: at most one day per school year")
+    return compute_periods(con, [metric_periods.year_to_date(day) for day in days], days[0], in_full=True,
+                           catalog=catalog, metric=metric, coding_bands=coding_bands)
+
+
+def compute_periods(con: duckdb.DuckDBPyConnection, periods: Sequence[metric_periods.Period], as_of: dt.date, *,
+                    in_full: bool, catalog: Catalog | None = None, metric: str | None = None,
+                    coding_bands: Sequence[CodingBand] | None = None) -> dict[str, int]:
+    """Fill the temp table metric_cells with the cells of `periods` (months and years to date, not
+    the school year) of every family whose tables are present (or of `metric`'s family),
+    suppressed as the mart is; return the cells per family. `as_of` is the day action steps are
+    due by and meeting periods are over by. `in_full`: every student group at every level, as
+    on request; otherwise the cells the nightly build keeps for its months (all students,
+    district to PLC), so that a month computed later equals the nightly's."""
     catalog = catalog or load_catalog()
     if metric is not None and metric.split(".", 1)[0] not in catalog.metrics:
         raise MetricsError(f"unknown metric {metric!r} (see docs/metrics.md for the metric ids)")
     present = existing_tables(con)
     todo = [m for m in catalog.metrics.values()
             if all(t in present for t in m.requires) and (metric is None or m.id == metric.split(".", 1)[0])]
-    metric_periods.create_periods_table(con, [metric_periods.year_to_date(day) for day in days])
+    metric_periods.create_periods_table(con, list(periods))
     dimensions = group_dimensions(con, present) if any(m.kind == "student" for m in todo) else []
-    counts, prepared = compute_cells(con, todo, dimensions, days[0], every_period_in_full=True)
+    counts, prepared = compute_cells(con, todo, dimensions, as_of, every_period_in_full=in_full)
     con.execute(f"DELETE FROM metric_cells WHERE period = '{metric_periods.YEAR}'")  # families without periods
     bands = load_coding_bands() if coding_bands is None else list(coding_bands)
     apply_suppression(con, "metric_cells", [m.id for m in todo if is_coded(m)], bands)

@@ -5,7 +5,7 @@ The dashboard reads one entity at a time (a scorecard, a metric's groups, its ch
 mart.metric_values, sorted by metric for the exports, each such read scans every cell (about
 100-200 ms at 200,000 students); sorted by entity, DuckDB's min/max index per row group skips
 all but a few (a few ms). The status of every student group's cell is computed here with the
-scorecard's own rule (the scorecard_status macro of sql/scorecard.sql) and the target of its
+scorecard's own rule (the scorecard_status macro of sql/scorecard_status.sql) and the target of its
 scorecard row, so the dashboard reads statuses and never re-derives them.
 """
 from __future__ import annotations

@@ -15,13 +15,15 @@ from assets.metrics.catalog import Catalog
 
 TABLE = "mart.scorecard"
 INPUTS = sorted(sqltext.tables_read(sqltext.read("scorecard.sql")) - {TABLE})
-CODE_VERSION = versions.code_version(sqltext.SQL_DIR / "scorecard.sql", Path(__file__))
+CODE_VERSION = versions.code_version(sqltext.SQL_DIR / "scorecard_status.sql", sqltext.SQL_DIR / "scorecard.sql",
+                                     Path(__file__))
 
 
 def build_scorecard(con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None) -> int:
     """Create mart.scorecard; needs mart.metric_values and mart.metric_catalog (engine.py).
     `catalog` is accepted for symmetry: targets come from mart.metric_catalog, so the scorecard
     always matches the catalog the values were computed with."""
+    con.execute(sqltext.read("scorecard_status.sql"))
     con.execute(sqltext.read("scorecard.sql"))
     return con.execute("SELECT count(*) FROM mart.scorecard").fetchone()[0]
 

@@ -8,8 +8,14 @@ rows, plus the state's own:
   mart.disparity         recomputed for every LEA with the state's counts as the comparison of
                          the alternate risk ratio (34 CFR 300.647(b)(3)-(4))
   mart.metric_values     the state's values (level 'state') from the districts' numerators and
-                         denominators (state_metric_values.sql)
+                         denominators (state_metric_values.sql), and a district's months of the
+                         year in progress its own load had not reached yet (months.py)
+  mart.scorecard,        the state's scorecard and its cells (state_scorecard.sql), above its
+  mart.metric_cells      districts (their parent in staging.org_hierarchy is the state)
+  mart.group_codes       the student groups of the state's values (the students stay behind)
+  mart.data_dates        each school year's newest data date of all its districts' (data_dates.py)
   mart.state_districts   what happened to each district this run (loaded, or missing and why)
+Student rows (mart.early_warning, rows of level 'student') stay in the districts' warehouses.
 History tables (mart.data_quality, mart.gx_results, mart.acceptances) gain a district_id column;
 the metric catalog, the same for every district, is kept once. The file is written beside the
 published one and replaced with one atomic rename. No Dagster here: pipelines/state_job.py is
@@ -17,6 +23,7 @@ the thin wrapper.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from dataclasses import dataclass, field
@@ -26,7 +33,11 @@ import duckdb
 
 from assets.equity import engine as disparity_engine
 from assets.equity.settings import Settings
+from assets.metrics import sqltext
+from assets.metrics.entity_cells import CELLS_SELECT
+from assets.state import data_dates, months
 from data_contracts.row_rules import literal, quote
+from data_contracts.vocabulary import STATE
 
 SQL_DIR = Path(__file__).parent
 HISTORY = ("mart.data_quality", "mart.gx_results", "mart.acceptances")
@@ -45,10 +56,10 @@ STUDENT_COLUMNS = {
     "mtss_interventions": "student_id, school_year, area, tier",
 }
 BATCH = 32  # district warehouses attached at once
-# tables with student-level rows (level 'student'): those stay in the districts' warehouses, with
-# the student-level staging tables they go with
-STUDENT_LEVEL = ("mart.metric_values", "mart.metric_value_counts")
-STATE_ENTITY = "state"
+# Student rows stay in the districts' warehouses, with the student-level staging tables they go
+# with: a table of them is not copied, and the rows of level 'student' of the others (a
+# student's metric values, a student's goals) are left out.
+STUDENT_TABLES = ("mart.early_warning",)
 
 
 class RollupRefused(RuntimeError):
@@ -88,9 +99,12 @@ def sql_text(name: str) -> str:
 
 
 def publish_state(out_path: str | Path, results: list[DistrictResult], settings: Settings,
-                  allow_missing: bool = False, temp_dir: str | Path | None = None) -> RollupResult:
+                  allow_missing: bool = False, temp_dir: str | Path | None = None,
+                  as_of: dt.date | None = None) -> RollupResult:
     """Build the state warehouse from the districts' published warehouses and publish it at
-    out_path; refuse (RollupRefused) when a district is missing, unless allow_missing."""
+    out_path; refuse (RollupRefused) when a district is missing, unless allow_missing. `as_of`
+    (default today) is the day of the districts' loads, for the months the roll-up computes
+    (months.py)."""
     t0 = time.perf_counter()
     missing = [r for r in results if not r.published]
     if missing and not allow_missing:
@@ -107,7 +121,7 @@ def publish_state(out_path: str | Path, results: list[DistrictResult], settings:
         with duckdb.connect(str(build)) as con:
             if temp_dir is not None:
                 con.execute(f"SET temp_directory = {literal(str(temp_dir))}")
-            rollup(con, present, settings)
+            rollup(con, present, settings, as_of or dt.date.today())
             record_districts(con, results)
         os.replace(build, out_path)
     finally:
@@ -116,15 +130,19 @@ def publish_state(out_path: str | Path, results: list[DistrictResult], settings:
                         time.perf_counter() - t0)
 
 
-def rollup(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult], settings: Settings) -> None:
+def rollup(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult], settings: Settings,
+           as_of: dt.date) -> None:
     """Fill the (empty) state warehouse on `con` from the districts' warehouses, BATCH at a time:
     their mart and organisation tables into `con`, the columns of their students that the
     disparity counts read into a separate in-memory database (student rows never enter the
-    state warehouse)."""
+    state warehouse); then the months of the year in progress a district's load has not
+    computed yet, as of `as_of` (months.py)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS mart")
     con.execute("CREATE SCHEMA IF NOT EXISTS staging")
     con.execute("SET preserve_insertion_order = false")  # tables are copied whole: any order will do
     [(temp_dir,)] = con.execute("SELECT current_setting('temp_directory')").fetchall()
+    last_months: dict[str, dt.date | None] = {}
+    dates: list[tuple[int, dt.date]] = []
     with duckdb.connect() as work:
         if temp_dir:
             work.execute(f"SET temp_directory = {literal(temp_dir)}")
@@ -136,6 +154,9 @@ def rollup(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult], sett
             try:
                 _copy_tables(con, batch, first == 0)
                 _copy_students(work, batch, first == 0)
+                for alias, district in batch:
+                    last_months[district.district_id] = months.last_month_end(con, f"{alias}.mart.metric_values")
+                    dates += data_dates.district_data_dates(con, alias, as_of)
             finally:
                 for db in (con, work):
                     for alias, _ in batch:
@@ -145,10 +166,16 @@ def rollup(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult], sett
         cursor = work.execute("SELECT * FROM state_counts")
         names = [d[0] for d in cursor.description]
         state_counts = cursor.fetchall()  # a few hundred rows a year: years x categories x groups
+    _add_lacking_months(con, districts, last_months, as_of, temp_dir)
+    data_dates.write_data_dates(con, dates)
     con.execute(
-        "INSERT INTO staging.org_hierarchy BY NAME SELECT 'state' AS entity_level, ? AS entity_id, "
-        "'State' AS entity_name", [STATE_ENTITY])
+        "INSERT INTO staging.org_hierarchy BY NAME SELECT ? AS entity_level, ? AS entity_id, "
+        "'State' AS entity_name", [STATE, STATE])
     con.execute(sql_text("state_metric_values.sql"))
+    con.execute(sqltext.read("scorecard_status.sql"))
+    sqltext.run_script(con, sql_text("state_scorecard.sql"))
+    con.execute("INSERT INTO mart.metric_cells BY NAME" + CELLS_SELECT + "AND v.level = 'state'\n"
+                "ORDER BY v.student_group, v.metric_id, v.school_year, v.period")
     con.execute("DELETE FROM mart.disparity_counts WHERE lea_level = 'state'")  # a district that held several
     columns = ", ".join(quote(n) for n in names)
     con.executemany(f"INSERT INTO mart.disparity_counts ({columns}) VALUES ({', '.join('?' * len(names))})",
@@ -156,23 +183,42 @@ def rollup(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult], sett
     disparity_engine.build_disparity(con, "mart.disparity_counts", "staging.state_counts", "mart.disparity", settings)
 
 
-def _tables(con: duckdb.DuckDBPyConnection, alias: str) -> list[str]:
+def _add_lacking_months(con: duckdb.DuckDBPyConnection, districts: list[DistrictResult],
+                        last_months: dict[str, dt.date | None], as_of: dt.date, temp_dir: str) -> None:
+    """Each district's months (alone and to date) of the year in progress up to the newest any
+    district's load computed, when its own load stopped at an earlier month."""
+    state_last = max((day for day in last_months.values() if day is not None), default=None)
+    if state_last is None:
+        return  # no year in progress
+    for district in districts:
+        lacking = months.lacking(last_months[district.district_id], state_last)
+        if not lacking:
+            continue
+        cells = months.compute_months(district.warehouse, lacking, as_of, temp_dir or None)
+        con.register("district_months", cells)
+        try:
+            sqltext.run_script(con, sql_text("district_months.sql"))
+        finally:
+            con.unregister("district_months")
+
+
+def _tables(con: duckdb.DuckDBPyConnection, alias: str) -> list[tuple[str, bool]]:
+    """(name, whether it has a level column) of the warehouse's tables the state copies."""
     rows = con.execute(
-        "SELECT name FROM (SELECT schema_name || '.' || table_name AS name, schema_name, database_name "
-        "FROM duckdb_tables() UNION ALL SELECT schema_name || '.' || view_name, schema_name, database_name "
-        "FROM duckdb_views()) WHERE database_name = ? AND (schema_name = 'mart' OR name IN ?) ORDER BY 1",
+        "SELECT schema_name || '.' || table_name AS name, bool_or(column_name = 'level') FROM duckdb_columns() "
+        "WHERE database_name = ? AND (schema_name = 'mart' OR name IN ?) GROUP BY ALL ORDER BY 1",
         [alias, list(COPIED_STAGING)]).fetchall()
-    return [name for (name,) in rows if name not in REBUILT]
+    return [(name, has_level) for name, has_level in rows if name not in REBUILT + STUDENT_TABLES]
 
 
 def _copy_tables(con: duckdb.DuckDBPyConnection, batch: list[tuple[str, DistrictResult]], first: bool) -> None:
     """Each mart and organisation table of the batch's warehouses: one statement per table."""
     sources: dict[str, list[str]] = {}
     for alias, district in batch:
-        for name in _tables(con, alias):
+        for name, has_level in _tables(con, alias):
             schema, table = name.split(".")
             extra = f", {literal(district.district_id)} AS district_id" if name in HISTORY else ""
-            where = " WHERE level <> 'student'" if name in STUDENT_LEVEL else ""
+            where = " WHERE level IS DISTINCT FROM 'student'" if has_level else ""
             sources.setdefault(name, []).append(
                 f"SELECT *{extra} FROM {alias}.{quote(schema)}.{quote(table)}{where}")
     con.execute("BEGIN")

@@ -11,7 +11,8 @@ def breadcrumbs(steps: list[dict], path: str = "/", **state) -> html.Nav:
     """`steps` as data.breadcrumbs() returns them; the last is the current entity (not a link)."""
     items = []
     for i, step in enumerate(steps):
-        label = f"{level_label(step['level'])}: {step['entity_name']}"
+        level = level_label(step["level"])
+        label = level if step["entity_name"] == level else f"{level}: {step['entity_name']}"
         if i:
             items.append(html.Span("›", className="sep"))
         if i == len(steps) - 1 or not step.get("in_scope", True):

@@ -5,10 +5,10 @@ as spaces (code_label)."""
 from __future__ import annotations
 
 from dashboards import queries
-from data_contracts.vocabulary import LEVELS
+from data_contracts.vocabulary import LEVELS, STATE
 
 # 'district' -> 'District', 'plc' -> 'PLC' (an acronym): the layers' codes as people read them.
-LEVEL_NAMES = {code: code.upper() if code == "plc" else code.capitalize() for code in LEVELS}
+LEVEL_NAMES = {code: code.upper() if code == "plc" else code.capitalize() for code in (STATE, *LEVELS)}
 
 
 def level_label(code) -> str:
@@ -35,6 +35,18 @@ def race_label(code: str) -> str:
     """'black' -> 'Black' (the group label without its 'Race/ethnicity:' prefix)."""
     label = queries.group_label(f"race_ethnicity:{code}").split(": ", 1)[-1]
     return label[:1].upper() + label[1:]
+
+
+# why a disproportionality row has no ratio (mart.disparity.na_reason), and its ratio types
+NO_RATIO = {
+    "group_count_below_min_cell": "fewer in the group with the outcome than the minimum cell",
+    "group_population_below_min_n": "the group is smaller than the minimum n",
+    "group_population_zero": "no student in the group",
+    "comparison_below_minimums_no_state_data": "the other groups are under the minimums and there are no state counts",
+    "state_comparison_below_minimums": "the other groups are under the minimums, and so are the state's",
+    "comparison_risk_zero": "no student of the other groups has the outcome",
+}
+RATIO_TYPES = {"RR": "RR", "ARR": "ARR", "NA": "no ratio"}
 
 
 # --- the codes of the student folder (landing-files.md), as people read them -------------------

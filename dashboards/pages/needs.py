@@ -14,6 +14,7 @@ from dashboards.components.breadcrumbs import breadcrumbs
 from dashboards.components.labels import LEVEL_NAMES
 from dashboards.components.controls import year_select
 from dashboards.components.state import href, school_year_label, year_of
+from data_contracts.vocabulary import STATE
 
 dash.register_page(__name__, path="/needs", name="Needs assessment", title="Alignboard · Needs", order=2)
 
@@ -21,13 +22,15 @@ KINDS = (("student", "Student data"), ("perception", "Perception data"), ("syste
 
 
 def needs_entity(viewer, wh, level, entity) -> tuple[str, str]:
-    """A needs assessment exists for the district and schools: below a school, its school."""
-    if level in ("district", "school"):
+    """A needs assessment exists for the district and schools: below a school, its school (the
+    state of a state warehouse stays the state: the equity page has one for it)."""
+    if level in (STATE, "district", "school"):
         return level, entity
     info = queries.entity(viewer, level, entity, warehouse=wh)
     if info.get("school_id"):
         return "school", info["school_id"]
-    return "district", queries.breadcrumbs(viewer, level, entity, warehouse=wh)[0]["entity_id"]
+    crumbs = queries.breadcrumbs(viewer, level, entity, warehouse=wh)
+    return "district", next(c["entity_id"] for c in crumbs if c["level"] == "district")
 
 
 @context.safe
@@ -35,6 +38,8 @@ def needs_entity(viewer, wh, level, entity) -> tuple[str, str]:
 def layout(level=None, entity=None, year=None, **_):
     viewer, wh = context.viewer(), context.warehouse()
     level, entity = needs_entity(viewer, wh, *context.home(level, entity))
+    if level == STATE:
+        return state_choice(viewer, wh, year_of(year))
     needs = queries.needs_assessment(viewer, level, entity, warehouse=wh, year=year_of(year))
     name = queries.entity(viewer, level, entity, warehouse=wh)["entity_name"]
     shown_year = int(needs["school_year"].iloc[0]) if len(needs) else year_of(year)
@@ -44,7 +49,7 @@ def layout(level=None, entity=None, year=None, **_):
     names = metric_names(viewer, wh, level, entity, shown_year)
     header = [
         breadcrumbs([c for c in queries.breadcrumbs(viewer, level, entity, warehouse=wh)
-                     if c["level"] in ("district", "school")], "/needs", year=shown_year),
+                     if c["level"] in (STATE, "district", "school")], "/needs", year=shown_year),
         html.H1(f"{name}: needs assessment"),
         html.P(f"{LEVEL_NAMES[level]} · {school_year_label(shown_year)} · gaps are signed: positive is better",
                className="subtitle"),
@@ -70,6 +75,20 @@ def layout(level=None, entity=None, year=None, **_):
     body += [html.H2("Gaps between student groups"), heatmap(heat),
              group_gap_grid(gaps), systemic(gaps)]
     return html.Div(header + body)
+
+
+def state_choice(viewer, wh, year) -> html.Div:
+    """The state has no needs assessment of its own: each of its districts has one."""
+    districts = queries.children(viewer, STATE, STATE, warehouse=wh)
+    return html.Div([
+        breadcrumbs(queries.breadcrumbs(viewer, STATE, STATE, warehouse=wh), "/needs", year=year),
+        html.H1("State: needs assessment"),
+        html.P("A needs assessment compares a district's or a school's values with their targets and with the "
+               "district's: each district has one. Choose a district.", className="subtitle"),
+        html.Ul([html.Li(dcc.Link(row.entity_name, href=href("/needs", level=row.level, entity=row.entity_id,
+                                                                year=year)))
+                 for row in districts.itertuples()], id="needs-districts"),
+    ])
 
 
 def metric_names(viewer, wh, level, entity, year) -> dict:

@@ -1,7 +1,9 @@
 """Data quality: the last load of every landing file (rows read = loaded + quarantined, by
 reason), a file's quarantined rows for a viewer with student access (its line, reasons and
 values, for one reason, downloadable), the failed checks, recent failed runs and how fresh the
-data is. The file and reason are in the URL (`/quality?file=attendance_daily&reason=...`).
+data is. The file and reason are in the URL (`/quality?file=attendance_daily&reason=...`). On a
+state warehouse: every district's files (those of the districts the viewer may open), a chart by
+district, and no quarantined rows (they stay in the districts' warehouses).
 
 Drawn once per warehouse version and viewer access (context.cached_page); what depends on the
 clock is not kept: the freshness line and the failed runs (recorded beside the warehouse, not in
@@ -24,6 +26,11 @@ STATUS_TEXT = {"loaded": "✓ loaded", "loaded_with_warnings": "⚠ loaded with 
                "missing": "– missing", "unchanged": "= unchanged", "not_run": "– not run"}
 BAR_COLOURS = {"rejected": figures.OFF, "loaded_with_warnings": figures.NEAR}
 EVERY_REASON = "all"
+FILE_ROW_ID = "params.data.district + '|' + params.data.contract"  # a state warehouse's rows
+STATE_QUARANTINE = [html.P(
+    "A state warehouse keeps its districts' load records, not their quarantined rows: those stay in each "
+    "district's warehouse (districts/ID.duckdb beside it), where the dashboard or `alignboard quarantine FILE "
+    "--warehouse districts/ID.duckdb` lists them.", className="note", id="quarantine-who")]
 ROWS_DRAWN = 200  # a file's quarantined rows sent with the page; more come a page at a time
 # hours since the file's last good load, counted in the browser so that a drawn page can be kept
 AGE_HOURS = {"function": "hoursSince(params.data.last_good_ms)"}  # static/grid_functions.js
@@ -61,7 +68,9 @@ def quality_page(file, reason):
         status_text=[STATUS_TEXT.get(s, s) for s in files["status"]],
         last_good_ms=[int(t.timestamp() * 1000) if pd.notna(t) else None for t in files["last_good_load"]],
     )
+    by_district = files["district"].notna().any()  # a state warehouse: every district's files
     columns = [
+        *([grids.column("district_name", "District", minWidth=200)] if by_district else []),
         grids.column("file", "Landing file (click: its quarantined rows below)", minWidth=200),
         grids.column("status_text", "Status", minWidth=190, maxWidth=210),
         grids.column("rows_read", "Read", "integer", minWidth=110, maxWidth=130),
@@ -74,8 +83,9 @@ def quality_page(file, reason):
         grids.column("message", "Message", minWidth=200),
     ]
     counts = grids.grid("quality-files", files.drop(columns="age_hours"), columns,
-                        page_size=len(files) or 1,  # one row per contract: all on one page
-                        row_id="params.data.contract", clickable=True,
+                        # one row per contract: a district's on one page
+                        **({} if by_district else {"page_size": len(files) or 1}),
+                        row_id=FILE_ROW_ID if by_district else "params.data.contract", clickable=True,
                         row_class_rules={"flagged-row": "params.data.status === 'rejected'",
                                          "warning-row": "params.data.status === 'loaded_with_warnings'",
                                          "chosen-row": "params.data.chosen"})
@@ -83,11 +93,11 @@ def quality_page(file, reason):
         counts.scrollTo = {"rowId": row["contract"], "rowPosition": "middle"}
     checks = queries.failed_checks(viewer, warehouse=wh)
     return html.Div([
-        html.Div(quarantine_chart(files), className="card"),
-        html.H2("Every landing file, last load"),
+        html.Div(district_chart(files) if by_district else quarantine_chart(files), className="card"),
+        html.H2("Every district's landing files, last load" if by_district else "Every landing file, last load"),
         counts,
         html.H2("Quarantined rows", id="quarantined-rows"),
-        *quarantine_part(viewer, wh, files, row, reason),
+        *(STATE_QUARANTINE if by_district else quarantine_part(viewer, wh, files, row, reason)),
         html.H2("Failed checks (latest validation)"),
         grids.grid("quality-checks", checks, [grids.column(c, c.replace("_", " ").capitalize()) for c in checks.columns])
         if len(checks) else html.P("No failed checks.", className="note"),
@@ -178,7 +188,32 @@ def served_rows(search) -> pd.DataFrame:
 
 
 grids.serve_rows("quality-rows", served_rows, State("url", "search"), fields=None)
-grids.open_on_click("quality-files", lambda contract, state: href("/quality", file=contract))
+grids.open_on_click("quality-files", lambda row_id, state: href("/quality", file=row_id.rpartition("|")[2]))
+
+
+def district_chart(files: pd.DataFrame):
+    """A state warehouse's: the share of each district's rows quarantined at its files' last
+    loads (every file together), vermillion for a district with a rejected file."""
+    districts = files.groupby(["district", "district_name"], as_index=False, dropna=False).agg(
+        rows_read=("rows_read", "sum"), rows_quarantined=("rows_quarantined", "sum"),
+        rejected=("status", lambda s: (s == "rejected").sum()))
+    districts["share"] = [q / r * 100 if r else 0.0 for q, r in zip(districts["rows_quarantined"], districts["rows_read"])]
+    shown, note = figures.extremes(districts, "share")
+    shown = shown.sort_values("share", ascending=True)
+    bar = {"type": "bar", "orientation": "h", "y": shown["district_name"].tolist(), "x": shown["share"].tolist(),
+           "marker": {"color": [figures.OFF if r else figures.BLUE for r in shown["rejected"]]},
+           "customdata": [[int(q), int(r), int(j)] for q, r, j in
+                          zip(shown["rows_quarantined"], shown["rows_read"], shown["rejected"])],
+           "hovertemplate": "%{y}: %{x:.1f}% quarantined (%{customdata[0]:,} of %{customdata[1]:,} rows), "
+                            "%{customdata[2]} files rejected<extra></extra>"}
+    figure = {"data": [bar], "layout": figures.base_layout(
+        f"Share of rows quarantined per district, last loads ({note or 'every district'}; "
+        f"n = {int(districts['rows_read'].sum()):,} rows read)",
+        x_title="% of the district's rows quarantined", height=max(300, 80 + 24 * len(shown)))}
+    figure["layout"]["xaxis"].update(rangemode="tozero", ticksuffix="%")
+    figure["layout"]["yaxis"]["automargin"] = True
+    figure["layout"]["showlegend"] = False
+    return figures.graph("quality-chart", figure)
 
 
 def quarantine_chart(files: pd.DataFrame):

@@ -214,7 +214,10 @@ def cell_note(cell) -> str:
 
 def as_of_picker(viewer, wh, day: dt.date | None, year: int | None):
     """The day the values are as of: the URL's, else the shown year's latest data date; any day
-    from the first loaded school year's start to the latest data date."""
+    from the first loaded school year's start to the latest data date. None on a state warehouse,
+    which computes no day's values on request."""
+    if queries.is_state(wh):
+        return None
     years = queries.years(viewer, warehouse=wh)
     last = queries.values_as_of(viewer, warehouse=wh)
     if not years or last is None:

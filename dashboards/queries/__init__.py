@@ -14,7 +14,7 @@ sql/macros.sql: the three audiences' rules), never by hiding links in the pages.
 from dashboards.queries.access import AccessDenied, DataError, Viewer
 from dashboards.queries.cache import clear_cache
 from dashboards.queries.classroom import cfa_by_classroom, cfa_entities, cfa_mastery, cfa_students, reteach_groups, roster
-from dashboards.queries.connection import warehouse_version
+from dashboards.queries.connection import is_state, warehouse_version
 from dashboards.queries.early_warning import (
     INDICATORS, early_warning_counts, early_warning_csv, early_warning_dates, early_warning_students, month_end,
     write_early_warning_csv,
@@ -41,7 +41,7 @@ from dashboards.queries.teams import check_team_id, team_packet, teams
 from dashboards.queries.students import SEARCH_LIMIT, student_folder, student_search
 
 __all__ = [
-    "AccessDenied", "DataError", "Viewer", "clear_cache", "warehouse_version", "csv_text",
+    "AccessDenied", "DataError", "Viewer", "clear_cache", "warehouse_version", "is_state", "csv_text",
     "home", "entity", "breadcrumbs", "children", "entity_tree", "years", "student_groups", "group_label",
     "GROUP_DIMENSIONS", "METRIC_VALUE_COLUMNS", "metric_values", "write_metric_values_csv", "metric_values_csv",
     "scorecard", "scorecard_children", "metric_info", "metric_trend", "metric_by_group", "metric_children", "metric_detail",

@@ -1,7 +1,9 @@
 """The one access gate: who is asking, what they may see, and the refusals.
 
-A viewer has a scope (a district, department, school, PLC or classroom). They see that entity, the
-entities below it, and the aggregates of the layers above it (how their goals align upwards).
+A viewer has a scope (a district, department, school, PLC or classroom; or every district: the
+`district` analyst, and the `state` viewer of a state warehouse, who lands on the state's own
+rows). They see that entity, the entities below it, and the aggregates of the layers above it
+(how their goals align upwards; in a state warehouse, the state's).
 Every query of the package runs through a Gate, which prefixes the scope relations of
 sql/scope.sql to its SQL and binds the viewer's scope, so no query builds a scope of its own:
 - org queries join `visible_org` (or `below`, for what the viewer may open and drill);
@@ -21,13 +23,15 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from assets.metrics.sqltext import bind
+from assets.metrics.sqltext import bind, fill
 from dashboards.queries.audience import Audience, audience_params
 from dashboards.queries.sqlfiles import read
-from data_contracts.vocabulary import LEVELS, ORG_LEVELS
+from data_contracts.vocabulary import LEVELS, SCOPE_LEVELS, STATE
 
 log = logging.getLogger("alignboard.access")
 _LEADING_WITH = re.compile(r"\A((?:\s*--[^\n]*\n)*\s*)WITH\b", re.IGNORECASE)
+# scope.sql's visible_students in a warehouse without students (a state's: they stay in its districts')
+NO_STUDENTS = "SELECT NULL::INTEGER AS school_year, NULL::VARCHAR AS student_id WHERE false"
 
 
 class DataError(Exception):
@@ -40,8 +44,9 @@ class AccessDenied(DataError):
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who is asking. entity_id None with level 'district' means every district (an analyst).
-    `user` names the person in the access log only."""
+    """Who is asking. entity_id None with level 'district' means every district (an analyst);
+    level 'state' (no entity) every district and the state's own rows, the state viewer of a
+    state warehouse. `user` names the person in the access log only."""
 
     level: str
     entity_id: str | None
@@ -49,10 +54,12 @@ class Viewer:
     user: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
-        if self.level not in ORG_LEVELS:
-            raise DataError(f"a viewer's scope is one of {', '.join(ORG_LEVELS)}, not {self.level!r}")
-        if self.entity_id is None and self.level != "district":
-            raise DataError("only a district-wide viewer may have no entity")
+        if self.level not in SCOPE_LEVELS:
+            raise DataError(f"a viewer's scope is one of {', '.join(SCOPE_LEVELS)}, not {self.level!r}")
+        if self.entity_id is None and self.level not in ("district", STATE):
+            raise DataError("only a district-wide or state-wide viewer may have no entity")
+        if self.level == STATE and self.entity_id is not None:
+            raise DataError("a state-wide viewer has no entity: the state warehouse holds one state")
 
     @classmethod
     def analyst(cls, may_see_students: bool = True) -> "Viewer":
@@ -68,7 +75,7 @@ class Viewer:
         return self.level, self.entity_id, self.may_see_students
 
 
-def check_level(level: str | None, allowed: tuple[str, ...] = LEVELS) -> None:
+def check_level(level: str | None, allowed: tuple[str, ...] = (STATE, *LEVELS)) -> None:
     if level is not None and level not in allowed:
         raise DataError(f"level must be one of {', '.join(allowed)}, not {level!r}")
 
@@ -81,6 +88,7 @@ class Gate:
         self.con = con
         self.viewer = viewer
         self.audience = Audience.of(viewer, public)
+        self._scope: str | None = None
 
     @property
     def students(self) -> bool:
@@ -91,11 +99,16 @@ class Gate:
         return {"scope_level": self.viewer.level, "scope_id": self.viewer.entity_id,
                 **audience_params(self.audience)}
 
-    @staticmethod
-    def text(sql: str) -> str:
+    def text(self, sql: str) -> str:
         """`sql` behind the scope relations: it may name scope, below, above, visible_org and
         visible_students, and starts with SELECT, or with WITH or ', name AS (...)' to add CTEs."""
-        return read("scope.sql") + "\n" + _LEADING_WITH.sub(r"\1,", sql, count=1)
+        if self._scope is None:
+            [(students,)] = self.con.execute(
+                "SELECT count(*) > 0 FROM information_schema.tables WHERE table_catalog = current_database() "
+                "AND table_schema = 'staging' AND table_name = 'students'").fetchall()
+            self._scope = fill(read("scope.sql"), {"visible_students": read("visible_students.sql")
+                                                   if students else NO_STUDENTS})
+        return self._scope + "\n" + _LEADING_WITH.sub(r"\1,", sql, count=1)
 
     def run(self, sql: str, params: dict | None = None) -> duckdb.DuckDBPyConnection:
         """Execute `sql` (see text()) for this viewer."""
@@ -115,7 +128,7 @@ class Gate:
     def entity(self, level: str, entity_id: str, *, drill: bool = False) -> str:
         """The entity's name if the viewer may see it: in the scope or below, or (unless `drill`,
         which student-level and drill-down reads ask for) an ancestor's aggregates."""
-        check_level(level, ORG_LEVELS)
+        check_level(level, SCOPE_LEVELS)
         row = self.run(
             """SELECT h.entity_name,
                       (h.entity_level, h.entity_id) IN (SELECT level, entity_id FROM below) AS opens,

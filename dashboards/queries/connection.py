@@ -20,6 +20,7 @@ from assets.warehouse import default_path, existing_tables
 from dashboards.queries.access import DataError
 from dashboards.queries.sqlfiles import read
 
+STATE_MARK = "mart.state_districts"  # a state warehouse's own table (assets/state/rollup.py)
 _CONNECTIONS: dict[str, tuple[tuple[int, int], duckdb.DuckDBPyConnection, set[str]]] = {}
 _LOCK = threading.Lock()
 
@@ -76,6 +77,10 @@ def connect(warehouse: str | Path | None, *tables: str) -> Iterator[duckdb.DuckD
         raise DataError(f"cannot open warehouse {path}: {str(error).splitlines()[0]}") from None
     try:
         for table in tables:
+            if table not in present and STATE_MARK in present:
+                raise DataError(f"{path} is a state warehouse, which keeps its districts' marts: {table} stays in "
+                                f"each district's warehouse ({path.parent / 'districts'}/ID.duckdb); serve one of "
+                                "those to see it")
             if table not in present:
                 raise DataError(f"the warehouse {path} has no {table}; load and build the marts first")
         yield con
@@ -83,8 +88,15 @@ def connect(warehouse: str | Path | None, *tables: str) -> Iterator[duckdb.DuckD
         con.close()
 
 
+def is_state(warehouse: str | Path | None) -> bool:
+    """Whether the warehouse is a state's (`alignboard state load`): its districts' marts and the
+    state's own rows, without their students' rows, so nothing is computed on request."""
+    with connect(warehouse) as con:
+        return has_table(con, STATE_MARK)
+
+
 def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether the warehouse has this table or view (staging tables are views)."""
     schema, name = table.split(".", 1)
     return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_catalog = 'warehouse' "
-                       "AND table_schema = $s AND table_name = $n", {"s": schema, "n": name}).fetchone()[0] > 0
+                       "AND table_schema = $s AND table_name = $n", {"s": schema, "n": name}).fetchall()[0][0] > 0

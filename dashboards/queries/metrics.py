@@ -17,18 +17,17 @@ from assets.metrics.engine import MetricsError
 from assets.warehouse import existing_tables
 from dashboards.queries.access import DataError, Gate, Viewer, check_level
 from dashboards.queries.cache import cached
-from dashboards.queries.connection import connect
+from dashboards.queries.connection import STATE_MARK, connect, has_table
 from dashboards.queries.exports import Out, number_text, write_query
 from dashboards.queries.org import check_group, children_of, group_label, school_year_of
 from dashboards.queries.sqlfiles import read
-from data_contracts.vocabulary import ORG_LEVELS
+from data_contracts.vocabulary import SCOPE_LEVELS
 
 METRIC_VALUE_COLUMNS = (
     "metric_id", "metric_version", "school_year", "period", "level", "entity_id", "student_group",
     "numerator", "denominator", "value", "suppressed", "suppression_reason", "value_range",
 )
-CARD_TABLES = ("mart.scorecard", "mart.metric_cells", "mart.metric_catalog", "staging.org_hierarchy",
-               "staging.student_groups")
+CARD_TABLES = ("mart.scorecard", "mart.metric_cells", "mart.metric_catalog", "staging.org_hierarchy")
 VALUE_TABLES = ("mart.metric_values", "mart.metric_value_counts", "mart.metric_catalog", "staging.org_hierarchy")
 AS_OF_TABLES = ("mart.metric_catalog", "staging.org_hierarchy")  # values computed on request
 # The export's cells as CSV text: numbers without '.0', booleans Y/N (as landing files are written).
@@ -57,7 +56,7 @@ def check_export_entity(gate: Gate, level: str | None, entity: str | None) -> No
     if level == "student":
         gate.student(entity, asked)
         return
-    levels = ORG_LEVELS if level is None else (level,)
+    levels = SCOPE_LEVELS if level is None else (level,)
     found = gate.run(
         """SELECT (h.entity_level, h.entity_id) IN (SELECT level, entity_id FROM visible_org)
            FROM staging.org_hierarchy AS h WHERE h.entity_id = $entity AND list_contains($levels, h.entity_level)""",
@@ -185,8 +184,13 @@ ASOF_COLUMNS = ("metric_id, metric_version, school_year, period, level, entity_i
 
 def data_through(con: duckdb.DuckDBPyConnection, day: dt.date) -> dt.date | None:
     """The newest date of the dated data on or before `day` (None: no dated rows): what a value
-    computed through `day` is as of."""
-    return metric_periods.latest_data_date(con, existing_tables(con), day)
+    computed through `day` is as of. A state warehouse keeps each school year's newest date of
+    its districts' (mart.data_dates), not their dated rows."""
+    present = existing_tables(con)
+    if "mart.data_dates" in present:
+        return con.execute("SELECT max(data_through) FROM mart.data_dates WHERE data_through <= $day",
+                           {"day": day}).fetchone()[0]
+    return metric_periods.latest_data_date(con, present, day)
 
 
 @cached
@@ -228,7 +232,9 @@ def scorecard_as_of(viewer: Viewer, level: str, entity_id: str, day: dt.date, *,
     same day a year earlier; a team page passes its last meeting) and the change between them,
     only between equal versions. The cells are the nightly ones when the build kept that day (a
     month's end), else computed on request; hidden by the viewer's audience as scorecard() is.
-    Columns of scorecard() with `as_of` and `prior_as_of` in place of the trend."""
+    A state warehouse, without its districts' rows, computes nothing on request: another day is
+    refused, and a prior day it did not keep has no values. Columns of scorecard() with `as_of`
+    and `prior_as_of` in place of the trend."""
     prior = prior or asof.same_day_a_year_earlier(day)
     with connect(warehouse, *CARD_TABLES) as con:
         gate = Gate(con, viewer, public)
@@ -236,8 +242,12 @@ def scorecard_as_of(viewer: Viewer, level: str, entity_id: str, day: dt.date, *,
         check_group(con, group)
         periods = {d: metric_periods.year_to_date(d).period for d in (day, prior)}
         kept = [p for d, p in periods.items() if _kept_nightly(con, level, entity_id, p)]
+        state = has_table(con, STATE_MARK)
+        if state and periods[day] not in kept:
+            raise DataError(f"a state warehouse keeps its values as of each month's end of the year in progress, "
+                            f"not {day}: choose the last day of a month, or serve a district's warehouse")
         computed = [cells_computed(Viewer.analyst(), d, warehouse=warehouse)
-                    for d, p in periods.items() if p not in kept]
+                    for d, p in periods.items() if p not in kept and not state]
         frame = pd.concat(computed, ignore_index=True) if computed else pd.DataFrame(columns=ASOF_COLUMNS.split(", "))
         con.register("asof_cells", frame)
         try:

@@ -9,8 +9,9 @@ import pandas as pd
 
 from dashboards.queries.access import DataError, Gate, Viewer
 from dashboards.queries.cache import cached
-from dashboards.queries.connection import connect
+from dashboards.queries.connection import connect, has_table
 from dashboards.queries.sqlfiles import read
+from data_contracts.vocabulary import STATE
 
 GROUP_DIMENSIONS = {
     "race_ethnicity": "Race/ethnicity", "idea": "Students with disabilities", "english_learner": "English learners",
@@ -26,10 +27,20 @@ def group_label(code: str) -> str:
     return f"{GROUP_DIMENSIONS.get(dimension, dimension)}: {value.replace('_', ' ')}"
 
 
+def group_codes(con: duckdb.DuckDBPyConnection) -> str:
+    """The relation of the student group codes (one column, student_group): a district's
+    students' groups, or a state warehouse's codes (its students stay in the districts')."""
+    if has_table(con, "staging.student_groups"):
+        return "staging.student_groups"
+    if has_table(con, "mart.group_codes"):
+        return "mart.group_codes"
+    raise DataError("the warehouse has no staging.student_groups; load and build the marts first")
+
+
 def check_group(con: duckdb.DuckDBPyConnection, group: str) -> None:
     if group == "all":
         return
-    known = con.execute("SELECT count(*) FROM (SELECT 1 FROM staging.student_groups WHERE student_group = $g LIMIT 1)",
+    known = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {group_codes(con)} WHERE student_group = $g LIMIT 1)",
                         {"g": group}).fetchone()[0]
     if not known:
         raise DataError(f"unknown student group {group!r}")
@@ -68,10 +79,16 @@ def children_of(gate: Gate, level: str, entity_id: str, year: int | None) -> pd.
 
 @cached
 def home(viewer: Viewer, *, warehouse: str | Path | None = None) -> tuple[str, str]:
-    """The entity a viewer lands on: their scope (an all-district analyst: the first district)."""
+    """The entity a viewer lands on: their scope (an all-district analyst: the first district; the
+    state viewer: the state, or the first district of a warehouse that holds no state)."""
     if viewer.entity_id is not None:
         return viewer.level, viewer.entity_id
     with connect(warehouse, "staging.org_hierarchy") as con:
+        if viewer.level == STATE:
+            state = con.execute("SELECT entity_id FROM staging.org_hierarchy WHERE entity_level = $state",
+                                {"state": STATE}).fetchone()
+            if state is not None:
+                return STATE, state[0]
         row = con.execute("SELECT min(entity_id) FROM staging.org_hierarchy WHERE entity_level = 'district'").fetchone()
     if row[0] is None:
         raise DataError("the warehouse has no district yet; load the landing files first")
@@ -133,7 +150,7 @@ def years(viewer: Viewer, *, warehouse: str | Path | None = None) -> list[int]:
 @cached
 def student_groups(viewer: Viewer, *, warehouse: str | Path | None = None) -> list[str]:
     """The student group codes that have values, 'all' first."""
-    with connect(warehouse, "staging.student_groups") as con:
+    with connect(warehouse) as con:
         groups = [g for (g,) in con.execute(
-            "SELECT DISTINCT student_group FROM staging.student_groups ORDER BY student_group").fetchall()]
+            f"SELECT DISTINCT student_group FROM {group_codes(con)} ORDER BY student_group").fetchall()]
     return ["all", *(g for g in groups if g != "all")]

@@ -24,6 +24,14 @@ from data_contracts.contract import Contract, load_contracts
 from data_contracts.row_rules import literal, quote, typed_expression
 
 STALE_HOURS = 36.0
+# sql/quality.sql's fragments: a state warehouse's load records by district (the viewer's), or
+# an ordinary warehouse's (one district, which may not have its organisation yet: a first load
+# whose districts.csv was rejected)
+BY_DISTRICT = {"district": "district_id",
+               "visible": "district_id IN (SELECT entity_id FROM below WHERE level = 'district')",
+               "district_name": "(SELECT entity_name FROM staging.org_hierarchy "
+                                "WHERE entity_level = 'district' AND entity_id = d.district)"}
+ONE_DISTRICT = {"district": "NULL::VARCHAR", "visible": "true", "district_name": "NULL::VARCHAR"}
 
 
 def _failures_path(warehouse: str | Path | None) -> Path:
@@ -31,35 +39,28 @@ def _failures_path(warehouse: str | Path | None) -> Path:
     return Path(f"{path_of(warehouse)}.failures.jsonl")
 
 
+def _fragments(con, table: str) -> dict:
+    """BY_DISTRICT for the load records of a state warehouse (they have a district_id), else ONE_DISTRICT."""
+    schema, name = table.split(".")
+    by_district = con.execute(
+        "SELECT count(*) > 0 FROM information_schema.columns WHERE table_catalog = 'warehouse' "
+        "AND table_schema = $s AND table_name = $n AND column_name = 'district_id'", {"s": schema, "n": name}).fetchone()[0]
+    return BY_DISTRICT if by_district else ONE_DISTRICT
+
+
 @cached
 def _quality_rows(viewer: Viewer, *, warehouse: str | Path | None = None) -> pd.DataFrame:
     with connect(warehouse, "mart.data_quality") as con:
-        frame = con.execute(
-            """WITH latest AS (
-                   SELECT * FROM mart.data_quality
-                   QUALIFY row_number() OVER (PARTITION BY file ORDER BY loaded_at DESC) = 1
-               ), good AS (
-                   SELECT file, max(loaded_at) AS last_good_load FROM mart.data_quality
-                   WHERE list_contains($loaded, status) GROUP BY file
-               )
-               SELECT c.file AS contract, coalesce(l.source_file, c.file || '.csv') AS file,
-                      coalesce(l.status, 'missing') AS status, coalesce(l.rows_read, 0) AS rows_read,
-                      coalesce(l.rows_loaded, 0) AS rows_loaded, coalesce(l.rows_quarantined, 0) AS rows_quarantined,
-                      CAST(l.reasons AS VARCHAR) AS reasons, l.checks_passed, l.checks_failed,
-                      coalesce(l.message, CASE WHEN l.file IS NULL THEN 'never loaded' END) AS message,
-                      l.loaded_at, g.last_good_load
-               FROM (SELECT unnest($files::VARCHAR[]) AS file) AS c
-               LEFT JOIN latest AS l USING (file) LEFT JOIN good AS g USING (file)
-               ORDER BY c.file""",
-            {"files": sorted(load_contracts()), "loaded": list(LOADED)},
-        ).df()
+        sql = fill(read("quality.sql"), _fragments(con, "mart.data_quality"))
+        frame = Gate(con, viewer).run(sql, {"files": sorted(load_contracts()), "loaded": list(LOADED)}).df()
     frame["reasons"] = [json.loads(r) if isinstance(r, str) and r else {} for r in frame["reasons"]]
     return frame
 
 
 def data_quality(viewer: Viewer, *, warehouse: str | Path | None = None) -> pd.DataFrame:
-    """The latest load of every landing file of the contracts: contract (the file's name without
-    extension), file, status ('loaded'|'loaded_with_warnings'|'rejected'|'missing'|'unchanged'|'not_run';
+    """The latest load of every landing file of the contracts: district and district_name (a
+    state warehouse's districts the viewer may open; None in a district's warehouse), contract
+    (the file's name without extension), file, status ('loaded'|'loaded_with_warnings'|'rejected'|'missing'|'unchanged'|'not_run';
     never loaded = missing),
     rows_read, rows_loaded, rows_quarantined, reasons (dict reason -> rows), checks_passed,
     checks_failed, message, loaded_at, last_good_load, age_hours (since the last good load)."""
@@ -73,15 +74,17 @@ def data_quality(viewer: Viewer, *, warehouse: str | Path | None = None) -> pd.D
 @cached
 def failed_checks(viewer: Viewer, *, warehouse: str | Path | None = None) -> pd.DataFrame:
     """The failed Great Expectations checks of each file's latest validation: file, expectation,
-    column_name, observed, validated_at."""
+    column_name, observed, validated_at (a state warehouse: district first, the viewer's districts)."""
     with connect(warehouse, "mart.gx_results") as con:
-        return con.execute(
-            """SELECT file, expectation, column_name, observed, validated_at
-               FROM mart.gx_results
-               WHERE NOT success
-                 AND (file, validated_at) IN (SELECT file, max(validated_at) FROM mart.gx_results GROUP BY file)
-               ORDER BY file, expectation"""
-        ).df()
+        fragments = _fragments(con, "mart.gx_results")
+        frame = Gate(con, viewer).run(fill(
+            """, latest AS (
+                   SELECT *, {{district}} AS district FROM mart.gx_results WHERE {{visible}}
+                   QUALIFY validated_at = max(validated_at) OVER (PARTITION BY {{district}}, file))
+               SELECT district, file, expectation, column_name, observed, validated_at
+               FROM latest WHERE NOT success
+               ORDER BY district, file, expectation""", fragments)).df()
+    return frame if fragments is BY_DISTRICT else frame.drop(columns=["district"])
 
 
 def recent_failures(viewer: Viewer, *, warehouse: str | Path | None = None, limit: int = 5) -> pd.DataFrame:
@@ -113,7 +116,8 @@ def banner(*, warehouse: str | Path | None = None, max_age_hours: float | None =
     messages = []
     rejected = quality[quality.status == "rejected"]
     if not rejected.empty:
-        messages.append("rejected at the last load (showing the last good data): " + ", ".join(rejected.file))
+        named = [f if pd.isna(d) else f"{f} ({d})" for f, d in zip(rejected.file, rejected.district_name)]
+        messages.append("rejected at the last load (showing the last good data): " + ", ".join(named))
     loaded = quality["last_good_load"].dropna()
     if not loaded.empty:
         age = (pd.Timestamp.now(tz="UTC") - loaded.max()).total_seconds() / 3600

@@ -19,7 +19,7 @@ import argparse
 import math
 import sys
 
-from data_contracts.vocabulary import LEVELS, ORG_LEVELS
+from data_contracts.vocabulary import LEVELS, SCOPE_LEVELS, STATE
 from pipelines.commands.plans import add_as_of, iso_date
 
 HELP = "Export metric values or goal progress (CSV), or one entity's balanced scorecard."
@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     metrics = what.add_parser("metrics", help="mart.metric_values as CSV (every metric, level and group)",
                               description="Write metric values as CSV with the columns of mart.metric_values.")
     _common(metrics)
-    metrics.add_argument("--level", choices=LEVELS, help="only this level")
+    metrics.add_argument("--level", choices=(STATE, *LEVELS), help="only this level (state: a state warehouse's own)")
     metrics.add_argument("--metric", metavar="M",
                          help="only this metric id, or a family (proficiency_rate = every subject)")
     metrics.add_argument("--year", type=int, metavar="Y", help="only this school year (2026 = 2025-26)")
@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     card = what.add_parser("scorecard", help="one entity's balanced scorecard",
                            description="Print one entity's balanced scorecard, or write it as CSV with --out.")
     _common(card)
-    card.add_argument("--level", required=True, choices=ORG_LEVELS, help="the entity's level")
+    card.add_argument("--level", required=True, choices=SCOPE_LEVELS, help="the entity's level")
     card.add_argument("--entity", required=True, metavar="ID", help="the entity's id (school_id, plc_id ...)")
     card.add_argument("--year", type=int, metavar="Y", help="school year (default: the latest with data)")
     _add_as_of_value(card)

@@ -1,9 +1,11 @@
 """A whole state on a real Dask cluster: `alignboard state load` of a generated 3-district state
-equals one ordinary load of the three districts' files together; a SIGKILLed worker's step is
-run once more and never spoils the district's last good warehouse; a rejected file in one
-district is reported and the others are not touched."""
+equals one ordinary load of the three districts' files together, for the finished years and for
+the months of a year in progress; a SIGKILLed worker's step is run once more and never spoils the
+district's last good warehouse; a rejected file in one district is reported and the others are
+not touched."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import signal
@@ -15,8 +17,16 @@ import dagster as dg
 import duckdb
 import pytest
 
+from assets.equity.settings import load_settings
+from assets.metrics import periods as metric_periods
+from assets.metrics.engine import build_metric_values
+from assets.metrics.entity_cells import build_metric_cells
+from assets.metrics.scorecard import build_scorecard
+from assets.state.rollup import DistrictResult, publish_state
+from assets.warehouse import existing_tables
 from pipelines.cli import main
 from pipelines.state_job import ALLOWED_FAILURES, step_name
+from sample_data.org import DISTRICT_ID
 from sample_data.state_landing import generate_state
 
 pytestmark = pytest.mark.integration
@@ -143,6 +153,101 @@ def test_statewide_values_are_the_districts_numerators_over_their_denominators(l
     assert rows(state, "SELECT count(*) FROM mart.metric_values WHERE level = 'student'") == [(0,)]
 
 
+# The year in progress: the loads' metrics rebuilt as the nightly build of AS_OF computes them,
+# a Monday of 2025-26, which keeps the months July 2025 - March 2026 and their years to date.
+# The last district's export is behind: it has no row dated after BEHIND, so its own load stops
+# at February while the others, and one load of every district's files, reach March.
+AS_OF = dt.date(2026, 3, 16)
+BEHIND = dt.date(2026, 2, 25)
+DISTRICT_KEYS = ("school_id", "student_id", "staff_id", "department_id", "owner_id")  # prefixed ids
+
+
+def end_export(con: duckdb.DuckDBPyConnection, prefix: str, day: dt.date) -> None:
+    """Delete the rows of the district whose ids start with `prefix` dated after `day` from every
+    dated table (raw, and staging where it is a table, not a view of raw): its export ended that day."""
+    tables = {f"{s}.{t}" for s, t in rows_of(con, "SELECT schema_name, table_name FROM duckdb_tables()")}
+    for table, column in metric_periods.dated_columns(existing_tables(con)):
+        name = table.split(".")[1]
+        columns = {c for (c,) in rows_of(con, "SELECT column_name FROM information_schema.columns "
+                                              f"WHERE table_schema = 'staging' AND table_name = '{name}'")}
+        key = next(c for c in DISTRICT_KEYS if c in columns)
+        for target in (f"raw.{name}", table):
+            if target in tables:
+                con.execute(f"DELETE FROM {target} WHERE {column} > ? AND starts_with({key}, ?)", [day, prefix])
+
+
+def rows_of(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+def metrics_as_of(warehouse: Path, behind: str | None = None) -> None:
+    """The metric marts of the warehouse rebuilt as the nightly load of AS_OF builds them, after
+    the export of district `behind` (an id) has ended at BEHIND."""
+    with duckdb.connect(str(warehouse)) as con:
+        if behind is not None:
+            end_export(con, behind.removesuffix(DISTRICT_ID), BEHIND)
+        build_metric_values(con, as_of=AS_OF, incremental=False)
+        build_scorecard(con)
+        build_metric_cells(con)
+
+
+@pytest.fixture(scope="module")
+def year_in_progress(loaded_state, combined, tmp_path_factory) -> tuple[Path, Path, str]:
+    """(the state warehouse, the combined warehouse, the district that is behind) with the year
+    in progress of AS_OF: the districts' warehouses and the combined one rebuilt as of AS_OF,
+    then rolled up as of AS_OF."""
+    folder = tmp_path_factory.mktemp("in_progress")
+    out = copy_output(loaded_state, folder / "out")
+    together = folder / "combined.duckdb"
+    shutil.copy(combined, together)
+    ids = sorted(p.stem for p in (out / "districts").glob("*.duckdb"))
+    behind = ids[-1]
+    for district in ids:
+        metrics_as_of(out / "districts" / f"{district}.duckdb", behind)
+    metrics_as_of(together, behind)
+    results = [DistrictResult(d, str(out / "districts" / f"{d}.duckdb"), "loaded") for d in ids]
+    publish_state(out / "state.duckdb", results, load_settings(), as_of=AS_OF)
+    return out / "state.duckdb", together, behind
+
+
+def test_the_months_of_a_year_in_progress_equal_one_load_of_every_districts_files(year_in_progress):
+    state, together, behind = year_in_progress
+    months = ("2025-09", "2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03")  # school from late August
+    # the district that is behind computed its months only to February; the others to March
+    district = state.parent / "districts" / f"{behind}.duckdb"
+    assert rows(district, "SELECT max(period) FROM mart.metric_values WHERE period LIKE 'ytd:%'") == [("ytd:2026-02-28",)]
+    assert {p for (p,) in rows(state, "SELECT DISTINCT period FROM mart.metric_values WHERE level = 'state' "
+                                      "AND period LIKE 'ytd:%'")} >= {"ytd:2026-03-31", "ytd:2026-02-28"}
+    ours = rows(state, "SELECT metric_id, school_year, period, student_group, numerator, denominator, value "
+                       f"FROM mart.metric_values WHERE level = 'state' AND period <> 'year' AND {OFFICE_STAFF} "
+                       "ORDER BY ALL")
+    theirs = rows(together, "SELECT metric_id, school_year, period, student_group, sum(numerator), sum(denominator), "
+                            "sum(numerator) / sum(denominator) FROM mart.metric_values WHERE level = 'district' "
+                            f"AND period <> 'year' AND numerator IS NOT NULL AND denominator IS NOT NULL AND {OFFICE_STAFF} "
+                            "GROUP BY ALL HAVING sum(denominator) > 0 ORDER BY ALL")
+    assert ours == theirs and {r[2] for r in ours} >= {f"month:{m}" for m in months}
+    # by definition: the state's attendance in March alone and to the end of March, every attended
+    # day over every enrolled day of every district (the one behind has none in March)
+    [(march_attended, march_days, to_date_attended, to_date_days)] = rows(together, f"""
+        SELECT count(*) FILTER (WHERE status IN {ATTENDED} AND calendar_date >= DATE '2026-03-01'),
+               count(*) FILTER (WHERE calendar_date >= DATE '2026-03-01'),
+               count(*) FILTER (WHERE status IN {ATTENDED}), count(*)
+        FROM staging.attendance_daily WHERE calendar_date BETWEEN DATE '2025-07-01' AND DATE '2026-03-31'""")
+    rate = dict((p, (a, n)) for p, a, n in rows(state, "SELECT period, numerator, denominator FROM mart.metric_values "
+                                                      "WHERE level = 'state' AND metric_id = 'attendance_rate' "
+                                                      "AND student_group = 'all'"))
+    assert rate["month:2026-03"] == (march_attended, march_days) and march_days > 0
+    assert rate["ytd:2026-03-31"] == (to_date_attended, to_date_days)
+    # the district behind has its months to March in the state warehouse too, as one load of
+    # every district's files computes them
+    district_rows = rows(state, "SELECT * FROM mart.metric_values WHERE level <> 'state' AND period <> 'year' "
+                                f"AND {OFFICE_STAFF} ORDER BY ALL")
+    assert district_rows == rows(together, "SELECT * FROM mart.metric_values WHERE level <> 'student' "
+                                           f"AND period <> 'year' AND {OFFICE_STAFF} ORDER BY ALL")
+    assert rows(state, "SELECT count(*) FROM mart.metric_cells WHERE level = 'district' AND entity_id = "
+                       f"'{behind}' AND period = 'ytd:2026-03-31'")[0][0] > 0
+
+
 def test_state_disparity_prints_the_determinations_of_the_state_warehouse(loaded_state, capsys):
     capsys.readouterr()
     assert main(["state", "disparity", "--out", str(loaded_state)]) == 0
@@ -161,8 +266,10 @@ def published_run(warehouse: Path) -> str:
 
 
 def kill_during_load(client, out: Path, district: str, kills: int, log: list) -> None:
-    """SIGKILL the worker running `district`'s step as soon as its load has opened a build file
-    (a new one each time: each attempt's load makes its own), `kills` times."""
+    """SIGKILL the worker running `district`'s step while its load has a build file open (a new
+    one each time: each attempt's load makes its own), `kills` times. The worker is stopped
+    (SIGSTOP) before the build file is looked at, so the attempt cannot publish between the look
+    and the kill: a kill always lands mid-load."""
     key = f"state_load.{step_name(district)}"
     seen = set((out / "districts").glob(f"{district}.duckdb.build-*"))
     for _ in range(kills):
@@ -172,12 +279,13 @@ def kill_during_load(client, out: Path, district: str, kills: int, log: list) ->
             workers = [w for w, keys in client.processing().items() if key in keys]
             if building and workers:
                 pid = client.run(os.getpid, workers=workers)[workers[0]]
-                if not any(path.exists() for path in building):
-                    continue  # that attempt already published or failed: wait for the next
-                os.kill(pid, signal.SIGKILL)
-                log.append(pid)
-                seen |= building
-                break
+                os.kill(pid, signal.SIGSTOP)
+                if any(path.exists() for path in building):
+                    os.kill(pid, signal.SIGKILL)
+                    log.append(pid)
+                    seen |= building
+                    break
+                os.kill(pid, signal.SIGCONT)  # that attempt already published or failed: wait for the next
             time.sleep(0.2)
 
 

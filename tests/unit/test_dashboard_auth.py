@@ -90,6 +90,17 @@ def test_bad_scopes_and_files(users, tmp_path):
         auth.load_users(bad)
 
 
+def test_the_state_scope_has_no_id_and_sees_every_district(users):
+    # a state warehouse holds one state: `state` is every district and the state's own rows
+    user = auth.add_user("sam", "state", PASSWORD)
+    assert (user.scope, user.viewer.level, user.viewer.entity_id) == ("state", "state", None)
+    assert auth.load_users()["sam"].scope == "state"
+    with pytest.raises(auth.UsersFileError, match="without an id"):
+        auth.add_user("x", "state:CA", PASSWORD)
+    with pytest.raises(queries.DataError, match="a state-wide viewer has no entity"):
+        queries.Viewer("state", "CA")
+
+
 def test_anonymous_gets_the_login_page_or_401(warehouse, users, monkeypatch):
     client = make_app(warehouse, monkeypatch)
     page = client.get("/", headers={"Accept": "text/html"})

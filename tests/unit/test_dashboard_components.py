@@ -75,10 +75,11 @@ def test_metric_and_category_names_read_as_words():
 
 def test_layer_labels_come_from_the_vocabulary():
     from dashboards.components.labels import LEVEL_NAMES, level_label
-    from data_contracts.vocabulary import LEVELS
+    from data_contracts.vocabulary import LEVELS, STATE
 
-    assert list(LEVEL_NAMES) == list(LEVELS)
-    assert [level_label(c) for c in LEVELS] == ["District", "Department", "School", "PLC", "Classroom", "Student"]
+    assert list(LEVEL_NAMES) == [STATE, *LEVELS]
+    assert [level_label(c) for c in (STATE, *LEVELS)] == ["State", "District", "Department", "School", "PLC",
+                                                          "Classroom", "Student"]
 
 
 def test_a_long_list_draws_its_highest_and_lowest_bars():

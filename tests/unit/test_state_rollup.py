@@ -6,6 +6,7 @@ District A (schools A1) and district B (school B1), school year 2024, grades sta
   m  A1 02 black  IDEA SLD  and  m  B1 02 black  IDEA SLD: one student who moved from A to B
 Attendance rate, group all: A 90 of 100 days, B 180 of 200 days.
 """
+import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -13,6 +14,11 @@ import pytest
 
 from assets.equity import engine
 from assets.equity.settings import load_settings
+from assets.metrics.catalog import load_catalog
+from assets.metrics.engine import write_catalog_table
+from assets.metrics.entity_cells import build_metric_cells
+from assets.metrics.scorecard import build_scorecard
+from assets.state import months
 from assets.state.rollup import DistrictResult, RollupRefused, publish_state
 
 DISTRICTS = {
@@ -59,8 +65,17 @@ def build_district(path: Path, district_id: str, spec: dict) -> None:
                     "n BIGINT)")
         con.execute("INSERT INTO mart.metric_value_counts VALUES ('attendance_rate', 1, 2024, 'year', 'district', ?, "
                     "'all', 3)", [district_id])
-        con.execute("CREATE TABLE mart.metric_catalog(family VARCHAR, min_n INTEGER, n_unit VARCHAR)")
-        con.execute("INSERT INTO mart.metric_catalog VALUES ('attendance_rate', 5, 'students')")
+        # the catalog as a load writes it, with a minimum n of 5 for attendance; the scorecard and
+        # its cells built from these values as a load builds them
+        write_catalog_table(con, load_catalog(), {})
+        con.execute("UPDATE mart.metric_catalog SET min_n = 5 WHERE family = 'attendance_rate'")
+        con.execute("CREATE TABLE staging.sections(section_id VARCHAR, school_year INTEGER)")
+        con.execute("CREATE TABLE staging.department_kpis(department_id VARCHAR, kpi_id VARCHAR, kpi_name VARCHAR, "
+                    "period_end DATE, target DOUBLE, direction VARCHAR, school_year INTEGER)")
+        build_scorecard(con)
+        build_metric_cells(con)
+        con.execute("CREATE TABLE mart.early_warning(student_id VARCHAR, attendance BOOLEAN)")  # a student's row
+        con.execute("INSERT INTO mart.early_warning VALUES (?, true)", [spec["students"][0][0]])
         con.execute("CREATE TABLE mart.data_quality(file VARCHAR, status VARCHAR)")
         con.execute("INSERT INTO mart.data_quality VALUES ('students.csv', 'loaded')")
 
@@ -115,6 +130,24 @@ def test_the_states_attendance_rate_is_every_attended_day_over_every_enrolled_da
     assert query(state, "SELECT DISTINCT district_id FROM mart.data_quality ORDER BY 1") == [("A",), ("B",)]
 
 
+def test_the_states_scorecard_holds_its_districts_metrics_with_the_states_value_and_status(districts, tmp_path):
+    state = tmp_path / "state.duckdb"
+    publish_state(state, districts, load_settings())
+    # attendance (90 + 180) / (100 + 200) = 0.9 against the catalog's target 0.95, near within 0.02:
+    # 0.05 short, so off; no 2023 value, so no prior
+    assert query(state, "SELECT school_year, metric_id, entity_name, value, target, status, prior_value "
+                        "FROM mart.scorecard WHERE level = 'state'") == [
+        (2024, "attendance_rate", "State", 0.9, 0.95, "off", None)]
+    # its cell, which the dashboard reads: n = 3 + 3 students, the same status
+    assert query(state, "SELECT student_group, period, value, n, status FROM mart.metric_cells "
+                        "WHERE level = 'state'") == [("all", "year", 0.9, 6, "off")]
+    # the districts are the state's layer below; the groups of its values; no student's row
+    assert query(state, "SELECT entity_id, parent_level, parent_id FROM staging.org_hierarchy "
+                        "WHERE entity_level = 'district' ORDER BY 1") == [("A", "state", "state"), ("B", "state", "state")]
+    assert query(state, "SELECT student_group FROM mart.group_codes") == [("all",)]
+    assert query(state, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'early_warning'") == [(0,)]
+
+
 def test_a_missing_district_stops_the_roll_up_unless_allowed_and_is_named(districts, tmp_path):
     state = tmp_path / "state.duckdb"
     districts[1].status, districts[1].message = "missing", "its step did not finish"
@@ -126,3 +159,16 @@ def test_a_missing_district_stops_the_roll_up_unless_allowed_and_is_named(distri
     assert query(state, "SELECT district_id, status, message, rolled_up FROM mart.state_districts ORDER BY 1") == [
         ("A", "loaded", "", True), ("B", "missing", "its step did not finish", False)]
     assert query(state, "SELECT DISTINCT lea_id FROM mart.disparity_counts WHERE lea_level = 'district'") == [("A",)]
+
+
+def test_a_district_whose_months_stop_earlier_lacks_the_later_months_alone_and_to_date():
+    # its load kept months to February 2026 (ytd:2026-02-28), another's to March: it lacks March
+    # alone (March 1-31) and the year to date at March's end (July 1, 2025 - March 31, 2026)
+    lacking = months.lacking(dt.date(2026, 2, 28), dt.date(2026, 3, 31))
+    assert [(p.period, p.start, p.end) for p in lacking] == [
+        ("month:2026-03", dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+        ("ytd:2026-03-31", dt.date(2025, 7, 1), dt.date(2026, 3, 31))]
+    assert months.lacking(dt.date(2026, 3, 31), dt.date(2026, 3, 31)) == []
+    # no months at all (its data ends in 2024-25): every month of 2025-26 to March, 9 x 2 periods
+    assert len(months.lacking(None, dt.date(2026, 3, 31))) == 18
+    assert len(months.lacking(dt.date(2025, 6, 30), dt.date(2026, 3, 31))) == 18

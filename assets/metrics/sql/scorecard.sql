@@ -4,18 +4,7 @@
 -- Rows for metrics the entity has no value for say no_data; KPI rows (scorecard_rows: observed)
 -- exist only for the departments that report the KPI. Targets: a dotted id's own target in
 -- mart.metric_catalog, else the department's reported target (KPIs), else the family's default.
--- The status rule, written once: a macro kept in the warehouse, which mart.metric_cells
--- (entity_cells.py) applies to every student group's cell with this table's targets.
-CREATE OR REPLACE MACRO scorecard_status(value, target, direction, near_band) AS
-    CASE
-        WHEN value IS NULL THEN 'no_data'
-        WHEN target IS NULL THEN NULL
-        WHEN direction = 'higher' AND value >= target THEN 'on_target'
-        WHEN direction = 'lower' AND value <= target THEN 'on_target'
-        WHEN round(abs(value - target), 9) <= near_band THEN 'near'
-        ELSE 'off'
-    END;
-
+-- The status: the scorecard_status macro (scorecard_status.sql).
 CREATE OR REPLACE TABLE mart.scorecard AS
 WITH vals AS (
     SELECT *, split_part(metric_id, '.', 1) AS family
