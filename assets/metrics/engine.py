@@ -114,15 +114,17 @@ def _rollup_sql(metric: Metric, units_sql: str, dimensions: list[str], every_per
     template = sqltext.read("rollup_units.sql")
     year = sqltext.fill(template, {
         "units": units_sql, "group_label": label, "group_join": join, "grouping_sets": ", ".join(grouping_sets),
+        "pass_periods": "true" if every_period_in_full else "detailed",
         "periods": "true" if every_period_in_full else f"u.period = '{metric_periods.YEAR}'",
     })
     if every_period_in_full:
         return year
     to_date = sqltext.fill(template, {
         "units": units_sql, "group_label": "'all'", "group_join": "", "grouping_sets": f"({base})",
+        "pass_periods": "NOT detailed",
         "periods": f"u.period <> '{metric_periods.YEAR}' AND u.level NOT IN ('student', 'classroom')",
     })
-    return f"{year}\nUNION ALL\n{to_date}"
+    return f"SELECT * FROM ({year})\nUNION ALL\nSELECT * FROM ({to_date})"
 
 
 def _cells_sql(units_sql: str) -> str:
