@@ -5,7 +5,11 @@
 1. floor: DuckDB reads every landing file (read_csv / read_parquet, no checks) into tables of a
    scratch database file - the least any load of those files can cost.
 2. marts: on a copy of the loaded warehouse, build mart.metric_values (+ counts, catalog),
-   mart.scorecard and mart.needs_assessment, as the Dagster assets do.
+   mart.scorecard and mart.needs_assessment, as the Dagster assets do, as of --as-of (default
+   today). The months and years to date cost most late in a school year whose data runs to that
+   day: generate a district with `--end-year` that year, then give the year's last day (for 2026,
+   --as-of 2026-06-30: 12 months, 24 periods); a day of a later year measures the same marts with
+   no months.
 Each phase runs in its own process, so each peak RSS is that phase's own. The machines are
 noisy, so the two are measured alternately (--repeat) and the ratio is of the medians.
 """
@@ -58,7 +62,7 @@ def floor_phase(landing: str, scratch: str, result: mp.Queue) -> None:
     result.put({"seconds": seconds, "rows": rows, "files": len(files), "rss_mb": _peak_rss_mb()})
 
 
-def marts_phase(warehouse: str, scratch: str, result: mp.Queue) -> None:
+def marts_phase(warehouse: str, scratch: str, as_of: dt.date, result: mp.Queue) -> None:
     """Build the three metric marts on a copy of the warehouse."""
     from assets.metrics.catalog import load_catalog
     from assets.metrics.engine import build_metric_values
@@ -70,7 +74,7 @@ def marts_phase(warehouse: str, scratch: str, result: mp.Queue) -> None:
     catalog = load_catalog()
     con = _connect(copy)
     start = time.perf_counter()
-    summary = build_metric_values(con, catalog, as_of=dt.date.today(), incremental=False)
+    summary = build_metric_values(con, catalog, as_of=as_of, incremental=False)
     values_done = time.perf_counter()
     build_scorecard(con, catalog)
     build_needs_assessment(con, catalog)
@@ -98,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--landing", required=True, help="the landing folder it was loaded from")
     parser.add_argument("--repeat", type=int, default=1, help="alternate the two phases this many times")
     parser.add_argument("--scratch", help="folder for the scratch files (default: a temporary folder)")
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today(), metavar="YYYY-MM-DD",
+                        help="the day the marts are built as of (default today)")
     args = parser.parse_args(argv)
     for path, what in ((Path(args.warehouse), "warehouse"), (Path(args.landing), "landing folder")):
         if not path.exists():
@@ -108,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(dir=args.scratch) as scratch:
         for round_number in range(1, args.repeat + 1):
             floors.append(_run(floor_phase, args.landing, scratch))
-            marts.append(_run(marts_phase, args.warehouse, scratch))
+            marts.append(_run(marts_phase, args.warehouse, scratch, args.as_of))
             print(f"round {round_number}: floor {floors[-1]['seconds']:.2f} s, marts {marts[-1]['seconds']:.2f} s",
                   flush=True)
     floor_s = statistics.median(f["seconds"] for f in floors)
@@ -116,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     last_floor, last_marts = floors[-1], marts[-1]
     print(f"raw-read floor : {floor_s:8.2f} s  ({last_floor['files']} files, {last_floor['rows']:,} rows; "
           f"peak RSS {last_floor['rss_mb']:,.0f} MB)")
-    print(f"metric marts   : {marts_s:8.2f} s  (metric_values {last_marts['metric_values_seconds']:.2f} s, "
+    print(f"metric marts   : {marts_s:8.2f} s  (as of {args.as_of}; "
+          f"metric_values {last_marts['metric_values_seconds']:.2f} s, "
           f"{last_marts['rows']:,} values, {last_marts['suppressed']:,} suppressed; "
           f"peak RSS {last_marts['rss_mb']:,.0f} MB)")
     print(f"ratio marts / floor: {marts_s / floor_s:.2f}")

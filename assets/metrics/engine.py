@@ -313,7 +313,8 @@ def build_metric_values(
     summary.version = values_version
     summary.rows, summary.suppressed = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE suppressed) FROM mart.metric_values").fetchone()
-    drop_temp(con, ["metric_cells", "metric_group_dimensions", "metric_periods", *(f"metric_{name}" for name in prepared)])
+    drop_temp(con, ["metric_cells", "metric_group_dimensions", "metric_periods",
+                    *(f"metric_{name}" for name in prepared)])
     return summary
 
 
