@@ -34,6 +34,13 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+def _cpu_seconds() -> float:
+    """User and system time of this process, every DuckDB thread included: steadier than the
+    wall clock on a machine other loads share."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _connect(path: Path):
     import duckdb
 
@@ -52,7 +59,7 @@ def floor_phase(landing: str, scratch: str, result: mp.Queue) -> None:
 
     files = sorted(p for p in Path(landing).iterdir() if p.suffix in (".csv", ".parquet"))
     con = _connect(Path(scratch) / "floor.duckdb")
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), _cpu_seconds()
     rows, failed_seconds = 0, 0.0
     for path in files:
         reader = "read_parquet" if path.suffix == ".parquet" else "read_csv"
@@ -68,8 +75,9 @@ def floor_phase(landing: str, scratch: str, result: mp.Queue) -> None:
         rows += con.execute(f"SELECT count(*) FROM \"{path.stem}\"").fetchone()[0]
     con.execute("CHECKPOINT")
     seconds = time.perf_counter() - start - failed_seconds
+    cpu = _cpu_seconds() - cpu_start
     con.close()
-    result.put({"seconds": seconds, "rows": rows, "files": len(files), "rss_mb": _peak_rss_mb()})
+    result.put({"seconds": seconds, "cpu": cpu, "rows": rows, "files": len(files), "rss_mb": _peak_rss_mb()})
 
 
 def marts_phase(warehouse: str, scratch: str, as_of: dt.date, result: mp.Queue) -> None:
@@ -83,15 +91,16 @@ def marts_phase(warehouse: str, scratch: str, as_of: dt.date, result: mp.Queue) 
     shutil.copyfile(warehouse, copy)
     catalog = load_catalog()
     con = _connect(copy)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), _cpu_seconds()
     summary = build_metric_values(con, catalog, as_of=as_of, incremental=False)
     values_done = time.perf_counter()
     build_scorecard(con, catalog)
     build_needs_assessment(con, catalog)
     con.execute("CHECKPOINT")
     seconds = time.perf_counter() - start
+    cpu = _cpu_seconds() - cpu_start
     con.close()
-    result.put({"seconds": seconds, "metric_values_seconds": values_done - start, "rows": summary.rows,
+    result.put({"seconds": seconds, "cpu": cpu, "metric_values_seconds": values_done - start, "rows": summary.rows,
                 "suppressed": summary.suppressed, "skipped": sorted(summary.skipped), "rss_mb": _peak_rss_mb()})
 
 
@@ -124,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         for round_number in range(1, args.repeat + 1):
             floors.append(_run(floor_phase, args.landing, scratch))
             marts.append(_run(marts_phase, args.warehouse, scratch, args.as_of))
-            print(f"round {round_number}: floor {floors[-1]['seconds']:.2f} s, marts {marts[-1]['seconds']:.2f} s",
-                  flush=True)
+            print(f"round {round_number}: floor {floors[-1]['seconds']:.2f} s (cpu {floors[-1]['cpu']:.2f} s), "
+                  f"marts {marts[-1]['seconds']:.2f} s (cpu {marts[-1]['cpu']:.2f} s)", flush=True)
     floor_s = statistics.median(f["seconds"] for f in floors)
     marts_s = statistics.median(m["seconds"] for m in marts)
     last_floor, last_marts = floors[-1], marts[-1]
@@ -136,6 +145,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{last_marts['rows']:,} values, {last_marts['suppressed']:,} suppressed; "
           f"peak RSS {last_marts['rss_mb']:,.0f} MB)")
     print(f"ratio marts / floor: {marts_s / floor_s:.2f}")
+    floor_cpu = statistics.median(f["cpu"] for f in floors)
+    marts_cpu = statistics.median(m["cpu"] for m in marts)
+    print(f"cpu seconds (medians, all threads): floor {floor_cpu:.2f}, marts {marts_cpu:.2f}, "
+          f"ratio {marts_cpu / floor_cpu:.2f}")
     if last_marts["skipped"]:
         print(f"metrics without their staging tables: {', '.join(last_marts['skipped'])}")
     return 0
