@@ -17,10 +17,9 @@ import pandas as pd
 
 from assets.metrics import periods as metric_periods
 from assets.metrics.catalog import Catalog, load_catalog
-from assets.metrics.engine import MetricsError, compute_cells, group_dimensions, is_coded
+from assets.metrics.engine import MetricsError, compute_cells, drop_temp, group_dimensions, is_coded
 from assets.metrics.suppression import CodingBand, apply_suppression, load_coding_bands
 from assets.warehouse import existing_tables
-from data_contracts.row_rules import quote
 
 VALUE_COLUMNS = ("metric_id, metric_version, school_year, period, level, entity_id, student_group, "
                  "numerator, denominator, value, suppressed, suppression_reason, value_range")
@@ -69,8 +68,7 @@ def compute_periods(con: duckdb.DuckDBPyConnection, periods: Sequence[metric_per
     con.execute(f"DELETE FROM metric_cells WHERE period = '{metric_periods.YEAR}'")  # families without periods
     bands = load_coding_bands() if coding_bands is None else list(coding_bands)
     apply_suppression(con, "metric_cells", [m.id for m in todo if is_coded(m)], bands)
-    for table in ("metric_group_dimensions", "metric_periods", *(f"metric_{name}" for name in prepared)):
-        con.execute(f"DROP TABLE IF EXISTS {quote(table)}")
+    drop_temp(con, ["metric_group_dimensions", "metric_periods", *(f"metric_{name}" for name in prepared)])
     return counts
 
 

@@ -114,15 +114,17 @@ def _rollup_sql(metric: Metric, units_sql: str, dimensions: list[str], every_per
     template = sqltext.read("rollup_units.sql")
     year = sqltext.fill(template, {
         "units": units_sql, "group_label": label, "group_join": join, "grouping_sets": ", ".join(grouping_sets),
+        "pass_periods": "true" if every_period_in_full else "detailed",
         "periods": "true" if every_period_in_full else f"u.period = '{metric_periods.YEAR}'",
     })
     if every_period_in_full:
         return year
     to_date = sqltext.fill(template, {
         "units": units_sql, "group_label": "'all'", "group_join": "", "grouping_sets": f"({base})",
+        "pass_periods": "NOT detailed",
         "periods": f"u.period <> '{metric_periods.YEAR}' AND u.level NOT IN ('student', 'classroom')",
     })
-    return f"{year}\nUNION ALL\n{to_date}"
+    return f"SELECT * FROM ({year})\nUNION ALL\nSELECT * FROM ({to_date})"
 
 
 def _cells_sql(units_sql: str) -> str:
@@ -208,7 +210,7 @@ def family_version(con: duckdb.DuckDBPyConnection, metric: Metric, as_of: dt.dat
         "min_n": metric.min_n, "n_unit": metric.n_unit, "kind": metric.kind, "output": metric.output,
         "parameters": metric.parameters, "coding": list(bands) if is_coded(metric) else None,
         "as_of": as_of if "as_of" in sqltext.parameters_used(metric.sql_text()) else None,
-        "periods": [(p.school_year, p.period, p.start.isoformat(), p.end.isoformat()) for p in periods],
+        "periods": [(p.school_year, p.period, p.start.isoformat(), p.end.isoformat(), p.detailed) for p in periods],
     }
     return versions.derived_version(con, family_inputs(metric), engine, settings)
 
@@ -311,10 +313,17 @@ def build_metric_values(
     summary.version = values_version
     summary.rows, summary.suppressed = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE suppressed) FROM mart.metric_values").fetchone()
-    for table in ("metric_cells", "metric_group_dimensions", "metric_periods",
-                  *(f"metric_{name}" for name in prepared)):
-        con.execute(f"DROP TABLE IF EXISTS {quote(table)}")
+    drop_temp(con, ["metric_cells", "metric_group_dimensions", "metric_periods",
+                    *(f"metric_{name}" for name in prepared)])
     return summary
+
+
+def drop_temp(con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> None:
+    """Drop the build's temp tables and views (a prep may make either; a view before the tables
+    it reads)."""
+    views = {name for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE temporary").fetchall()}
+    for name in sorted(names, key=lambda n: n not in views):
+        con.execute(f"DROP {'VIEW' if name in views else 'TABLE'} IF EXISTS {quote(name)}")
 
 
 CATALOG_COLUMNS = (

@@ -2,8 +2,12 @@
 month alone and the year to date at the end of each month.
 
 Every metric SQL joins the temp table metric_periods (school_year, period, period_start,
-period_end) and counts a dated row in each period whose days hold it, so one SQL text serves
-the nightly periods and a year to date as of any day (asof.py). Period names, as stored in
+period_end, detailed) and counts a dated row in each period whose days hold it, so one SQL text
+serves the nightly periods and a year to date as of any day (asof.py). A detailed period (the
+school year; a day asked for) is computed at every level and for every student group, so its SQL
+gives one row per unit (student, respondent ...); the nightly months and years to date are not
+(all students, district to PLC), so a family may give one row per entity for them instead, built
+from per-month totals (a year to date adds up the months so far). Period names, as stored in
 mart.metric_values.period:
   year                the school year (July 1 - June 30)
   month:YYYY-MM       one month alone
@@ -27,7 +31,7 @@ YEAR = "year"
 
 PERIODS_TABLE = """
 CREATE OR REPLACE TEMP TABLE metric_periods (
-    school_year INTEGER, period VARCHAR, period_start DATE, period_end DATE
+    school_year INTEGER, period VARCHAR, period_start DATE, period_end DATE, detailed BOOLEAN
 )
 """
 
@@ -38,6 +42,7 @@ class Period:
     period: str
     start: dt.date
     end: dt.date
+    detailed: bool = True  # every level and group; False: the nightly months and years to date
 
 
 def school_year_of(day: dt.date) -> int:
@@ -61,15 +66,15 @@ def year_to_date(day: dt.date) -> Period:
 
 def month_periods(through: dt.date) -> list[Period]:
     """Each month of the school year of `through` up to its month: the month alone and the year
-    to date at the month's last day."""
+    to date at the month's last day (nightly periods: not detailed)."""
     year = school_year_of(through)
     periods = []
     first = year_start(year)
     month = first
     while month <= through:
         last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
-        periods.append(Period(year, f"month:{month:%Y-%m}", month, last))
-        periods.append(Period(year, f"ytd:{last.isoformat()}", first, last))
+        periods.append(Period(year, f"month:{month:%Y-%m}", month, last, detailed=False))
+        periods.append(Period(year, f"ytd:{last.isoformat()}", first, last, detailed=False))
         month = last + dt.timedelta(days=1)
     return periods
 
@@ -120,8 +125,8 @@ def nightly_periods(con: duckdb.DuckDBPyConnection, present: set[str], as_of: dt
 def create_periods_table(con: duckdb.DuckDBPyConnection, periods: list[Period]) -> None:
     con.execute(PERIODS_TABLE)
     if periods:
-        con.executemany("INSERT INTO metric_periods VALUES (?, ?, ?, ?)",
-                        [[p.school_year, p.period, p.start, p.end] for p in periods])
+        con.executemany("INSERT INTO metric_periods VALUES (?, ?, ?, ?, ?)",
+                        [[p.school_year, p.period, p.start, p.end, p.detailed] for p in periods])
 
 
 def _table(name: str) -> str:

@@ -4,7 +4,10 @@
 -- unknown in a dimension (NULL) is in no cell of that dimension; student-level rows get no
 -- breakdown. A cell without a positive denominator is no data and gets no row. {{periods}} picks
 -- the unit rows of the periods this pass rolls up (the engine runs one pass for the school year
--- with every breakdown, one for the months and years to date with 'all' only).
+-- with every breakdown, one for the months and years to date with 'all' only), and the family's
+-- SQL sees only this pass's periods in metric_periods ({{pass_periods}}: the CTE hides the rest),
+-- so neither pass computes the other's rows.
+WITH metric_periods AS (SELECT * FROM metric_periods WHERE {{pass_periods}})
 SELECT metric_id, school_year, period, level, entity_id, student_group,
        numerator, denominator, numerator / denominator AS value, n
 FROM (

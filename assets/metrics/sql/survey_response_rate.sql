@@ -9,6 +9,10 @@ WITH responses AS (
            regexp_replace(lower(trim(respondent_type)), '[^a-z0-9]+', '_', 'g') AS respondent_type
     FROM staging.survey_responses
     WHERE school_year IS NOT NULL
+), submissions AS (
+    -- one row per response and day (responses hold a row per item answered)
+    SELECT DISTINCT survey_id, school_id, school_year, response_id, submitted_date, respondent_type
+    FROM responses
 ), survey_years AS (
     SELECT survey_id, mode(school_year) AS school_year FROM responses GROUP BY survey_id
 ), invitations AS (
@@ -22,14 +26,14 @@ WITH responses AS (
 ), respondents AS (
     SELECT p.school_year, p.period, r.survey_id, r.school_id, r.respondent_type,
            count(DISTINCT r.response_id) AS respondents
-    FROM responses AS r
+    FROM submissions AS r
     JOIN metric_periods AS p
       ON p.school_year = r.school_year AND r.submitted_date BETWEEN p.period_start AND p.period_end
      AND p.period <> 'year'
     GROUP BY ALL
     UNION ALL
     SELECT NULL, 'year', survey_id, school_id, respondent_type, count(DISTINCT response_id)
-    FROM responses
+    FROM submissions
     GROUP BY ALL
 ), rates AS MATERIALIZED (
     SELECT i.school_year, p.period, i.school_id, i.district_id, i.respondent_type,
