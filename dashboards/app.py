@@ -17,7 +17,7 @@ from pathlib import Path
 
 import dash
 import flask
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, dcc, html
 
 from dashboards import auth, queries, warmup
 from dashboards.components import context
@@ -64,6 +64,7 @@ def create_app(warehouse: str | Path | None = None, *, stale_hours: float | None
     app.layout = shell
     server.register_error_handler(queries.DataError, refused)
     install_headers(app)
+    install_frame(app)
     if warm_up:
         warmup.start(server)
     return app
@@ -138,13 +139,18 @@ def shell() -> html.Div:
     ])
 
 
-@callback(
-    Output("nav", "children"),
-    Output("user", "children"),
-    Output("banner", "children"),
-    Input("url", "pathname"),
-    Input("url", "search"),
-)
+def install_frame(app: dash.Dash) -> None:
+    """The shell's own callback, registered with each app made (a `dash.callback` goes to the
+    first app that serves a request in the process, and a second app would have no top bar)."""
+    app.callback(
+        Output("nav", "children"),
+        Output("user", "children"),
+        Output("banner", "children"),
+        Input("url", "pathname"),
+        Input("url", "search"),
+    )(frame)
+
+
 def frame(pathname, search):
     """The top bar's links keep the entity and year of the current view; the banner says when
     the data is stale or a file was rejected. Every page change asks for it, so what it reads is
