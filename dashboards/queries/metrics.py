@@ -14,6 +14,7 @@ from assets.ingest.baseline import LOADED
 from assets.metrics import asof
 from assets.metrics import periods as metric_periods
 from assets.metrics.engine import MetricsError
+from assets.metrics.sqltext import fill
 from assets.warehouse import existing_tables
 from dashboards.queries.access import DataError, Gate, Viewer, check_level
 from dashboards.queries.cache import cached
@@ -155,7 +156,7 @@ def data_date(con: duckdb.DuckDBPyConnection):
 def card(gate: Gate, entities: list[tuple[str, str]], year: int | None, group: str,
          metric: str | None = None) -> pd.DataFrame:
     """Scorecard rows of `entities` for this viewer (sql/card.sql)."""
-    return gate.run(read("card.sql"), {
+    return gate.run(fill(read("card.sql"), {"shown": read("card_shown.sql")}), {
         "levels": [e[0] for e in entities], "ids": [e[1] for e in entities], "year": year,
         "metric": metric, "group": group, "data_date": data_date(gate.con),
     }).df()
@@ -251,7 +252,7 @@ def scorecard_as_of(viewer: Viewer, level: str, entity_id: str, day: dt.date, *,
         frame = pd.concat(computed, ignore_index=True) if computed else pd.DataFrame(columns=ASOF_COLUMNS.split(", "))
         con.register("asof_cells", frame)
         try:
-            return gate.run(read("card_as_of.sql"), {
+            return gate.run(fill(read("card_as_of.sql"), {"shown": read("card_shown.sql")}), {
                 "level": level, "entity": entity_id, "group": group, "year": metric_periods.school_year_of(day),
                 "period": periods[day], "prior_period": periods[prior], "mart_periods": kept or [""],
                 "day": day, "prior_day": prior, "data_date": data_date(con),

@@ -30,7 +30,8 @@
     CROSS JOIN wanted AS w
     JOIN mart.metric_catalog AS m ON m.metric_key = split_part(v.metric_id, '.', 1)
 ), card AS (
-    SELECT s.school_year, s.level, s.entity_id, s.entity_name, s.perspective, c.perspective_order, s.metric_id,
+    SELECT s.school_year, s.level, s.entity_id, s.entity_name, $group AS student_group, s.perspective,
+           c.perspective_order, s.metric_id,
            s.metric_name, coalesce(v.metric_version, s.metric_version) AS metric_version, s.direction, s.unit,
            v.value, s.target, s.near_band, v.metric_id IS NULL AS no_cell,
            scorecard_status(v.value, s.target, s.direction, s.near_band) AS cell_status,
@@ -46,17 +47,7 @@
       -- classroom systems metrics describe one teacher: never public (docs/metrics.md)
       AND NOT ($audience = 'public' AND s.level = 'classroom' AND c.kind = 'systems')
 )
-SELECT school_year, level, entity_id, entity_name, $group AS student_group, perspective, perspective_order,
-       metric_id, metric_name, metric_version, direction, unit,
-       CASE WHEN hidden THEN NULL ELSE value END AS value,
-       target, near_band,
-       CASE WHEN hidden THEN 'suppressed' WHEN no_cell THEN 'no_data' ELSE cell_status END AS status,
-       CASE WHEN prior_hidden THEN NULL ELSE prior_value END AS prior_value,
-       CASE WHEN hidden OR prior_hidden THEN NULL ELSE value - prior_value END AS change_vs_prior,
-       CASE WHEN hidden THEN NULL ELSE numerator END AS numerator,
-       CASE WHEN hidden THEN NULL ELSE denominator END AS denominator,
-       CASE WHEN hidden THEN NULL ELSE n END::DOUBLE AS n,
-       hidden AS suppressed, hidden_because AS suppression_reason, shown_range AS value_range, definition,
-       $data_date::TIMESTAMPTZ AS data_date, CAST($day AS DATE) AS as_of, CAST($prior_day AS DATE) AS prior_as_of
+SELECT {{shown}},
+       CAST($day AS DATE) AS as_of, CAST($prior_day AS DATE) AS prior_as_of
 FROM card
 ORDER BY perspective_order, metric_id
