@@ -145,3 +145,14 @@ def test_quarantine_writes_the_csv_to_out(after_first_night, tmp_path, capsys):
     assert out.read_text().splitlines()[0] == (
         "line,reasons,student_id,school_id,school_year,grade_level,sex,hispanic_latino,races,english_learner,"
         "idea_disability,economically_disadvantaged,raw_line")
+
+
+def test_quarantine_into_a_folder_that_does_not_exist_says_so_in_one_line_and_writes_nothing(
+        after_first_night, tmp_path, capsys):
+    _, warehouse = after_first_night
+    out = tmp_path / "no_such_folder" / "rows.csv"
+    capsys.readouterr()
+    assert main(["quarantine", "students.csv", "--warehouse", str(warehouse), "--out", str(out)]) == 1
+    assert capsys.readouterr().err == (
+        f"alignboard quarantine: cannot write {out}: folder {out.parent} does not exist\n")
+    assert not out.parent.exists()
