@@ -11,16 +11,14 @@
 WITH results AS (
     SELECT r.school_year, r.student_id, r.section_id, coalesce(r.plc_id, s.plc_id) AS plc_id, r.administered_date,
            r.score / r.max_score >= r.proficiency_cut - 1e-9 AS mastered,
-           lead(r.administered_date) OVER (
-               PARTITION BY r.school_year, r.student_id, r.cfa_id, r.standard_code
-               ORDER BY r.administered_date NULLS FIRST, r.score) AS superseded_on,
-           row_number() OVER (
-               PARTITION BY r.school_year, r.student_id, r.cfa_id, r.standard_code
-               ORDER BY r.administered_date DESC NULLS LAST, r.score DESC) = 1 AS last_of_year
+           lead(r.administered_date) OVER later AS superseded_on,
+           lead(true, 1, false) OVER later IS false AS last_of_year
     FROM staging.cfa_results AS r
     LEFT JOIN staging.sections AS s ON s.section_id = r.section_id AND s.school_year = r.school_year
     WHERE r.score IS NOT NULL AND r.max_score > 0 AND r.proficiency_cut IS NOT NULL
       AND r.school_year IS NOT NULL
+    WINDOW later AS (PARTITION BY r.school_year, r.student_id, r.cfa_id, r.standard_code
+                     ORDER BY r.administered_date NULLS FIRST, r.score)
 ), latest AS MATERIALIZED (
     SELECT r.school_year, p.period, r.student_id, r.section_id, r.plc_id, r.mastered
     FROM results AS r
