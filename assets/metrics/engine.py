@@ -173,7 +173,7 @@ ENGINE_FILES = (
     Path(__file__), Path(suppression.__file__), Path(metric_periods.__file__),
     *(sqltext.SQL_DIR / name for name in (
         "group_dimensions.sql", "rollup_units.sql", "suppress_prepare.sql", "suppress_populations.sql",
-        "suppress_work.sql", "suppress_candidates.sql", "suppress_complementary.sql",
+        "suppress_candidates.sql", "suppress_complementary.sql",
         "suppress_apply.sql", "write_metric_values.sql")),
 )
 VALUES_TABLES = ["mart.metric_values", "mart.metric_value_counts"]

@@ -117,8 +117,6 @@ def apply_suppression(con: duckdb.DuckDBPyConnection, cells: str, coded_families
     staging.org_hierarchy for the parents of entities."""
     table = {"cells": sqltext.table(cells)}
     con.execute(f"ALTER TABLE {table['cells']} ADD COLUMN IF NOT EXISTS value_range VARCHAR")
-    sqltext.run_script(con, sqltext.fill(sqltext.read("suppress_prepare.sql"), table))
-    _repeat(con, sqltext.read("suppress_populations.sql"), "merging cells that are one population")
     con.execute("CREATE OR REPLACE TEMP TABLE coding_families (family VARCHAR)")
     con.execute("CREATE OR REPLACE TEMP TABLE coding_bands (max_n BIGINT, bottom DOUBLE, top DOUBLE, "
                 "bottom_text VARCHAR, top_text VARCHAR, bottom_words VARCHAR, top_words VARCHAR)")
@@ -127,21 +125,24 @@ def apply_suppression(con: duckdb.DuckDBPyConnection, cells: str, coded_families
         con.executemany("INSERT INTO coding_bands VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [[NO_LIMIT if b.max_n is None else b.max_n, b.bottom, b.top, b.bottom_text(), b.top_text(),
                           b.bottom_words(), b.top_words()] for b in bands])
-    sqltext.run_script(con, sqltext.read("suppress_work.sql"))
+    sqltext.run_script(con, sqltext.fill(sqltext.read("suppress_prepare.sql"), table))
+    _repeat(con, sqltext.read("suppress_populations.sql"), "merging cells that are one population")
     sqltext.run_script(con, sqltext.read("suppress_candidates.sql"))
-    _repeat(con, sqltext.read("suppress_complementary.sql"), "complementary suppression")
+    _repeat(con, sqltext.read("suppress_complementary.sql"), "complementary suppression", numbered=True)
     sqltext.run_script(con, sqltext.fill(sqltext.read("suppress_apply.sql"), table),
                        {"complementary_reason": COMPLEMENTARY_REASON})
-    for name in ("suppression_work", "suppression_members", "suppression_twins", "suppression_populations",
+    for name in ("suppression_slices", "suppression_entities", "suppression_groups", "suppression_cells",
+                 "suppression_members", "suppression_twins", "suppression_populations", "suppression_work",
                  "suppression_hidden", "suppression_candidates", "coding_families", "coding_bands"):
         con.execute(f"DROP TABLE {name}")
     return con.execute(f"SELECT count(*) FROM {table['cells']} WHERE suppressed").fetchone()[0]
 
 
-def _repeat(con: duckdb.DuckDBPyConnection, sql: str, what: str) -> None:
-    """Run an UPDATE round until it changes nothing."""
-    for _ in range(MAX_ROUNDS):
-        (changed,) = con.execute(sql).fetchone()
+def _repeat(con: duckdb.DuckDBPyConnection, sql: str, what: str, numbered: bool = False) -> None:
+    """Run an UPDATE or INSERT round until it changes nothing; a `numbered` round reads its
+    number (1, 2 ...) as $round."""
+    for number in range(1, MAX_ROUNDS + 1):
+        (changed,) = con.execute(sql, {"round": number} if numbered else None).fetchone()
         if not changed:
             return
     raise RuntimeError(f"{what} did not settle in {MAX_ROUNDS} rounds")
