@@ -2,13 +2,15 @@
 and with exactly which reasons."""
 from __future__ import annotations
 
+import unicodedata
+
 import duckdb
 import pytest
 
 from assets.ingest.landing import ReadResult, WorkTables
 from assets.ingest.split import keep_valid_rows, split_rows
 from data_contracts.contract import Column, Contract, ForeignKey, Rule
-from data_contracts.row_rules import quote
+from data_contracts.row_rules import column_reasons, quote
 from assets.warehouse import SETUP_SQL
 
 
@@ -198,3 +200,16 @@ def test_a_line_break_tab_or_control_character_in_an_id_code_or_name_quarantines
     assert sorted(v[0] for v in valid) == ["a", "g"]
     assert quarantined == {3: ["control_character:id"], 4: ["control_character:kind"],
                            5: ["control_character:name"], 6: ["unknown_code:fixed"]}
+
+
+def test_the_control_character_rule_refuses_exactly_the_code_points_unicode_calls_controls():
+    # Unicode category Cc: U+0000-U+001F and U+007F-U+009F, 65 code points. Every code point
+    # (surrogates aside: UTF-8 cannot hold them) is tried inside an id; only those are refused.
+    controls = {cp for cp in range(0x110000) if unicodedata.category(chr(cp)) == "Cc"}
+    assert len(controls) == 65
+    con = duckdb.connect()
+    con.execute("CREATE TABLE candidate AS SELECT i AS cp, 'a' || chr(i::INTEGER) || 'b' AS id "
+                "FROM range(0, 1114112) AS t(i) WHERE i NOT BETWEEN 55296 AND 57343")
+    (rule,) = [r for r in column_reasons(Column("id", "id")) if "control_character" in r]
+    refused = {cp for (cp,) in con.execute(f"SELECT cp FROM candidate WHERE ({rule}) IS NOT NULL").fetchall()}
+    assert refused == controls
