@@ -69,8 +69,8 @@ def _parameters(settings: Settings, metric: Metric) -> dict:
 
 
 def _judge(con: duckdb.DuckDBPyConnection, dates: list[dt.date], school: str | None,
-           settings: Settings, metric: Metric) -> None:
-    """Fill the temporary table ews_result with the indicators at each date."""
+           settings: Settings, metric: Metric, table: str = "TEMP TABLE ews_result") -> None:
+    """Write the indicators at each date to `table` (the temp table ews_result unless given)."""
     values = {**_parameters(settings, metric), "dates": dates, "school": school}
     sqltext.run_script(con, _sql("students.sql"), values)
     sqltext.run_script(con, _sql("attendance_to_date.sql"), values)
@@ -79,7 +79,7 @@ def _judge(con: duckdb.DuckDBPyConnection, dates: list[dt.date], school: str | N
     cutoffs = {"chronic": metric.parameters["cutoff"], "severe": settings.attendance.severe}
     for attendance, cutoff in cutoffs.items():
         sqltext.run(con, rule, {**values, "attendance": attendance, "cutoff": cutoff})
-    sqltext.run_script(con, _sql("indicators.sql"), values)
+    sqltext.run_script(con, sqltext.fill(_sql("indicators.sql"), {"table": table}), values)
 
 
 def _drop_work(con: duckdb.DuckDBPyConnection) -> None:
@@ -128,7 +128,6 @@ def build_early_warning(con: duckdb.DuckDBPyConnection, dates: list[dt.date],
     settings = settings or load_settings()
     con.execute("CREATE SCHEMA IF NOT EXISTS mart")
     try:
-        _judge(con, dates, None, settings, absence_metric())
-        con.execute(f"CREATE OR REPLACE TABLE {TABLE} AS SELECT * FROM ews_result ORDER BY as_of, school_id, student_id")
+        _judge(con, dates, None, settings, absence_metric(), table=f"TABLE {TABLE}")
     finally:
         _drop_work(con)

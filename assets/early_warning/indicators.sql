@@ -2,8 +2,10 @@
 -- values behind them. Reads ews_attendance and ews_absence_rule (attendance), and for the year
 -- to date of each date: discipline incidents (behavior), the latest grading period's marks
 -- (course), each subject's latest benchmark result (assessment) and the active interventions
--- (supports). Thresholds are the early-warning settings, as $parameters.
-CREATE OR REPLACE TEMP TABLE ews_result AS
+-- (supports). Thresholds are the early-warning settings, as $parameters. {{table}} is the table
+-- written: the temp table ews_result, or mart.early_warning itself (one write of its rows, in the
+-- order its readers filter by).
+CREATE OR REPLACE {{table}} AS
 WITH behavior AS (
     SELECT d.as_of, i.student_id,
            count(*)::INTEGER AS incidents,
@@ -32,32 +34,33 @@ WITH behavior AS (
     JOIN ews_dates AS d ON d.school_year = p.school_year AND p.period_end_date <= d.as_of
 ), course AS (
     -- the student's grading period that ended last by the date (a tie goes to the later name)
-    SELECT e.as_of, e.student_id, e.grading_period,
-           sum(e.failing_marks)::INTEGER AS failing_marks,
-           sum(e.failing_core_marks)::INTEGER AS failing_core_marks
-    FROM ended AS e
-    JOIN (SELECT as_of, student_id, arg_max(grading_period, (period_end_date, grading_period)) AS grading_period
-          FROM ended GROUP BY as_of, student_id) AS latest
-      ON latest.as_of = e.as_of AND latest.student_id = e.student_id AND latest.grading_period = e.grading_period
-    GROUP BY e.as_of, e.student_id, e.grading_period
+    SELECT as_of, student_id, grading_period,
+           sum(failing_marks)::INTEGER AS failing_marks,
+           sum(failing_core_marks)::INTEGER AS failing_core_marks
+    FROM ended
+    GROUP BY as_of, student_id, grading_period
+    QUALIFY row_number() OVER (PARTITION BY as_of, student_id
+                               ORDER BY max(period_end_date) DESC, grading_period DESC) = 1
 ), benchmark_days AS (
-    -- each subject's results per day (two on one day: proficient only if both are)
-    SELECT student_id, school_year, subject, test_date, bool_and(proficient) AS proficient
-    FROM staging.assessments
-    WHERE assessment_type = 'benchmark' AND proficient IS NOT NULL
-    GROUP BY ALL
+    -- each subject's results per day (two on one day: proficient only if both are), and the
+    -- subject's next benchmark day: a day is the latest from its date until the next
+    SELECT *, lead(test_date) OVER (PARTITION BY student_id, school_year, subject ORDER BY test_date) AS next_date
+    FROM (SELECT student_id, school_year, subject, test_date, bool_and(proficient) AS proficient
+          FROM staging.assessments
+          WHERE assessment_type = 'benchmark' AND proficient IS NOT NULL
+          GROUP BY ALL)
 ), benchmark_latest AS (
     -- each subject's latest benchmark day by the date
-    SELECT d.as_of, b.student_id, b.subject,
-           max(b.test_date) AS test_date, arg_max(b.proficient, b.test_date) AS proficient
+    SELECT d.as_of, b.student_id, b.subject, b.test_date, b.proficient
     FROM benchmark_days AS b
-    JOIN ews_dates AS d ON d.school_year = b.school_year AND b.test_date <= d.as_of
-    GROUP BY d.as_of, b.student_id, b.subject
+    JOIN ews_dates AS d
+      ON d.school_year = b.school_year AND b.test_date <= d.as_of AND (b.next_date IS NULL OR b.next_date > d.as_of)
 ), assessment AS (
     SELECT as_of, student_id,
            bool_or(NOT proficient) AS not_proficient,
            max(test_date) AS benchmark_date,
-           string_agg(subject, '|' ORDER BY subject) FILTER (WHERE NOT proficient) AS benchmark_not_proficient
+           nullif(array_to_string(list_sort(list(subject) FILTER (WHERE NOT proficient)), '|'), '')
+               AS benchmark_not_proficient
     FROM benchmark_latest
     GROUP BY as_of, student_id
 ), supports AS (
@@ -106,4 +109,5 @@ SELECT as_of, school_year, student_id, school_id, grade_level, attendance, behav
            + coalesce(course = 'Y', false)::INTEGER + coalesce(assessment = 'Y', false)::INTEGER AS flags,
        supports, enrolled_days, absent_days, absence_rate, removals, incidents, grading_period,
        failing_marks, failing_core_marks, benchmark_date, benchmark_not_proficient
-FROM judged;
+FROM judged
+ORDER BY as_of, school_id, student_id;
