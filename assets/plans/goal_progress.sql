@@ -26,16 +26,23 @@
            CASE WHEN k.direction = 'lower' OR (k.direction IS NULL AND
                      split_part(g.metric_id, '.', 1) IN (SELECT unnest($lower_metrics))) THEN -1 ELSE 1 END AS sign
     FROM goals AS g LEFT JOIN kpi_direction AS k USING (metric_id)
+), goal_cells AS (
+    -- the cells of the goals' own metrics, entities and groups, each school year's
+    SELECT v.*
+    FROM mart.metric_values AS v
+    SEMI JOIN measured AS m
+      ON m.metric_id = v.metric_id AND m.level = v.level AND m.entity_id = v.entity_id
+     AND m.student_group = v.student_group
+    WHERE v.period = 'year' AND NOT ($to_date AND v.school_year = (SELECT as_of_year FROM as_of))
 ), year_values AS (
     -- each school year's value; with $to_date, the as-of year's value is its year to date through
     -- $as_of ({{to_date_cells}}: cells with the columns below) in place of the whole year's
     SELECT v.metric_id, v.level, v.entity_id, v.student_group, v.school_year, v.value, v.suppressed, k.n
-    FROM mart.metric_values AS v
+    FROM goal_cells AS v
     LEFT JOIN mart.metric_value_counts AS k
       ON k.metric_id = v.metric_id AND k.metric_version = v.metric_version AND k.school_year = v.school_year
      AND k.period = v.period AND k.level = v.level AND k.entity_id = v.entity_id
      AND k.student_group = v.student_group
-    WHERE v.period = 'year' AND NOT ($to_date AND v.school_year = (SELECT as_of_year FROM as_of))
     UNION ALL
     SELECT metric_id, level, entity_id, student_group, school_year, value, suppressed, n
     FROM {{to_date_cells}}
