@@ -24,10 +24,11 @@ def _cells(rows: list[tuple[str, str, int]]) -> duckdb.DuckDBPyConnection:
                 "period VARCHAR, level VARCHAR, entity_id VARCHAR, student_group VARCHAR, numerator DOUBLE, "
                 "denominator DOUBLE, value DOUBLE, n BIGINT, min_n INTEGER, n_unit VARCHAR, suppressed BOOLEAN, "
                 "suppression_reason VARCHAR)")
-    con.executemany(
-        "INSERT INTO cells VALUES (?, 'm', 1, 2026, 'year', ?, ?, ?, 0, ?, 0, ?, 10, 'students', false, NULL)",
-        [(i, level, entity, group, n, n) for i, ((level, entity), group, n) in enumerate(rows)],
-    )
+    if rows:
+        con.executemany(
+            "INSERT INTO cells VALUES (?, 'm', 1, 2026, 'year', ?, ?, ?, 0, ?, 0, ?, 10, 'students', false, NULL)",
+            [(i, level, entity, group, n, n) for i, ((level, entity), group, n) in enumerate(rows)],
+        )
     return con
 
 
@@ -107,6 +108,24 @@ def test_a_hidden_total_whose_parts_all_show_gets_a_part_hidden():
         ("D1", "all"): None, ("S1", "all"): HIDDEN_BY_COMPLEMENT, ("S2", "all"): None,
         ("S3", "all"): "fewer than 10 students", ("S1", "sex:F"): None, ("S1", "sex:M"): HIDDEN_BY_COMPLEMENT,
     }
+
+
+def test_breakdowns_of_other_metrics_and_periods_do_not_mix():
+    # The same school and groups in four slices: metric m and m2, each for the year and for
+    # ytd:2026-03-31. Only (m, year) has a small cell (sex:X, 3), so only its own breakdown gets
+    # a complement (sex:F 12, the smallest shown part); the other three slices, all large, keep
+    # every cell. Breakdowns numbered without their metric or period would pull those in too.
+    con = _cells([])
+    rows = [(metric, period, group, n) for metric in ("m", "m2") for period in ("year", "ytd:2026-03-31")
+            for group, n in (("all", 40), ("sex:F", 12), ("sex:M", 25), ("sex:X", 3))]
+    rows = [(m, p, g, 30 if (m, p) != ("m", "year") and g == "sex:X" else n) for m, p, g, n in rows]
+    con.executemany(
+        "INSERT INTO cells VALUES (?, ?, 1, 2026, ?, 'school', 'S1', ?, 0, ?, 0, ?, 10, 'students', false, NULL)",
+        [(i, m, p, g, n, n) for i, (m, p, g, n) in enumerate(rows)])
+    assert apply_suppression(con, "cells") == 2
+    hidden = con.execute("SELECT metric_id, period, student_group, suppression_reason FROM cells "
+                         "WHERE suppressed ORDER BY student_group").fetchall()
+    assert hidden == [("m", "year", "sex:F", HIDDEN_BY_COMPLEMENT), ("m", "year", "sex:X", "fewer than 10 students")]
 
 
 def test_student_level_rows_are_not_marked():

@@ -62,7 +62,7 @@ FROM (SELECT DISTINCT student_group FROM {{cells}} WHERE level <> 'student' AND 
 CREATE OR REPLACE TEMP TABLE suppression_cells AS
 WITH sizes AS (
     SELECT (SELECT count(*) FROM suppression_entities) AS entities,
-           (SELECT count(DISTINCT slot) FROM suppression_entities) AS slots,
+           (SELECT coalesce(max(slot), 0) + 1 FROM suppression_entities) AS slots,
            (SELECT count(*) FROM suppression_groups) AS student_groups,
            (SELECT coalesce(max(dimension), 0) + 1 FROM suppression_groups) AS dimensions
 ),
