@@ -21,6 +21,7 @@ import pytest
 import requests
 
 from dashboards.auth import add_user
+from tests.dash_trees import answer_components
 
 # name -> (scope, may see students, password)
 USERS = {
@@ -100,19 +101,9 @@ def frame(site: Site, session: requests.Session) -> requests.Response:
 
 def logout_button(answer: requests.Response) -> dict:
     """The top bar's logout form: its method and action, and its button's name and value."""
-    def components(node):
-        if isinstance(node, dict):
-            if "props" in node:
-                yield node
-            for value in node.values():
-                yield from components(value)
-        elif isinstance(node, list):
-            for value in node:
-                yield from components(value)
-
-    forms = [c["props"] for c in components(answer.json()["response"]["user"]) if c.get("type") == "Form"]
+    forms = [c["props"] for c in answer_components(answer.json()["response"]["user"]) if c.get("type") == "Form"]
     assert len(forms) == 1, forms
-    button = next(c["props"] for c in components(forms[0]) if c.get("type") == "Button")
+    button = next(c["props"] for c in answer_components(forms[0]) if c.get("type") == "Button")
     return {"method": forms[0]["method"].upper(), "action": forms[0]["action"], "name": button["name"],
             "value": button["value"]}
 

@@ -18,6 +18,7 @@ import duckdb
 import pytest
 import requests
 
+from tests.dash_trees import answer_components
 from tests.security.conftest import start, stop
 
 SCHOOL, PLC, CLASSROOM = "01001", "01001-grade_03", "01001-2026-0031"
@@ -120,25 +121,14 @@ def test_a_plc_lead_sees_their_own_scorecard_and_smart_goal(site):
         AND entity_id = $p AND student_group = 'all' AND period = 'year'
         AND school_year = (SELECT max(school_year) FROM mart.scorecard WHERE level = 'plc' AND entity_id = $p)""",
                       {"p": PLC}))
-    tiles = {props["data-metric"]: props["className"] for props in _props(json.loads(text)) if "data-metric" in props}
+    tiles = {c["props"]["data-metric"]: c["props"]["className"] for c in answer_components(json.loads(text))
+             if "data-metric" in c["props"]}
     for metric in ("attendance_rate", "chronic_absence_rate", "oss_rate"):
         assert n_of[metric] >= 10  # 60-odd students in the grade: their own numbers, shown
         assert "suppressed" not in tiles[metric] and "no_data" not in tiles[metric], tiles[metric]
     assert "top_coded" not in text and "bottom_coded" not in text
     goals = page(login(base, "plclead"), base, "/plans", "").text
     assert "suppressed" not in goals.lower()
-
-
-def _props(tree):
-    """Every component's props in a Dash callback answer."""
-    if isinstance(tree, dict):
-        if "props" in tree and isinstance(tree["props"], dict):
-            yield tree["props"]
-        for value in tree.values():
-            yield from _props(value)
-    elif isinstance(tree, list):
-        for value in tree:
-            yield from _props(value)
 
 
 def test_the_export_answers_the_same_for_an_unknown_id_and_one_outside_the_scope(site):

@@ -7,6 +7,7 @@ import pytest
 from dashboards import queries
 from dashboards.app import create_app
 from dashboards.components import grids
+from tests.dash_trees import components, text
 from tests.unit.test_plans_data import S1, warehouse  # noqa: F401 (the warehouse fixture)
 
 
@@ -18,17 +19,6 @@ def as_s1(warehouse):  # noqa: F811
     with app.server.test_request_context("/plans"), \
             mock.patch("dashboards.components.context.viewer", return_value=S1):
         yield plans
-
-
-def components(node):
-    yield node
-    children = getattr(node, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children] if children is not None else []:
-        yield from components(child)
-
-
-def text(node) -> str:
-    return " ".join(str(c) for c in components(node) if isinstance(c, str))
 
 
 def test_the_plans_page_is_drawn_once_a_day_and_again_the_next(as_s1):

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboards.components import figures
+from tests.dash_trees import components, text
 
 
 @pytest.fixture(scope="module")
@@ -72,20 +73,9 @@ def page_as(bad_rows_warehouse):
         yield as_viewer
 
 
-def components(node):
-    yield node
-    children = getattr(node, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children] if children is not None else []:
-        yield from components(child)
-
-
 def by_id(page, component_id):
     found = [c for c in components(page) if getattr(c, "id", None) == component_id]
     return found[0] if found else None
-
-
-def text(node) -> str:
-    return " ".join(str(c) for c in components(node) if isinstance(c, str))
 
 
 def test_a_viewer_with_student_access_sees_their_rows_of_the_chosen_file_and_reason_and_their_csv(page_as):

@@ -8,6 +8,7 @@ import pytest
 
 from dashboards import auth
 from dashboards.app import create_app
+from tests.dash_trees import answer_components
 from tests.unit.dashboard_fixture import build_dashboard_warehouse
 
 PASSWORD = "correct horse battery"
@@ -40,18 +41,6 @@ def signed_in(warehouse, tmp_path, monkeypatch):
     return sign_in
 
 
-def components(tree):
-    """Every component of a Dash answer, as {type, props}."""
-    if isinstance(tree, dict):
-        if isinstance(tree.get("props"), dict):
-            yield tree
-        for value in tree.values():
-            yield from components(value)
-    elif isinstance(tree, list):
-        for value in tree:
-            yield from components(value)
-
-
 def draw(client, search: str) -> dict:
     """The scorecard page as the browser gets it: id -> props of its components."""
     answer = client.post("/_dash-update-component", json={
@@ -61,7 +50,7 @@ def draw(client, search: str) -> dict:
                    {"id": "_pages_location", "property": "search", "value": search}],
         "changedPropIds": ["_pages_location.pathname"], "state": []})
     assert answer.status_code == 200
-    return {c["props"]["id"]: c["props"] for c in components(answer.get_json())
+    return {c["props"]["id"]: c["props"] for c in answer_components(answer.get_json())
             if isinstance(c["props"].get("id"), str)}
 
 
