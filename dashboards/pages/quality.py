@@ -206,14 +206,9 @@ def district_chart(files: pd.DataFrame):
                           zip(shown["rows_quarantined"], shown["rows_read"], shown["rejected"])],
            "hovertemplate": "%{y}: %{x:.1f}% quarantined (%{customdata[0]:,} of %{customdata[1]:,} rows), "
                             "%{customdata[2]} files rejected<extra></extra>"}
-    figure = {"data": [bar], "layout": figures.base_layout(
-        f"Share of rows quarantined per district, last loads ({note or 'every district'}; "
-        f"n = {int(districts['rows_read'].sum()):,} rows read)",
-        x_title="% of the district's rows quarantined", height=max(300, 80 + 24 * len(shown)))}
-    figure["layout"]["xaxis"].update(rangemode="tozero", ticksuffix="%")
-    figure["layout"]["yaxis"]["automargin"] = True
-    figure["layout"]["showlegend"] = False
-    return figures.graph("quality-chart", figure)
+    return share_chart(bar, f"Share of rows quarantined per district, last loads ({note or 'every district'}; "
+                            f"n = {int(districts['rows_read'].sum()):,} rows read)",
+                       x_title="% of the district's rows quarantined", height=max(300, 80 + 24 * len(shown)))
 
 
 def quarantine_chart(files: pd.DataFrame):
@@ -227,9 +222,14 @@ def quarantine_chart(files: pd.DataFrame):
                           for s, q, r in zip(files["status"], files["rows_quarantined"], files["rows_read"])],
            "hovertemplate": "%{y}: %{x:.1f}% quarantined (%{customdata[1]:,} of %{customdata[2]:,} rows), "
                             "%{customdata[0]}<extra></extra>"}
-    figure = {"data": [bar], "layout": figures.base_layout(
-        f"Share of rows quarantined per landing file, last load (n = {int(files['rows_read'].sum()):,} rows read)",
-        x_title="% of the file's rows quarantined", height=max(360, 80 + 20 * len(files)))}
+    return share_chart(bar, f"Share of rows quarantined per landing file, last load "
+                            f"(n = {int(files['rows_read'].sum()):,} rows read)",
+                       x_title="% of the file's rows quarantined", height=max(360, 80 + 20 * len(files)))
+
+
+def share_chart(bar: dict, title: str, *, x_title: str, height: int):
+    """The page's chart: one horizontal bar of shares in percent, on a linear axis from 0."""
+    figure = {"data": [bar], "layout": figures.base_layout(title, x_title=x_title, height=height)}
     figure["layout"]["xaxis"].update(rangemode="tozero", ticksuffix="%")
     figure["layout"]["yaxis"]["automargin"] = True
     figure["layout"]["showlegend"] = False

@@ -37,6 +37,23 @@ def test_the_chart_shows_each_files_quarantined_share_on_a_linear_scale(quality_
     assert bar["marker"]["color"] == [figures.BLUE, figures.NEAR, figures.OFF]
 
 
+def test_a_state_chart_shows_each_districts_share_of_rows_quarantined_from_zero(quality_page):
+    files = pd.DataFrame({
+        "district": ["A", "A", "B", "B"], "district_name": ["Alder", "Alder", "Birch", "Birch"],
+        "file": ["students.csv", "attendance_daily.csv"] * 2,
+        "status": ["loaded", "loaded_with_warnings", "loaded", "rejected"],
+        "rows_read": [100, 300, 50, 50], "rows_quarantined": [0, 12, 0, 50],
+    })
+    figure = quality_page.district_chart(files).figure
+    bar = figure["data"][0]
+    # Alder: 12 of 400 rows = 3%; Birch: 50 of 100 = 50%, with a rejected file (vermillion)
+    assert bar["y"] == ["Alder", "Birch"]
+    assert bar["x"] == pytest.approx([3.0, 50.0])
+    assert bar["marker"]["color"] == [figures.BLUE, figures.OFF]
+    assert figure["layout"]["xaxis"]["rangemode"] == "tozero"
+    assert figure["layout"]["xaxis"]["ticksuffix"] == "%"
+
+
 def test_a_file_loaded_with_warnings_says_so_in_words(quality_page):
     assert quality_page.STATUS_TEXT["loaded_with_warnings"] == "⚠ loaded with warnings"
     assert quality_page.STATUS_TEXT["loaded"] == "✓ loaded"
